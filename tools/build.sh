@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds the project's pinned tools from the Go module proxy.
+#
+#   tools/build.sh NAME [NAME...]
+#
+# Each tool is a folder tools/NAME/ with a wrapper go.mod/go.sum (the pins) and a build.sh that
+# builds into "$OUT". Binaries are cached outside the repository, keyed by a hash of the folder's
+# pins and build script, so a repeat run takes well under a second; .tools/bin/ in the checkout
+# holds symlinks to the cached binaries of exactly the pinned versions.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(dirname "$here")"
+cache="${OBS_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/observability-stack/tools}"
+bin="$repo/.tools/bin"
+
+known() { for d in "$here"/*/; do [ -f "$d/build.sh" ] && basename "$d"; done | tr '\n' ' '; }
+
+if [ $# -eq 0 ]; then
+  echo "usage: tools/build.sh NAME [NAME...]; known tools: $(known)" >&2
+  exit 2
+fi
+if ! command -v go >/dev/null 2>&1; then
+  echo "tools/build.sh: no Go toolchain on PATH. Install Go >= 1.24 (e.g. apt-get install golang-go, or a release from the Go project) and run again." >&2
+  exit 1
+fi
+mkdir -p "$bin" "$cache"
+
+for name in "$@"; do
+  dir="$here/$name"
+  if [ ! -f "$dir/build.sh" ]; then
+    echo "tools/build.sh: unknown tool '$name'; known tools: $(known)" >&2
+    exit 2
+  fi
+  key=$(cd "$dir" && find . -type f \( -name 'go.mod' -o -name 'go.sum' -o -name '*.go' -o -name 'build.sh' -o -name '*.patch' \) | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
+  out="$cache/$name/$key"
+  (
+    flock 9
+    if [ ! -f "$out/.complete" ]; then
+      echo "tools: building $name (first build for these pins; cached in $out)" >&2
+      start=$(date +%s)
+      rm -rf "$out.tmp"
+      mkdir -p "$out.tmp"
+      if ! (cd "$dir" && OUT="$out.tmp" bash ./build.sh); then
+        echo "tools/build.sh: building $name failed (see the output above)" >&2
+        exit 1
+      fi
+      touch "$out.tmp/.complete"
+      rm -rf "$out"
+      mv "$out.tmp" "$out"
+      echo "tools: built $name in $(( $(date +%s) - start ))s" >&2
+    fi
+  ) 9>"$cache/$name.lock"
+  for f in "$out"/*; do
+    ln -sfn "$f" "$bin/$(basename "$f")"
+  done
+done
