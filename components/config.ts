@@ -1,0 +1,499 @@
+/**
+ * The one typed schema of a stack's configuration, its per-environment defaults, and loadConfig().
+ *
+ * index.ts reads the raw Pulumi config once and hands it here; nothing else reads pulumi.Config.
+ * A stack file (Pulumi.<stack>.yaml) holds only what differs from the defaults of its environment.
+ * Every error names the key, the value and what is allowed, and is raised before any resource exists.
+ */
+import { z } from "zod";
+import { alertingSchema, alertingDefaults } from "./alerting/schema";
+import { awsSchema, awsDefaults } from "./aws/schema";
+
+export const PROJECT = "observability-stack";
+export const ENVIRONMENTS = ["dev", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Kubernetes quantities: CPU as millicores or cores ("250m", "1"), memory/storage as binary units ("512Mi", "2Gi"). */
+const cpu = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, { message: 'a CPU quantity like "250m" or "1"' });
+const memory = z.string().regex(/^\d+(Ki|Mi|Gi|Ti)$/, { message: 'a memory quantity like "512Mi" or "2Gi"' });
+
+const resourcesSchema = z
+  .object({
+    requests: z.object({ cpu, memory }).strict(),
+    limits: z.object({ cpu, memory }).strict(),
+  })
+  .strict();
+export type Resources = z.infer<typeof resourcesSchema>;
+
+const replicas = z.number().int().min(1).max(9);
+const storageGi = z.number().int().min(1).max(16384);
+
+/** A DNS-1123 label: what Kubernetes accepts as a namespace or label value we put into names. */
+const dns1123 = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "a DNS-1123 label (lower-case letters, digits, '-')" })
+  .max(63);
+
+const staticTargetSchema = z
+  .object({
+    /** Scrape job name. */
+    job: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_-]*$/, { message: "a job name of letters, digits, '_' and '-'" }),
+    /** host:port of each target. */
+    targets: z.array(z.string().regex(/^[^\s/]+:\d{1,5}$/, { message: 'a "host:port" target' })).min(1),
+    /** Metrics path (default /metrics). */
+    metricsPath: z.string().startsWith("/").default("/metrics"),
+    scheme: z.enum(["http", "https"]).default("http"),
+    /** Extra labels attached to every series of the job. */
+    labels: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.string()).default({}),
+  })
+  .strict();
+export type StaticTarget = z.infer<typeof staticTargetSchema>;
+
+/** A retention tier for one class of logs in Elasticsearch (seeds: application, audit, security). */
+const logClassSchema = z
+  .object({
+    /** Days in the hot phase before rolling to warm (rollover also happens at rolloverMaxAge / size). */
+    warmAfterDays: z.number().int().min(1).max(3650),
+    /** Days before moving to the cold phase. */
+    coldAfterDays: z.number().int().min(1).max(3650),
+    /** Days before the index is deleted. The retention of this class. */
+    deleteAfterDays: z.number().int().min(1).max(3650),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (!(c.warmAfterDays < c.coldAfterDays && c.coldAfterDays < c.deleteAfterDays)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["deleteAfterDays"],
+        message: `phases must be increasing: warmAfterDays (${c.warmAfterDays}) < coldAfterDays (${c.coldAfterDays}) < deleteAfterDays (${c.deleteAfterDays})`,
+      });
+    }
+  });
+export type LogClass = z.infer<typeof logClassSchema>;
+export const LOG_CLASSES = ["application", "audit", "security"] as const;
+export type LogClassName = (typeof LOG_CLASSES)[number];
+
+export const stackConfigSchema = z
+  .object({
+    /** Which defaults apply: dev (one replica, small, short retention) or prod (HA, longer retention). */
+    environment: z.enum(ENVIRONMENTS),
+    /** Namespace every Kubernetes object of the stack lives in. */
+    namespace: dns1123,
+    /** Cluster name: Prometheus external label `cluster`. */
+    clusterName: dns1123,
+    /** Team that owns the stack: the `team` label and AWS tag. */
+    team: dns1123,
+    /** Cost center: AWS CostCenter tag. */
+    costCenter: z.string().min(1).max(64),
+    /** StorageClass for every PersistentVolumeClaim; unset = the cluster default. */
+    storageClassName: z.string().min(1).optional(),
+    /** Base URL the alert rules' runbook_url annotations are built from. */
+    runbookBaseUrl: z.string().url(),
+    persistence: z
+      .object({
+        /** Persistent volumes for stateful components; off = emptyDir (dev only). */
+        enabled: z.boolean(),
+        /** Protect stateful sets and their claims from `pulumi destroy`, and keep them on delete/replace. */
+        protect: z.boolean(),
+      })
+      .strict(),
+    nodeExporter: z.object({ enabled: z.boolean(), resources: resourcesSchema }).strict(),
+    prometheus: z
+      .object({
+        replicas,
+        /** --storage.tsdb.retention.time, in days. */
+        retentionDays: z.number().int().min(1).max(365),
+        /** --storage.tsdb.retention.size, in GiB; must leave headroom on the volume. */
+        retentionSizeGi: z.number().int().min(1).max(16384),
+        storageGi,
+        scrapeIntervalSeconds: z.number().int().min(5).max(300),
+        evaluationIntervalSeconds: z.number().int().min(5).max(300),
+        /** Extra static scrape targets. */
+        staticTargets: z.array(staticTargetSchema),
+        resources: resourcesSchema,
+      })
+      .strict(),
+    alertmanager: z
+      .object({
+        replicas,
+        /** --data.retention (silences and notification log), in hours. */
+        retentionHours: z.number().int().min(1).max(8760),
+        storageGi,
+        resources: resourcesSchema,
+      })
+      .strict(),
+    loki: z
+      .object({
+        /** limits_config.retention_period, in days. */
+        retentionDays: z.number().int().min(1).max(3650),
+        storageGi,
+        /** Max ingestion per tenant, MB/s. */
+        ingestionRateMb: z.number().int().min(1).max(1024),
+        resources: resourcesSchema,
+      })
+      .strict(),
+    elasticsearch: z
+      .object({
+        /** Master-eligible data nodes: 1, or an odd number ≥ 3 for a quorum. */
+        replicas,
+        storageGi,
+        /** JVM heap, MiB; at most half the memory limit. */
+        heapMi: z.number().int().min(256).max(31744),
+        /** Rollover of the write index, days / GiB per primary shard. */
+        rolloverMaxAgeDays: z.number().int().min(1).max(30),
+        rolloverMaxPrimaryShardGi: z.number().int().min(1).max(50),
+        /** ILM phases per log class (application, audit, security). */
+        logClasses: z.object({ application: logClassSchema, audit: logClassSchema, security: logClassSchema }).strict(),
+        resources: resourcesSchema,
+        kibana: z.object({ enabled: z.boolean(), resources: resourcesSchema }).strict(),
+      })
+      .strict(),
+    jaeger: z
+      .object({
+        replicas,
+        /** Head sampling probability for services that ask the collector for their strategy. */
+        samplingRate: z.number().min(0).max(1),
+        /** memory or badger (dev), elasticsearch (prod). */
+        storage: z.enum(["memory", "badger", "elasticsearch"]),
+        /** Trace retention in days (badger TTL, or Elasticsearch index deletion). */
+        retentionDays: z.number().int().min(1).max(90),
+        storageGi,
+        resources: resourcesSchema,
+      })
+      .strict(),
+    logShipper: z.object({ resources: resourcesSchema }).strict(),
+    grafana: z
+      .object({
+        /** Run Grafana in the cluster; false = manage an external Grafana given by url + grafanaToken secret. */
+        deploy: z.boolean(),
+        /** URL of an external Grafana (required when deploy is false). */
+        url: z.string().url().optional(),
+        storageGi,
+        resources: resourcesSchema,
+      })
+      .strict(),
+    alerting: alertingSchema,
+    aws: awsSchema,
+  })
+  .strict();
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+
+/** A deep-partial view for stack files and defaults. */
+export type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+const res = (reqCpu: string, reqMem: string, limCpu: string, limMem: string): Resources => ({
+  requests: { cpu: reqCpu, memory: reqMem },
+  limits: { cpu: limCpu, memory: limMem },
+});
+
+/** Per-environment defaults: dev is one small replica with short retention; prod is HA with longer retention. */
+export const DEFAULTS: Record<Environment, Omit<StackConfig, "environment">> = {
+  dev: {
+    namespace: "observability",
+    clusterName: "dev",
+    team: "platform",
+    costCenter: "engineering",
+    runbookBaseUrl: "https://runbooks.example.com/observability",
+    persistence: { enabled: false, protect: false },
+    nodeExporter: { enabled: true, resources: res("20m", "32Mi", "200m", "64Mi") },
+    prometheus: {
+      replicas: 1,
+      retentionDays: 7,
+      retentionSizeGi: 8,
+      storageGi: 10,
+      scrapeIntervalSeconds: 30,
+      evaluationIntervalSeconds: 30,
+      staticTargets: [],
+      resources: res("200m", "512Mi", "1", "1Gi"),
+    },
+    alertmanager: { replicas: 1, retentionHours: 120, storageGi: 1, resources: res("20m", "32Mi", "100m", "128Mi") },
+    loki: { retentionDays: 7, storageGi: 10, ingestionRateMb: 4, resources: res("100m", "256Mi", "500m", "512Mi") },
+    elasticsearch: {
+      replicas: 1,
+      storageGi: 10,
+      heapMi: 512,
+      rolloverMaxAgeDays: 1,
+      rolloverMaxPrimaryShardGi: 5,
+      logClasses: {
+        application: { warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7 },
+        audit: { warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7 },
+        security: { warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7 },
+      },
+      resources: res("250m", "1Gi", "1", "1Gi"),
+      kibana: { enabled: false, resources: res("100m", "512Mi", "500m", "1Gi") },
+    },
+    jaeger: {
+      replicas: 1,
+      samplingRate: 1,
+      storage: "badger",
+      retentionDays: 2,
+      storageGi: 5,
+      resources: res("50m", "128Mi", "500m", "512Mi"),
+    },
+    logShipper: { resources: res("20m", "64Mi", "200m", "128Mi") },
+    grafana: { deploy: true, storageGi: 1, resources: res("50m", "128Mi", "500m", "256Mi") },
+    alerting: alertingDefaults.dev,
+    aws: awsDefaults.dev,
+  },
+  prod: {
+    namespace: "observability",
+    clusterName: "prod",
+    team: "platform",
+    costCenter: "engineering",
+    runbookBaseUrl: "https://runbooks.example.com/observability",
+    persistence: { enabled: true, protect: true },
+    nodeExporter: { enabled: true, resources: res("50m", "64Mi", "250m", "128Mi") },
+    prometheus: {
+      replicas: 2,
+      retentionDays: 30,
+      retentionSizeGi: 170,
+      storageGi: 200,
+      scrapeIntervalSeconds: 15,
+      evaluationIntervalSeconds: 15,
+      staticTargets: [],
+      resources: res("1", "4Gi", "2", "8Gi"),
+    },
+    alertmanager: { replicas: 3, retentionHours: 120, storageGi: 2, resources: res("50m", "64Mi", "200m", "256Mi") },
+    loki: { retentionDays: 30, storageGi: 100, ingestionRateMb: 16, resources: res("500m", "1Gi", "2", "4Gi") },
+    elasticsearch: {
+      replicas: 3,
+      storageGi: 200,
+      heapMi: 2048,
+      rolloverMaxAgeDays: 1,
+      rolloverMaxPrimaryShardGi: 30,
+      // The seeds' compliance tiers: application logs a year, audit and security logs seven years.
+      logClasses: {
+        application: { warmAfterDays: 7, coldAfterDays: 30, deleteAfterDays: 365 },
+        audit: { warmAfterDays: 30, coldAfterDays: 90, deleteAfterDays: 2555 },
+        security: { warmAfterDays: 30, coldAfterDays: 180, deleteAfterDays: 2555 },
+      },
+      resources: res("1", "4Gi", "2", "4Gi"),
+      kibana: { enabled: true, resources: res("200m", "1Gi", "1", "2Gi") },
+    },
+    jaeger: {
+      replicas: 2,
+      samplingRate: 0.1,
+      storage: "elasticsearch",
+      retentionDays: 7,
+      storageGi: 10,
+      resources: res("200m", "512Mi", "1", "1Gi"),
+    },
+    logShipper: { resources: res("100m", "128Mi", "500m", "256Mi") },
+    grafana: { deploy: true, storageGi: 10, resources: res("200m", "256Mi", "1", "1Gi") },
+    alerting: alertingDefaults.prod,
+    aws: awsDefaults.prod,
+  },
+};
+
+/** Secret config keys: read with getSecret, never part of the plain schema, never logged. */
+export const SECRET_KEYS = {
+  slackWebhookUrl: "Slack incoming-webhook URL for the #alerts-* channels",
+  pagerdutyRoutingKey: "PagerDuty Events v2 routing key for critical alerts",
+  smtpPassword: "password of the SMTP account that sends alert e-mail",
+  deadMansSwitchUrl: "URL the always-firing Watchdog alert is sent to",
+  webhookUrl: "generic webhook receiver URL",
+  grafanaToken: "service-account token of an external Grafana (grafana.deploy: false)",
+} as const;
+export type SecretKey = keyof typeof SECRET_KEYS;
+
+/** Which secret keys a configuration needs; a missing one is a config error, not a broken resource. */
+export function requiredSecrets(cfg: StackConfig): SecretKey[] {
+  const needed: SecretKey[] = [];
+  const r = cfg.alerting.receivers;
+  if (r.slack.enabled) needed.push("slackWebhookUrl");
+  if (r.pagerduty.enabled) needed.push("pagerdutyRoutingKey");
+  if (r.email.enabled && r.email.smtpAuthUsername) needed.push("smtpPassword");
+  if (r.deadMansSwitch.enabled) needed.push("deadMansSwitchUrl");
+  if (r.webhook.enabled) needed.push("webhookUrl");
+  if (!cfg.grafana.deploy) needed.push("grafanaToken");
+  return needed;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid stack configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge: objects merge key by key, everything else (arrays included) is replaced by the override. */
+export function deepMerge<T>(base: T, override: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(override)) return (override === undefined ? base : override) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(override)) out[k] = deepMerge((base as Record<string, unknown>)[k], v);
+  return out as T;
+}
+
+/** The schema node at a path, to list the allowed keys of an object when a key is unknown. */
+function schemaAt(schema: z.ZodType, path: PropertyKey[]): z.ZodType | undefined {
+  let cur: z.ZodType | undefined = schema;
+  for (const seg of path) {
+    cur = unwrap(cur);
+    if (cur instanceof z.ZodObject) cur = (cur.shape as Record<string, z.ZodType>)[String(seg)];
+    else if (cur instanceof z.ZodArray) cur = cur.element as z.ZodType;
+    else if (cur instanceof z.ZodRecord) cur = cur.valueType as z.ZodType;
+    else return undefined;
+  }
+  return unwrap(cur);
+}
+
+function unwrap(s: z.ZodType | undefined): z.ZodType | undefined {
+  let cur = s;
+  for (;;) {
+    if (cur instanceof z.ZodOptional || cur instanceof z.ZodDefault || cur instanceof z.ZodNullable) cur = cur.unwrap() as z.ZodType;
+    else if (cur instanceof z.ZodPipe) cur = cur.in as z.ZodType;
+    else return cur;
+  }
+}
+
+function valueAt(obj: unknown, path: PropertyKey[]): unknown {
+  let cur = obj;
+  for (const seg of path) cur = isPlainObject(cur) || Array.isArray(cur) ? (cur as Record<string, unknown>)[String(seg)] : undefined;
+  return cur;
+}
+
+/** `observability-stack:prometheus.retentionDays` — the key as a user writes it in a stack file. */
+export function configKey(path: PropertyKey[]): string {
+  if (path.length === 0) return `${PROJECT}:<root>`;
+  const [head, ...rest] = path;
+  return `${PROJECT}:${String(head)}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const key = configKey(issue.path);
+  const got = JSON.stringify(valueAt(input, issue.path));
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const node = schemaAt(stackConfigSchema, issue.path);
+      const allowed = node instanceof z.ZodObject ? Object.keys(node.shape).join(", ") : "none";
+      return issue.keys
+        .map((k) => `${configKey([...issue.path, k])}: unknown key; allowed keys${issue.path.length ? ` of ${configKey(issue.path)}` : ""}: ${allowed}`)
+        .join("\n  - ");
+    }
+    case "invalid_type":
+      return got === undefined
+        ? `${key}: missing; expected ${issue.expected}`
+        : `${key}: ${got} is not a ${issue.expected}`;
+    case "invalid_value":
+      return `${key}: ${got} is not allowed; allowed values: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return `${key}: ${got} is too small; allowed: ${issue.inclusive ? ">=" : ">"} ${issue.minimum}${issue.origin === "array" ? " items" : ""}`;
+    case "too_big":
+      return `${key}: ${got} is too large; allowed: ${issue.inclusive ? "<=" : "<"} ${issue.maximum}${issue.origin === "array" ? " items" : ""}`;
+    case "invalid_format":
+      return `${key}: ${got} is not a valid ${issue.format === "regex" ? issue.message : issue.format}`;
+    default:
+      return `${key}: ${got === undefined ? "" : `${got}: `}${issue.message}`;
+  }
+}
+
+/** Cross-field rules the per-field schema cannot say. */
+function crossChecks(cfg: StackConfig): string[] {
+  const p: string[] = [];
+  if (cfg.environment === "prod" && !cfg.persistence.enabled) {
+    p.push(`${configKey(["persistence", "enabled"])}: false is not allowed in prod; stateful components need persistent volumes (allowed: true)`);
+  }
+  const es = cfg.elasticsearch;
+  if (es.replicas !== 1 && es.replicas % 2 === 0) {
+    p.push(`${configKey(["elasticsearch", "replicas"])}: ${es.replicas} master-eligible nodes cannot form a safe quorum; allowed: 1 or an odd number >= 3`);
+  }
+  const memMi = quantityMi(es.resources.limits.memory);
+  if (es.heapMi * 2 > memMi) {
+    p.push(`${configKey(["elasticsearch", "heapMi"])}: ${es.heapMi} is more than half the memory limit (${es.resources.limits.memory}); allowed: <= ${Math.floor(memMi / 2)}`);
+  }
+  const prom = cfg.prometheus;
+  if (prom.retentionSizeGi >= prom.storageGi) {
+    p.push(`${configKey(["prometheus", "retentionSizeGi"])}: ${prom.retentionSizeGi} must be smaller than prometheus.storageGi (${prom.storageGi}) to leave room for the WAL; allowed: < ${prom.storageGi}`);
+  }
+  if (cfg.jaeger.storage === "memory" && cfg.jaeger.replicas > 1) {
+    p.push(`${configKey(["jaeger", "replicas"])}: ${cfg.jaeger.replicas} replicas cannot share memory storage; allowed: 1, or jaeger.storage "elasticsearch"`);
+  }
+  if (cfg.jaeger.storage === "badger" && cfg.jaeger.replicas > 1) {
+    p.push(`${configKey(["jaeger", "replicas"])}: ${cfg.jaeger.replicas} replicas cannot share one badger volume; allowed: 1, or jaeger.storage "elasticsearch"`);
+  }
+  if (!cfg.grafana.deploy && !cfg.grafana.url) {
+    p.push(`${configKey(["grafana", "url"])}: missing; required when grafana.deploy is false (the external Grafana to manage)`);
+  }
+  for (const [name, r] of Object.entries(cfg) as [string, unknown][]) {
+    const resources = isPlainObject(r) ? (r as { resources?: Resources }).resources : undefined;
+    if (resources) p.push(...checkRequestsWithinLimits(resources, [name, "resources"]));
+  }
+  return p;
+}
+
+function checkRequestsWithinLimits(r: Resources, path: string[]): string[] {
+  const out: string[] = [];
+  if (quantityMilli(r.requests.cpu) > quantityMilli(r.limits.cpu)) {
+    out.push(`${configKey([...path, "requests", "cpu"])}: "${r.requests.cpu}" exceeds the limit "${r.limits.cpu}"; allowed: <= limits.cpu`);
+  }
+  if (quantityMi(r.requests.memory) > quantityMi(r.limits.memory)) {
+    out.push(`${configKey([...path, "requests", "memory"])}: "${r.requests.memory}" exceeds the limit "${r.limits.memory}"; allowed: <= limits.memory`);
+  }
+  return out;
+}
+
+/** CPU quantity in millicores. */
+export function quantityMilli(q: string): number {
+  return q.endsWith("m") ? Number(q.slice(0, -1)) : Math.round(Number(q) * 1000);
+}
+
+/** Memory quantity in MiB. */
+export function quantityMi(q: string): number {
+  const m = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(q);
+  if (!m) throw new Error(`not a memory quantity: ${q}`);
+  const n = Number(m[1]);
+  return { Ki: n / 1024, Mi: n, Gi: n * 1024, Ti: n * 1024 * 1024 }[m[2] as "Ki" | "Mi" | "Gi" | "Ti"];
+}
+
+export interface RawConfig {
+  /** The project's plain config values, keyed without the project prefix, JSON already parsed. */
+  values: Record<string, unknown>;
+  /** Which secret keys are set (their values never pass through here). */
+  secretsSet: ReadonlySet<string>;
+  /** Secret keys that are set but not encrypted in the stack file. */
+  secretsInPlainText?: ReadonlySet<string>;
+  /** Stack name, used as the environment when `environment` is not set and the name is one. */
+  stack: string;
+}
+
+/**
+ * Validate a stack's raw configuration against its environment's defaults.
+ * Throws ConfigError listing every problem; returns the complete, typed configuration.
+ */
+export function loadConfig(raw: RawConfig): StackConfig {
+  const problems: string[] = [];
+  const values = { ...raw.values };
+  for (const k of Object.keys(SECRET_KEYS)) delete values[k];
+
+  const env =
+    values.environment !== undefined ? values.environment : (ENVIRONMENTS as readonly string[]).includes(raw.stack) ? raw.stack : undefined;
+  if (!(ENVIRONMENTS as readonly unknown[]).includes(env)) {
+    throw new ConfigError([
+      env === undefined
+        ? `${configKey(["environment"])}: missing; stack "${raw.stack}" is not named after an environment, so set it; allowed values: ${ENVIRONMENTS.join(", ")}`
+        : `${configKey(["environment"])}: ${JSON.stringify(env)} is not allowed; allowed values: ${ENVIRONMENTS.join(", ")}`,
+    ]);
+  }
+  const merged = deepMerge({ environment: env, ...DEFAULTS[env as Environment] }, values);
+  const parsed = stackConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => describeIssue(i, merged)));
+  }
+  const cfg = parsed.data;
+  problems.push(...crossChecks(cfg));
+  for (const key of requiredSecrets(cfg)) {
+    if (!raw.secretsSet.has(key)) {
+      problems.push(`${PROJECT}:${key}: missing secret (${SECRET_KEYS[key]}); set it with \`pulumi config set --secret ${key} <value>\``);
+    }
+  }
+  for (const key of raw.secretsInPlainText ?? []) {
+    problems.push(`${PROJECT}:${key}: stored in plain text; it is a secret, set it with \`pulumi config set --secret ${key} <value>\``);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return cfg;
+}

@@ -1,0 +1,73 @@
+/**
+ * Ports, Service names and scrape job names, each defined once. The Services, the containers, the
+ * scrape configs, the alert rules (job selectors) and the Grafana datasources all read them here.
+ */
+export const PORTS = {
+  nodeExporter: 9100,
+  prometheus: 9090,
+  configReloader: 8080,
+  alertmanager: 9093,
+  alertmanagerCluster: 9094,
+  lokiHttp: 3100,
+  lokiGrpc: 9095,
+  elasticsearchHttp: 9200,
+  elasticsearchTransport: 9300,
+  elasticsearchExporter: 9114,
+  kibana: 5601,
+  jaegerQuery: 16686,
+  jaegerOtlpGrpc: 4317,
+  jaegerOtlpHttp: 4318,
+  /** Remote sampling strategies served to SDKs (HTTP). */
+  jaegerSampling: 5778,
+  /** Jaeger's own Prometheus metrics (the collector's telemetry). */
+  jaegerMetrics: 8888,
+  /** Jaeger v2 health check extension. */
+  jaegerHealth: 13133,
+  fluentBitHttp: 2020,
+  grafana: 3000,
+} as const;
+
+/** Kubernetes Service names (stable: renaming one breaks every client that was given its DNS name). */
+export const SERVICES = {
+  nodeExporter: "node-exporter",
+  prometheus: "prometheus",
+  alertmanager: "alertmanager",
+  /** Headless service the Alertmanager peers gossip over. */
+  alertmanagerPeers: "alertmanager-peers",
+  loki: "loki",
+  elasticsearch: "elasticsearch",
+  /** Headless service for Elasticsearch discovery between nodes. */
+  elasticsearchNodes: "elasticsearch-nodes",
+  elasticsearchExporter: "elasticsearch-exporter",
+  kibana: "kibana",
+  jaeger: "jaeger",
+  fluentBit: "fluent-bit",
+  grafana: "grafana",
+} as const;
+
+/**
+ * Prometheus scrape job names. The self-monitoring alert rules select on these (`job="loki"`), so a
+ * change here is a change to the rules too — they import this, never repeat the string.
+ */
+export const JOBS = {
+  nodeExporter: "node-exporter",
+  prometheus: "prometheus",
+  alertmanager: "alertmanager",
+  loki: "loki",
+  elasticsearch: "elasticsearch",
+  jaeger: "jaeger",
+  fluentBit: "fluent-bit",
+  grafana: "grafana",
+  kubernetesPods: "kubernetes-pods",
+  kubernetesServices: "kubernetes-services",
+} as const;
+
+/** In-cluster DNS name of a Service. */
+export function serviceHost(service: string, namespace: string): string {
+  return `${service}.${namespace}.svc.cluster.local`;
+}
+
+/** In-cluster URL of a Service port. */
+export function serviceUrl(service: string, namespace: string, port: number, scheme: "http" | "https" = "http"): string {
+  return `${scheme}://${serviceHost(service, namespace)}:${port}`;
+}

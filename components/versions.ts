@@ -1,0 +1,33 @@
+/**
+ * Every image the stack deploys and every tool version the tests run, in one place.
+ * Exact versions only: a test fails on any image without a pinned tag, and the tools built from the
+ * Go module proxy (tools/) are checked against these so promtool/amtool test what we deploy.
+ */
+export const IMAGES = {
+  nodeExporter: { repository: "quay.io/prometheus/node-exporter", tag: "v1.12.1" },
+  prometheus: { repository: "quay.io/prometheus/prometheus", tag: "v3.16.0" },
+  /** The config-reloader sidecar that POSTs /-/reload when the mounted config changes. */
+  configReloader: { repository: "quay.io/prometheus-operator/prometheus-config-reloader", tag: "v0.86.1" },
+  alertmanager: { repository: "quay.io/prometheus/alertmanager", tag: "v0.34.2" },
+  loki: { repository: "docker.io/grafana/loki", tag: "3.7.8" },
+  elasticsearch: { repository: "docker.elastic.co/elasticsearch/elasticsearch", tag: "8.19.2" },
+  elasticsearchExporter: { repository: "quay.io/prometheuscommunity/elasticsearch-exporter", tag: "v1.9.0" },
+  kibana: { repository: "docker.elastic.co/kibana/kibana", tag: "8.19.2" },
+  jaeger: { repository: "docker.io/jaegertracing/jaeger", tag: "2.13.0" },
+  jaegerIndexCleaner: { repository: "docker.io/jaegertracing/jaeger-es-index-cleaner", tag: "2.13.0" },
+  fluentBit: { repository: "cr.fluentbit.io/fluent/fluent-bit", tag: "4.1.1" },
+  grafana: { repository: "docker.io/grafana/grafana", tag: "13.2.3" },
+} as const;
+
+export type ImageName = keyof typeof IMAGES;
+
+/** "repository:tag" of a pinned image. */
+export function image(name: ImageName): string {
+  const i = IMAGES[name];
+  return `${i.repository}:${i.tag}`;
+}
+
+/** Application version of an image, for the app.kubernetes.io/version label (no leading "v"). */
+export function appVersion(name: ImageName): string {
+  return IMAGES[name].tag.replace(/^v/, "");
+}
