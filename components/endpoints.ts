@@ -62,6 +62,29 @@ export const JOBS = {
   kubernetesServices: "kubernetes-services",
 } as const;
 
+/**
+ * app.kubernetes.io/name of each workload. Network policies select peers by this label alone, so
+ * it is the one label that must never change.
+ */
+export const APPS = {
+  nodeExporter: "node-exporter",
+  prometheus: "prometheus",
+  alertmanager: "alertmanager",
+  loki: "loki",
+  elasticsearch: "elasticsearch",
+  elasticsearchExporter: "elasticsearch-exporter",
+  elasticsearchBootstrap: "elasticsearch-bootstrap",
+  kibana: "kibana",
+  jaeger: "jaeger",
+  fluentBit: "fluent-bit",
+  grafana: "grafana",
+} as const;
+
+/** Pod selector for the pods of one app (for NetworkPolicy peers). */
+export function podsOf(app: string): Record<string, string> {
+  return { "app.kubernetes.io/name": app };
+}
+
 /** In-cluster DNS name of a Service. */
 export function serviceHost(service: string, namespace: string): string {
   return `${service}.${namespace}.svc.cluster.local`;

@@ -1,0 +1,211 @@
+/**
+ * Building blocks shared by the components: security contexts, volume claims, disruption budgets,
+ * anti-affinity, network policies and the resource options that keep stateful data safe.
+ * Everything here is a plain function of its inputs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { createHash } from "crypto";
+import type { Environment, Resources } from "./config";
+import { selectorLabels, standardLabels } from "./labels";
+
+/** What every component needs to know about the stack it is part of. */
+export interface StackContext {
+  /** Namespace of every object. */
+  namespace: string;
+  environment: Environment;
+  team: string;
+  /** PersistentVolumeClaims get this StorageClass; unset = the cluster default. */
+  storageClassName?: string;
+  persistence: {
+    /** Persistent volumes (off = emptyDir, dev only). */
+    enabled: boolean;
+    /** Protect stateful resources from `pulumi destroy` and keep their volumes on delete/replace. */
+    protect: boolean;
+  };
+}
+
+/** Identity of one workload: its labels and selector. */
+export interface Workload {
+  /** app.kubernetes.io/name */
+  name: string;
+  /** app.kubernetes.io/instance */
+  instance: string;
+  /** app.kubernetes.io/component */
+  component: string;
+  /** app.kubernetes.io/version */
+  version: string;
+}
+
+export function labels(ctx: StackContext, w: Workload): Record<string, string> {
+  return standardLabels({ ...w, environment: ctx.environment, team: ctx.team });
+}
+
+export function selector(w: Workload): Record<string, string> {
+  return selectorLabels(w);
+}
+
+/** ObjectMeta with the standard labels. */
+export function meta(ctx: StackContext, w: Workload, name: string, extra?: { annotations?: pulumi.Input<Record<string, pulumi.Input<string>>> }) {
+  return { name, namespace: ctx.namespace, labels: labels(ctx, w), ...(extra?.annotations ? { annotations: extra.annotations } : {}) };
+}
+
+/**
+ * A container that runs as non-root, cannot escalate, keeps no capabilities, and by default has a
+ * read-only root filesystem.
+ */
+export function containerSecurity(opts: { readOnlyRootFilesystem?: boolean; runAsUser?: number } = {}): k8s.types.input.core.v1.SecurityContext {
+  return {
+    runAsNonRoot: true,
+    ...(opts.runAsUser !== undefined ? { runAsUser: opts.runAsUser } : {}),
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: opts.readOnlyRootFilesystem ?? true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/** Pod-level security: a fixed non-root user and group that owns the mounted volumes. */
+export function podSecurity(uid: number, gid = uid): k8s.types.input.core.v1.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: gid,
+    fsGroup: gid,
+    fsGroupChangePolicy: "OnRootMismatch",
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/** Container resources from the config schema. */
+export function resources(r: Resources): k8s.types.input.core.v1.ResourceRequirements {
+  return { requests: { ...r.requests }, limits: { ...r.limits } };
+}
+
+/** A claim template for a StatefulSet's data volume. */
+export function volumeClaimTemplate(ctx: StackContext, w: Workload, name: string, sizeGi: number): k8s.types.input.core.v1.PersistentVolumeClaim {
+  return {
+    metadata: { name, labels: labels(ctx, w) },
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      ...(ctx.storageClassName ? { storageClassName: ctx.storageClassName } : {}),
+      resources: { requests: { storage: `${sizeGi}Gi` } },
+    },
+  };
+}
+
+/**
+ * Data volume of a stateful workload: a claim template when persistence is on, else an emptyDir
+ * bounded by the same size.
+ */
+export function dataVolume(ctx: StackContext, w: Workload, volumeName: string, sizeGi: number) {
+  return ctx.persistence.enabled
+    ? {
+        volumes: [] as k8s.types.input.core.v1.Volume[],
+        volumeClaimTemplates: [volumeClaimTemplate(ctx, w, volumeName, sizeGi)],
+        // Keep the claims when the StatefulSet is deleted or scaled down: the data outlives the workload.
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      }
+    : {
+        volumes: [{ name: volumeName, emptyDir: { sizeLimit: `${sizeGi}Gi` } }] as k8s.types.input.core.v1.Volume[],
+        volumeClaimTemplates: [] as k8s.types.input.core.v1.PersistentVolumeClaim[],
+        persistentVolumeClaimRetentionPolicy: undefined,
+      };
+}
+
+/**
+ * Options for resources that hold data: protected from `pulumi destroy` and kept in the cluster
+ * if Pulumi would delete or replace them, whenever the stack protects its data (prod).
+ */
+export function dataOptions(ctx: StackContext, parent: pulumi.Resource, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+  return { parent, ...(ctx.persistence.protect ? { protect: true, retainOnDelete: true } : {}), ...extra };
+}
+
+/** Spread replicas of a workload over nodes (preferred, so a small cluster still schedules). */
+export function antiAffinity(ctx: StackContext, w: Workload, replicas: number): k8s.types.input.core.v1.Affinity | undefined {
+  if (ctx.environment !== "prod" || replicas < 2) return undefined;
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector(w) } } },
+      ],
+    },
+  };
+}
+
+/**
+ * A PodDisruptionBudget in prod for workloads with more than one replica: a voluntary eviction
+ * (node drain) may take at most one pod at a time, so a quorum always survives.
+ */
+export function disruptionBudget(ctx: StackContext, w: Workload, replicas: number, parent: pulumi.Resource, name: string): k8s.policy.v1.PodDisruptionBudget | undefined {
+  if (ctx.environment !== "prod" || replicas < 2) return undefined;
+  return new k8s.policy.v1.PodDisruptionBudget(
+    `${name}-pdb`,
+    { metadata: meta(ctx, w, w.instance), spec: { maxUnavailable: 1, selector: { matchLabels: selector(w) } } },
+    { parent },
+  );
+}
+
+/** Who may reach a workload on which ports. */
+export interface IngressRule {
+  /** Pod selectors (label sets) in the same namespace; empty list = from anywhere in the cluster. */
+  from: Record<string, string>[] | "cluster";
+  ports: number[];
+}
+
+/**
+ * A NetworkPolicy that denies all ingress to the workload's pods except the listed rules.
+ * "cluster" means any pod in any namespace (e.g. applications sending OTLP or logs).
+ */
+export function networkPolicy(ctx: StackContext, w: Workload, rules: IngressRule[], parent: pulumi.Resource, name: string): k8s.networking.v1.NetworkPolicy {
+  return new k8s.networking.v1.NetworkPolicy(
+    `${name}-netpol`,
+    {
+      metadata: meta(ctx, w, w.instance),
+      spec: {
+        podSelector: { matchLabels: selector(w) },
+        policyTypes: ["Ingress"],
+        ingress: rules.map((r) => ({
+          from:
+            r.from === "cluster"
+              ? [{ namespaceSelector: {} }]
+              : r.from.map((podLabels) => ({ podSelector: { matchLabels: podLabels } })),
+          ports: r.ports.map((port) => ({ protocol: "TCP", port })),
+        })),
+      },
+    },
+    { parent },
+  );
+}
+
+/** A ServiceAccount for one workload; token automounted only where the workload calls the API. */
+export function serviceAccount(
+  ctx: StackContext,
+  w: Workload,
+  parent: pulumi.Resource,
+  name: string,
+  opts: { automount: boolean; annotations?: pulumi.Input<Record<string, pulumi.Input<string>>> },
+): k8s.core.v1.ServiceAccount {
+  return new k8s.core.v1.ServiceAccount(
+    `${name}-sa`,
+    { metadata: meta(ctx, w, w.instance, { annotations: opts.annotations }), automountServiceAccountToken: opts.automount },
+    { parent },
+  );
+}
+
+/** sha256 of a config's content, for a pod-template annotation that rolls the pods when it changes. */
+export function checksum(content: string): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
+/** A standard HTTP probe. */
+export function httpProbe(path: string, port: number | string, opts: { initialDelaySeconds?: number; periodSeconds?: number; failureThreshold?: number } = {}): k8s.types.input.core.v1.Probe {
+  return {
+    httpGet: { path, port },
+    initialDelaySeconds: opts.initialDelaySeconds ?? 10,
+    periodSeconds: opts.periodSeconds ?? 10,
+    timeoutSeconds: 5,
+    failureThreshold: opts.failureThreshold ?? 6,
+  };
+}
