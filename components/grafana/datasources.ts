@@ -1,0 +1,207 @@
+/**
+ * Grafana datasources of the stack, as a pure builder.
+ *
+ * One definition serves both ways of getting them into Grafana:
+ *  - Grafana in the cluster (grafana.deploy: true): datasourceProvisioningFile() is serialised into a
+ *    ConfigMap mounted at /etc/grafana/provisioning/datasources;
+ *  - an external Grafana (grafana.deploy: false): GrafanaContent creates grafana.oss.DataSource
+ *    resources from the same definitions.
+ *
+ * The uids are fixed so that the correlations between datasources (logs → traces, traces → logs,
+ * exemplars → traces) can name each other, and so that a datasource keeps its identity across
+ * redeploys. Dashboards never use these uids: they pick a datasource through a template variable.
+ */
+
+/** Fixed datasource uids. Correlations reference these; dashboards do not. */
+export const DATASOURCE_UIDS = {
+  prometheus: "prometheus",
+  loki: "loki",
+  elasticsearch: "elasticsearch",
+  jaeger: "jaeger",
+} as const;
+
+export type DatasourceKey = keyof typeof DATASOURCE_UIDS;
+
+/** Where the datasources live; the URLs come from the components' outputs, never from literals. */
+export interface DatasourceEndpoints {
+  /** Prometheus HTTP API base URL, e.g. http://prometheus.observability.svc.cluster.local:9090. */
+  prometheusUrl: string;
+  /** Loki HTTP base URL (port 3100). */
+  lokiUrl: string;
+  /** Elasticsearch HTTP base URL (port 9200). */
+  elasticsearchUrl: string;
+  /** Jaeger query base URL (port 16686). */
+  jaegerUrl: string;
+  /** Index pattern the Elasticsearch datasource searches, e.g. "logs-*". */
+  elasticsearchIndex: string;
+}
+
+/** A datasource, in the shape of Grafana's provisioning file (and convertible to a DataSource resource). */
+export interface DatasourceDef {
+  uid: string;
+  name: string;
+  type: "prometheus" | "loki" | "elasticsearch" | "jaeger";
+  url: string;
+  access: "proxy";
+  isDefault: boolean;
+  /** Type-specific settings, including the correlations to the other datasources. */
+  jsonData: Record<string, unknown>;
+  /** Provisioned datasources are not editable in the UI: the code is the source of truth. */
+  editable: false;
+}
+
+/**
+ * A trace id in a log line, in the spellings our services and the OpenTelemetry SDKs write:
+ * `trace_id=…`, `traceID=…`, `traceId: …`, `"trace_id":"…"`. Grafana evaluates derived-field regexes
+ * in the browser (JavaScript syntax); the first capture group is the trace id.
+ */
+export const TRACE_ID_REGEX = `(?:trace_id|traceID|traceId|trace-id)["']?\\s*[=:]\\s*["']?([0-9a-fA-F]{16,32})`;
+
+/** The Loki label that names a service. Loki 3 derives service_name at ingestion from service/app/… labels. */
+export const LOKI_SERVICE_LABEL = "service_name";
+
+/** Scrape interval Grafana assumes for Prometheus ($__rate_interval is derived from it). */
+const PROMETHEUS_TIME_INTERVAL = "15s";
+
+function requireUrl(name: string, value: string): string {
+  if (!/^https?:\/\/[^\s/]+/.test(value)) {
+    throw new Error(`buildDatasources: ${name} ${JSON.stringify(value)} is not an http(s) URL`);
+  }
+  return value.replace(/\/+$/, "");
+}
+
+/** The stack's datasources: Prometheus (default), Loki, Elasticsearch and Jaeger, correlated with each other. */
+export function buildDatasources(e: DatasourceEndpoints): DatasourceDef[] {
+  if (!e.elasticsearchIndex || /\s/.test(e.elasticsearchIndex)) {
+    throw new Error(`buildDatasources: elasticsearchIndex ${JSON.stringify(e.elasticsearchIndex)} is not an index pattern like "logs-*"`);
+  }
+  const prometheus: DatasourceDef = {
+    uid: DATASOURCE_UIDS.prometheus,
+    name: "Prometheus",
+    type: "prometheus",
+    url: requireUrl("prometheusUrl", e.prometheusUrl),
+    access: "proxy",
+    isDefault: true,
+    editable: false,
+    jsonData: {
+      httpMethod: "POST",
+      timeInterval: PROMETHEUS_TIME_INTERVAL,
+      prometheusType: "Prometheus",
+      // Exemplars carry the trace id of a sampled request: a click on one opens the trace in Jaeger.
+      exemplarTraceIdDestinations: [{ name: "trace_id", datasourceUid: DATASOURCE_UIDS.jaeger, urlDisplayLabel: "View trace" }],
+    },
+  };
+  const loki: DatasourceDef = {
+    uid: DATASOURCE_UIDS.loki,
+    name: "Loki",
+    type: "loki",
+    url: requireUrl("lokiUrl", e.lokiUrl),
+    access: "proxy",
+    isDefault: false,
+    editable: false,
+    jsonData: {
+      maxLines: 1000,
+      // A trace id in a log line becomes a link to the trace in Jaeger.
+      derivedFields: [
+        {
+          name: "TraceID",
+          matcherType: "regex",
+          matcherRegex: TRACE_ID_REGEX,
+          datasourceUid: DATASOURCE_UIDS.jaeger,
+          url: "${__value.raw}",
+          urlDisplayLabel: "View trace",
+        },
+      ],
+    },
+  };
+  const elasticsearch: DatasourceDef = {
+    uid: DATASOURCE_UIDS.elasticsearch,
+    name: "Elasticsearch",
+    type: "elasticsearch",
+    url: requireUrl("elasticsearchUrl", e.elasticsearchUrl),
+    access: "proxy",
+    isDefault: false,
+    editable: false,
+    jsonData: {
+      index: e.elasticsearchIndex,
+      timeField: "@timestamp",
+      logMessageField: "message",
+      logLevelField: "level",
+      maxConcurrentShardRequests: 5,
+      // The same trace links as Loki, for the long-retention log copy.
+      dataLinks: [{ field: "trace_id", datasourceUid: DATASOURCE_UIDS.jaeger, url: "${__value.raw}", urlDisplayLabel: "View trace" }],
+    },
+  };
+  const jaeger: DatasourceDef = {
+    uid: DATASOURCE_UIDS.jaeger,
+    name: "Jaeger",
+    type: "jaeger",
+    url: requireUrl("jaegerUrl", e.jaegerUrl),
+    access: "proxy",
+    isDefault: false,
+    editable: false,
+    jsonData: {
+      // From a span to the logs of its service written while it ran, filtered by its trace id.
+      tracesToLogsV2: {
+        datasourceUid: DATASOURCE_UIDS.loki,
+        spanStartTimeShift: "-5m",
+        spanEndTimeShift: "5m",
+        tags: [{ key: "service.name", value: LOKI_SERVICE_LABEL }],
+        filterByTraceID: true,
+        filterBySpanID: false,
+        customQuery: false,
+      },
+      // From a span to its service's request rate and latency in Prometheus.
+      tracesToMetrics: {
+        datasourceUid: DATASOURCE_UIDS.prometheus,
+        spanStartTimeShift: "-5m",
+        spanEndTimeShift: "5m",
+        tags: [{ key: "service.name", value: "service" }],
+      },
+      nodeGraph: { enabled: true },
+      traceQuery: { timeShiftEnabled: true, spanStartTimeShift: "-1h", spanEndTimeShift: "1h" },
+    },
+  };
+  return [prometheus, loki, elasticsearch, jaeger];
+}
+
+/**
+ * Grafana expands `$VAR` and `${VAR}` in provisioning files from its environment; `$$` is a literal `$`.
+ * Grafana's own link placeholders (`${__value.raw}`) must therefore be escaped in the file — and only
+ * there: the API takes them as they are.
+ */
+function escapeForProvisioning(v: unknown): unknown {
+  if (typeof v === "string") return v.replace(/\$/g, "$$$$");
+  if (Array.isArray(v)) return v.map(escapeForProvisioning);
+  if (v !== null && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeForProvisioning(x)]));
+  }
+  return v;
+}
+
+/** Grafana's datasource provisioning file (apiVersion 1), for /etc/grafana/provisioning/datasources. */
+export function datasourceProvisioningFile(defs: DatasourceDef[]): object {
+  const uids = new Set<string>();
+  for (const d of defs) {
+    if (uids.has(d.uid)) throw new Error(`datasourceProvisioningFile: duplicate datasource uid "${d.uid}"`);
+    uids.add(d.uid);
+  }
+  if (defs.filter((d) => d.isDefault).length > 1) {
+    throw new Error("datasourceProvisioningFile: more than one default datasource");
+  }
+  return {
+    apiVersion: 1,
+    // Datasources removed from the code are removed from Grafana too.
+    prune: true,
+    datasources: defs.map((d) => ({
+      name: d.name,
+      type: d.type,
+      uid: d.uid,
+      access: d.access,
+      url: d.url,
+      isDefault: d.isDefault,
+      editable: d.editable,
+      jsonData: escapeForProvisioning(d.jsonData),
+    })),
+  };
+}
