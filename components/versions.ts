@@ -7,7 +7,7 @@ export const IMAGES = {
   nodeExporter: { repository: "quay.io/prometheus/node-exporter", tag: "v1.12.1" },
   prometheus: { repository: "quay.io/prometheus/prometheus", tag: "v3.16.0" },
   /** The config-reloader sidecar that POSTs /-/reload when the mounted config changes. */
-  configReloader: { repository: "quay.io/prometheus-operator/prometheus-config-reloader", tag: "v0.86.1" },
+  configReloader: { repository: "quay.io/prometheus-operator/prometheus-config-reloader", tag: "v0.85.0" },
   alertmanager: { repository: "quay.io/prometheus/alertmanager", tag: "v0.34.2" },
   loki: { repository: "docker.io/grafana/loki", tag: "3.7.8" },
   elasticsearch: { repository: "docker.elastic.co/elasticsearch/elasticsearch", tag: "8.19.2" },

@@ -1,0 +1,221 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { stringify } from "yaml";
+import type { StackConfig } from "../config";
+import {
+  StackContext,
+  Workload,
+  antiAffinity,
+  containerSecurity,
+  dataOptions,
+  dataVolume,
+  disruptionBudget,
+  httpProbe,
+  labels,
+  meta,
+  networkPolicy,
+  podSecurity,
+  resources,
+  selector,
+} from "../common";
+import { APPS, JOBS, PORTS, SERVICES, podsOf, serviceUrl } from "../endpoints";
+import { appVersion, image } from "../versions";
+import { CONFIG_DIR, CONFIG_FILE, RULES_DIR, ServiceScrapeTarget, buildPrometheusConfig } from "./config";
+
+export interface PrometheusArgs {
+  context: StackContext;
+  /** Replicas, retention (days / GiB), storage (GiB), intervals (s), static targets, resources. */
+  settings: StackConfig["prometheus"];
+  /** External label `cluster`. */
+  clusterName: string;
+  /** The stack's components to scrape (self-monitoring), node exporters included. Default: none. */
+  serviceTargets: ServiceScrapeTarget[];
+  /** Alertmanager's Service to send alerts to; unset = no alerting section. */
+  alertmanager?: { service: string; portName: string };
+  /** Rule files: file name (ending .yaml) → rule-file object ({groups: [...]}). Default: none. */
+  ruleFiles: Record<string, object>;
+}
+
+/** The port name of Prometheus's Service (scraped by its own job). */
+export const PROMETHEUS_PORT_NAME = "web";
+
+/**
+ * Prometheus as a StatefulSet with a persistent TSDB, bounded retention (time AND size), Kubernetes
+ * service discovery (RBAC), and a config-reloader sidecar: a change of prometheus.yml or of a rule
+ * file is applied by /-/reload without a restart, and a failed reload raises an alert.
+ */
+export class Prometheus extends pulumi.ComponentResource {
+  /** In-cluster URL of the Prometheus API. */
+  public readonly url: pulumi.Output<string>;
+  /** prometheus.yml as serialised into the ConfigMap. */
+  public readonly configYaml: string;
+  public readonly workload: Workload;
+
+  constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:Prometheus", name, {}, opts);
+    const { context: ctx, settings: s } = args;
+    const w: Workload = { name: APPS.prometheus, instance: name, component: "metrics", version: appVersion("prometheus") };
+    this.workload = w;
+    const ns = ctx.namespace;
+
+    const config = buildPrometheusConfig({
+      environment: ctx.environment,
+      clusterName: args.clusterName,
+      scrapeIntervalSeconds: s.scrapeIntervalSeconds,
+      evaluationIntervalSeconds: s.evaluationIntervalSeconds,
+      serviceTargets: [{ job: JOBS.prometheus, namespace: ns, service: SERVICES.prometheus, portName: PROMETHEUS_PORT_NAME }, ...args.serviceTargets],
+      alertmanager: args.alertmanager ? { namespace: ns, ...args.alertmanager } : undefined,
+      staticTargets: s.staticTargets,
+    });
+    this.configYaml = stringify(config);
+
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      { metadata: meta(ctx, w, `${SERVICES.prometheus}-config`), data: { [CONFIG_FILE]: this.configYaml } },
+      { parent: this },
+    );
+    const rulesData: Record<string, string> = {};
+    for (const [file, body] of Object.entries(args.ruleFiles)) {
+      if (!file.endsWith(".yaml")) throw new Error(`rule file "${file}" must end in .yaml (prometheus.yml loads ${RULES_DIR}/*.yaml)`);
+      rulesData[file] = stringify(body);
+    }
+    const rules = new k8s.core.v1.ConfigMap(
+      `${name}-rules`,
+      { metadata: meta(ctx, w, `${SERVICES.prometheus}-rules`), data: rulesData },
+      { parent: this },
+    );
+
+    // Kubernetes service discovery: read-only access to what the scrape configs discover.
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      { metadata: meta(ctx, w, SERVICES.prometheus), automountServiceAccountToken: true },
+      { parent: this },
+    );
+    const clusterRole = new k8s.rbac.v1.ClusterRole(
+      `${name}-discovery`,
+      {
+        metadata: { name: `${ns}-prometheus-discovery`, labels: labels(ctx, w) },
+        rules: [
+          { apiGroups: [""], resources: ["nodes", "nodes/metrics", "services", "endpoints", "pods"], verbs: ["get", "list", "watch"] },
+          { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+          { nonResourceURLs: ["/metrics"], verbs: ["get"] },
+        ],
+      },
+      { parent: this },
+    );
+    new k8s.rbac.v1.ClusterRoleBinding(
+      `${name}-discovery`,
+      {
+        metadata: { name: `${ns}-prometheus-discovery`, labels: labels(ctx, w) },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns }],
+      },
+      { parent: this },
+    );
+
+    const headless = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: meta(ctx, w, SERVICES.prometheus),
+        spec: {
+          selector: selector(w),
+          ports: [{ name: PROMETHEUS_PORT_NAME, port: PORTS.prometheus, targetPort: PROMETHEUS_PORT_NAME }],
+        },
+      },
+      { parent: this },
+    );
+
+    const data = dataVolume(ctx, w, "data", s.storageGi);
+    new k8s.apps.v1.StatefulSet(
+      `${name}-statefulset`,
+      {
+        metadata: meta(ctx, w, SERVICES.prometheus),
+        spec: {
+          serviceName: headless.metadata.name,
+          replicas: s.replicas,
+          podManagementPolicy: "Parallel",
+          selector: { matchLabels: selector(w) },
+          persistentVolumeClaimRetentionPolicy: data.persistentVolumeClaimRetentionPolicy,
+          volumeClaimTemplates: data.volumeClaimTemplates,
+          template: {
+            metadata: { labels: labels(ctx, w) },
+            spec: {
+              serviceAccountName: sa.metadata.name,
+              automountServiceAccountToken: true,
+              securityContext: podSecurity(65534),
+              affinity: antiAffinity(ctx, w, s.replicas),
+              terminationGracePeriodSeconds: 600,
+              containers: [
+                {
+                  name: "prometheus",
+                  image: image("prometheus"),
+                  args: [
+                    `--config.file=${CONFIG_DIR}/${CONFIG_FILE}`,
+                    "--storage.tsdb.path=/prometheus",
+                    `--storage.tsdb.retention.time=${s.retentionDays}d`,
+                    // Prometheus size units are powers of 1024: "GB" here is GiB, as configured.
+                    `--storage.tsdb.retention.size=${s.retentionSizeGi}GB`,
+                    "--web.enable-lifecycle",
+                    `--web.listen-address=:${PORTS.prometheus}`,
+                  ],
+                  ports: [{ name: PROMETHEUS_PORT_NAME, containerPort: PORTS.prometheus }],
+                  readinessProbe: httpProbe("/-/ready", PROMETHEUS_PORT_NAME, { initialDelaySeconds: 5 }),
+                  livenessProbe: httpProbe("/-/healthy", PROMETHEUS_PORT_NAME, { initialDelaySeconds: 30, failureThreshold: 10 }),
+                  // WAL replay of a large TSDB can take minutes; the startup probe allows 30.
+                  startupProbe: { ...httpProbe("/-/ready", PROMETHEUS_PORT_NAME, { initialDelaySeconds: 5 }), failureThreshold: 180 },
+                  resources: resources(s.resources),
+                  securityContext: containerSecurity(),
+                  volumeMounts: [
+                    { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                    { name: "rules", mountPath: RULES_DIR, readOnly: true },
+                    { name: "data", mountPath: "/prometheus" },
+                  ],
+                },
+                {
+                  name: "config-reloader",
+                  image: image("configReloader"),
+                  args: [
+                    `--reload-url=http://127.0.0.1:${PORTS.prometheus}/-/reload`,
+                    `--watched-dir=${CONFIG_DIR}`,
+                    `--watched-dir=${RULES_DIR}`,
+                    `--listen-address=:${PORTS.configReloader}`,
+                  ],
+                  ports: [{ name: "reloader", containerPort: PORTS.configReloader }],
+                  resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                  securityContext: containerSecurity(),
+                  readinessProbe: httpProbe("/healthz", "reloader", { initialDelaySeconds: 2 }),
+                  volumeMounts: [
+                    { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                    { name: "rules", mountPath: RULES_DIR, readOnly: true },
+                  ],
+                },
+              ],
+              volumes: [
+                { name: "config", configMap: { name: configMap.metadata.name } },
+                { name: "rules", configMap: { name: rules.metadata.name } },
+                ...data.volumes,
+              ],
+            },
+          },
+        },
+      },
+      dataOptions(ctx, this),
+    );
+
+    disruptionBudget(ctx, w, s.replicas, this, name);
+    networkPolicy(
+      ctx,
+      w,
+      [
+        { from: [podsOf(APPS.grafana)], ports: [PORTS.prometheus] },
+        // Prometheus scrapes itself across replicas.
+        { from: [podsOf(APPS.prometheus)], ports: [PORTS.prometheus, PORTS.configReloader] },
+      ],
+      this,
+      name,
+    );
+
+    this.url = pulumi.output(serviceUrl(SERVICES.prometheus, ns, PORTS.prometheus));
+    this.registerOutputs({ url: this.url });
+  }
+}
