@@ -1,0 +1,171 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import { stringify } from "yaml";
+import type { StackConfig } from "../config";
+import {
+  StackContext,
+  Workload,
+  checksum,
+  containerSecurity,
+  dataOptions,
+  httpProbe,
+  labels,
+  meta,
+  networkPolicy,
+  podSecurity,
+  resources,
+  selector,
+} from "../common";
+import { APPS, PORTS, SERVICES, podsOf, serviceUrl } from "../endpoints";
+import { appVersion, image } from "../versions";
+import { DatasourceDef, datasourceProvisioningFile } from "./datasources";
+
+export interface GrafanaArgs {
+  context: StackContext;
+  /** Storage (GiB) and resources. */
+  settings: StackConfig["grafana"];
+  /** Datasources to provision (built from the other components' URLs). */
+  datasources: pulumi.Input<DatasourceDef[]>;
+}
+
+export const GRAFANA_PORT_NAME = "http";
+const ADMIN_USER = "admin";
+
+/**
+ * Grafana as a Deployment with a persistent volume. The admin password is generated, kept in a
+ * Kubernetes Secret and exposed only as a secret output; anonymous access, sign-up and phone-home
+ * are off; datasources are provisioned from a file.
+ */
+export class Grafana extends pulumi.ComponentResource {
+  /** In-cluster URL of Grafana. */
+  public readonly url: pulumi.Output<string>;
+  public readonly adminUser: pulumi.Output<string>;
+  /** The generated admin password (secret). */
+  public readonly adminPassword: pulumi.Output<string>;
+  /** The Deployment: resources that talk to Grafana's API wait for it. */
+  public readonly deployment: k8s.apps.v1.Deployment;
+  public readonly workload: Workload;
+
+  constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:Grafana", name, {}, opts);
+    const { context: ctx, settings: s } = args;
+    const w: Workload = { name: APPS.grafana, instance: name, component: "visualization", version: appVersion("grafana") };
+    this.workload = w;
+    const ns = ctx.namespace;
+
+    const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
+    const adminSecret = new k8s.core.v1.Secret(
+      `${name}-admin`,
+      {
+        metadata: meta(ctx, w, `${SERVICES.grafana}-admin`),
+        type: "Opaque",
+        stringData: { "admin-user": ADMIN_USER, "admin-password": password.result },
+      },
+      { parent: this },
+    );
+
+    const provisioning = pulumi.output(args.datasources).apply((defs) => stringify(datasourceProvisioningFile(defs)));
+    const datasources = new k8s.core.v1.ConfigMap(
+      `${name}-datasources`,
+      { metadata: meta(ctx, w, `${SERVICES.grafana}-datasources`), data: { "datasources.yaml": provisioning } },
+      { parent: this },
+    );
+
+    const volumes: k8s.types.input.core.v1.Volume[] = [
+      { name: "datasources", configMap: { name: datasources.metadata.name } },
+      { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+    ];
+    if (ctx.persistence.enabled) {
+      const claim = new k8s.core.v1.PersistentVolumeClaim(
+        `${name}-data`,
+        {
+          metadata: meta(ctx, w, `${SERVICES.grafana}-data`),
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(ctx.storageClassName ? { storageClassName: ctx.storageClassName } : {}),
+            resources: { requests: { storage: `${s.storageGi}Gi` } },
+          },
+        },
+        dataOptions(ctx, this),
+      );
+      volumes.push({ name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } });
+    } else {
+      volumes.push({ name: "data", emptyDir: { sizeLimit: `${s.storageGi}Gi` } });
+    }
+
+    const fromSecret = (key: string) => ({ secretKeyRef: { name: adminSecret.metadata.name, key } });
+    this.deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: meta(ctx, w, SERVICES.grafana),
+        spec: {
+          replicas: 1,
+          // One writer of the SQLite database on a ReadWriteOnce volume: never two pods at once.
+          strategy: { type: "Recreate" },
+          selector: { matchLabels: selector(w) },
+          template: {
+            metadata: {
+              labels: labels(ctx, w),
+              // Provisioning is read at start-up: a datasource change restarts Grafana.
+              annotations: { "checksum/datasources": provisioning.apply(checksum) },
+            },
+            spec: {
+              automountServiceAccountToken: false,
+              securityContext: podSecurity(472),
+              containers: [
+                {
+                  name: "grafana",
+                  image: image("grafana"),
+                  ports: [{ name: GRAFANA_PORT_NAME, containerPort: PORTS.grafana }],
+                  env: [
+                    { name: "GF_SECURITY_ADMIN_USER", valueFrom: fromSecret("admin-user") },
+                    { name: "GF_SECURITY_ADMIN_PASSWORD", valueFrom: fromSecret("admin-password") },
+                    { name: "GF_AUTH_ANONYMOUS_ENABLED", value: "false" },
+                    { name: "GF_USERS_ALLOW_SIGN_UP", value: "false" },
+                    { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
+                    { name: "GF_ANALYTICS_CHECK_FOR_UPDATES", value: "false" },
+                    { name: "GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", value: "false" },
+                    { name: "GF_SERVER_HTTP_PORT", value: String(PORTS.grafana) },
+                    { name: "GF_PATHS_DATA", value: "/var/lib/grafana" },
+                    { name: "GF_PATHS_PROVISIONING", value: "/etc/grafana/provisioning" },
+                    { name: "GF_LOG_MODE", value: "console" },
+                    { name: "GF_METRICS_ENABLED", value: "true" },
+                  ],
+                  readinessProbe: httpProbe("/api/health", GRAFANA_PORT_NAME, { initialDelaySeconds: 5 }),
+                  livenessProbe: httpProbe("/api/health", GRAFANA_PORT_NAME, { initialDelaySeconds: 30 }),
+                  resources: resources(s.resources),
+                  securityContext: containerSecurity(),
+                  volumeMounts: [
+                    { name: "data", mountPath: "/var/lib/grafana" },
+                    { name: "datasources", mountPath: "/etc/grafana/provisioning/datasources", readOnly: true },
+                    { name: "tmp", mountPath: "/tmp" },
+                  ],
+                },
+              ],
+              volumes,
+            },
+          },
+        },
+      },
+      { parent: this },
+    );
+
+    new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: meta(ctx, w, SERVICES.grafana),
+        spec: { selector: selector(w), ports: [{ name: GRAFANA_PORT_NAME, port: PORTS.grafana, targetPort: GRAFANA_PORT_NAME }] },
+      },
+      { parent: this },
+    );
+
+    // The UI is for people: reachable from any namespace (ingress controllers), scraped by Prometheus.
+    networkPolicy(ctx, w, [{ from: "cluster", ports: [PORTS.grafana] }, { from: [podsOf(APPS.prometheus)], ports: [PORTS.grafana] }], this, name);
+
+    this.url = pulumi.output(serviceUrl(SERVICES.grafana, ns, PORTS.grafana));
+    this.adminUser = pulumi.output(ADMIN_USER);
+    this.adminPassword = pulumi.secret(password.result);
+    this.registerOutputs({ url: this.url, adminUser: this.adminUser, adminPassword: this.adminPassword });
+  }
+}
