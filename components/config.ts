@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { alertingSchema, alertingDefaults } from "./alerting/schema";
-import { awsSchema, awsDefaults } from "./aws/schema";
+import { awsSchema, awsDefaults, awsProblems } from "./aws/schema";
 
 export const PROJECT = "observability-stack";
 export const ENVIRONMENTS = ["dev", "prod"] as const;
@@ -423,6 +423,7 @@ function crossChecks(cfg: StackConfig): string[] {
     const resources = isPlainObject(r) ? (r as { resources?: Resources }).resources : undefined;
     if (resources) p.push(...checkRequestsWithinLimits(resources, [name, "resources"]));
   }
+  p.push(...awsProblems(cfg));
   return p;
 }
 
