@@ -1,11 +1,103 @@
 /**
  * Alerting section of the stack config: receivers (credentials come from secrets, see SECRET_KEYS in
- * ../config.ts) and per-environment alert thresholds.
+ * ../config.ts), per-environment alert thresholds, and the Alertmanager routing timings.
+ *
+ * Thresholds are named after their unit (…Ratio is 0–1, …PerSecond a rate, …Seconds a duration), and
+ * every alert's `for:` is `forMinutes`. Where an alert has two tiers, the warning tier must trip
+ * before the critical one; the schema refuses the opposite, naming the key.
  */
 import { z } from "zod";
 
 const channel = z.string().regex(/^#[a-z0-9_-]+$/, { message: 'a Slack channel like "#alerts-critical"' });
 const email = z.string().email();
+/** A Prometheus label name. */
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: "a Prometheus label name (letters, digits, '_')" });
+
+/** `for:` of an alert, in minutes (0 = fire on the first bad evaluation). */
+const forMinutes = z.number().int().min(0).max(1440);
+const ratio = z.number().gt(0).lt(1);
+const positive = z.number().gt(0);
+
+type Tiers = { warning?: number; critical?: number };
+
+/** Warning must trip first: for "higher is worse" thresholds warning < critical, for "lower is worse" warning > critical. */
+function tiersInOrder(direction: "higher" | "lower") {
+  return (t: Tiers, ctx: z.RefinementCtx) => {
+    if (t.warning === undefined || t.critical === undefined) return;
+    const ok = direction === "higher" ? t.warning < t.critical : t.warning > t.critical;
+    if (!ok) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["warning"],
+        message: `the warning tier must trip before the critical one: warning (${t.warning}) must be ${direction === "higher" ? "<" : ">"} critical (${t.critical})`,
+      });
+    }
+  };
+}
+
+/** One threshold with two tiers. */
+const twoTiers = (value: z.ZodNumber, direction: "higher" | "lower") =>
+  z.object({ warning: value, critical: value, forMinutes }).strict().superRefine(tiersInOrder(direction));
+const warningOnly = (value: z.ZodNumber) => z.object({ warning: value, forMinutes }).strict();
+const criticalOnly = (value: z.ZodNumber) => z.object({ critical: value, forMinutes }).strict();
+
+export const thresholdsSchema = z
+  .object({
+    /** ServiceDown (`up == 0`, critical): minutes a target must be down. Default 1 (the seeds). */
+    serviceDown: z.object({ forMinutes }).strict(),
+    /** HighErrorRate: share of HTTP 5xx responses per service, 0–1. Default prod 0.05 / 0.10 over 5 min, dev 0.10 / 0.25. */
+    errorRatio: twoTiers(ratio, "higher"),
+    /** HighResponseTime (warning): p95 HTTP latency per service, seconds. Default 2 s over 5 min (the seeds). */
+    latencyP95Seconds: warningOnly(positive),
+    /** HighCPUUsage (warning): busy share of a node's CPUs, 0–1. Default 0.8 over 10 min. */
+    cpuUsageRatio: warningOnly(ratio),
+    /** HighMemoryUsage: used share of a node's memory (1 − MemAvailable/MemTotal), 0–1. Default 0.8 / 0.9 over 5 min. */
+    memoryUsageRatio: twoTiers(ratio, "higher"),
+    /** DiskSpaceRunningLow: FREE share of a writable filesystem, 0–1 (lower is worse). Default 0.15 / 0.10 over 5 min. */
+    diskFreeRatio: twoTiers(ratio, "lower"),
+    /** DatabaseConnectionPoolExhausted (warning): active / max connections of a pool, 0–1. Default 0.9 over 2 min (the seeds). */
+    dbPoolUsageRatio: warningOnly(ratio),
+    /** AuthenticationFailures (warning): failed logins per second per service. Default 1/s over 5 min. */
+    authFailuresPerSecond: warningOnly(positive),
+    /** PaymentProcessingFailures (critical): share of failed payment transactions, 0–1. Default 0.05 over 5 min. */
+    paymentFailureRatio: criticalOnly(ratio),
+    /** EnrollmentFailures (warning): share of failed course enrollments, 0–1. Default 0.1 over 10 min. */
+    enrollmentFailureRatio: warningOnly(ratio),
+    /** FederationDeliveryFailure (warning): failed federation deliveries per second. Default 10/s over 5 min (the seeds). */
+    federationFailuresPerSecond: warningOnly(positive),
+    /** LowCompletionRate (warning, educational): course completion rate, 0–1 (lower is worse). Default 0.6 over 10 min (the seeds). */
+    courseCompletionRatio: warningOnly(ratio),
+    /** HighStudentDropout (critical, educational): dropouts per service in the last hour. Default 10 over 5 min (the seeds). */
+    studentDropoutsPerHour: criticalOnly(positive),
+    /** TraceCollectionErrors (warning): share of spans the Jaeger collector refuses, 0–1. Default 0.01 over 10 min. */
+    traceRefusedRatio: warningOnly(ratio),
+    /** LogIngestionIssues (warning): log lines Loki discards (rate limits, too old, too long), per second. Default 1/s over 10 min. */
+    logDiscardedLinesPerSecond: warningOnly(positive),
+    /** LokiRequestErrors (critical): share of Loki requests answered 5xx per route, 0–1. Default 0.1 over 15 min (the Loki mixin). */
+    lokiErrorRatio: criticalOnly(ratio),
+    /** AlertmanagerFailedToSendAlerts (warning): share of failed notifications per integration, 0–1. Default 0.01 over 5 min. */
+    notificationFailureRatio: warningOnly(ratio),
+  })
+  .strict();
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+
+export const routingSchema = z
+  .object({
+    /** group_wait of every route but critical, seconds: how long to wait for more alerts of a new group. Default 30. */
+    groupWaitSeconds: z.number().int().min(0).max(3600),
+    /** group_wait of critical alerts, seconds. Default 10. */
+    criticalGroupWaitSeconds: z.number().int().min(0).max(3600),
+    /** group_interval, minutes: wait before notifying about alerts added to a group already notified. Default 5. */
+    groupIntervalMinutes: z.number().int().min(1).max(1440),
+    /** repeat_interval per severity, hours: re-send a still-firing group. Default critical 1, warning 4, info 24 (low noise). */
+    repeatIntervalHours: z
+      .object({ critical: z.number().int().min(1).max(168), warning: z.number().int().min(1).max(168), info: z.number().int().min(1).max(168) })
+      .strict(),
+    /** How often the Watchdog is re-sent to the dead man's switch, minutes; the switch must expect a ping at least this often. Default 5. */
+    deadMansSwitchIntervalMinutes: z.number().int().min(1).max(60),
+  })
+  .strict();
+export type Routing = z.infer<typeof routingSchema>;
 
 export const alertingSchema = z
   .object({
@@ -32,6 +124,15 @@ export const alertingSchema = z
         deadMansSwitch: z.object({ enabled: z.boolean() }).strict(),
       })
       .strict(),
+    /** Alert thresholds and `for:` durations, per environment. */
+    thresholds: thresholdsSchema,
+    /** Alertmanager grouping and repeat timings. */
+    routing: routingSchema,
+    /**
+     * Label of http_requests_total that carries the HTTP status code. Default "status_code" (what the
+     * seeds' prom-client services emit; the Python seed uses "status").
+     */
+    httpStatusLabel: labelName,
   })
   .strict();
 
@@ -52,8 +153,42 @@ const receiversOff = {
   deadMansSwitch: { enabled: false },
 };
 
+const prodThresholds: Thresholds = {
+  serviceDown: { forMinutes: 1 },
+  errorRatio: { warning: 0.05, critical: 0.1, forMinutes: 5 },
+  latencyP95Seconds: { warning: 2, forMinutes: 5 },
+  cpuUsageRatio: { warning: 0.8, forMinutes: 10 },
+  memoryUsageRatio: { warning: 0.8, critical: 0.9, forMinutes: 5 },
+  diskFreeRatio: { warning: 0.15, critical: 0.1, forMinutes: 5 },
+  dbPoolUsageRatio: { warning: 0.9, forMinutes: 2 },
+  authFailuresPerSecond: { warning: 1, forMinutes: 5 },
+  paymentFailureRatio: { critical: 0.05, forMinutes: 5 },
+  enrollmentFailureRatio: { warning: 0.1, forMinutes: 10 },
+  federationFailuresPerSecond: { warning: 10, forMinutes: 5 },
+  courseCompletionRatio: { warning: 0.6, forMinutes: 10 },
+  studentDropoutsPerHour: { critical: 10, forMinutes: 5 },
+  traceRefusedRatio: { warning: 0.01, forMinutes: 10 },
+  logDiscardedLinesPerSecond: { warning: 1, forMinutes: 10 },
+  lokiErrorRatio: { critical: 0.1, forMinutes: 15 },
+  notificationFailureRatio: { warning: 0.01, forMinutes: 5 },
+};
+
+/** Dev: little traffic, so ratios are noisier; only the error-ratio tiers are looser. */
+const devThresholds: Thresholds = {
+  ...prodThresholds,
+  errorRatio: { warning: 0.1, critical: 0.25, forMinutes: 5 },
+};
+
+const routing: Routing = {
+  groupWaitSeconds: 30,
+  criticalGroupWaitSeconds: 10,
+  groupIntervalMinutes: 5,
+  repeatIntervalHours: { critical: 1, warning: 4, info: 24 },
+  deadMansSwitchIntervalMinutes: 5,
+};
+
 export const alertingDefaults: Record<"dev" | "prod", AlertingConfig> = {
-  dev: { receivers: receiversOff },
+  dev: { receivers: receiversOff, thresholds: devThresholds, routing, httpStatusLabel: "status_code" },
   prod: {
     receivers: {
       ...receiversOff,
@@ -62,5 +197,8 @@ export const alertingDefaults: Record<"dev" | "prod", AlertingConfig> = {
       email: { ...receiversOff.email, enabled: true },
       deadMansSwitch: { enabled: true },
     },
+    thresholds: prodThresholds,
+    routing,
+    httpStatusLabel: "status_code",
   },
 };
