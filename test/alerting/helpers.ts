@@ -1,0 +1,49 @@
+/**
+ * Shared by the alerting tests: the stack config of an environment, the pinned promtool/amtool, and a
+ * scratch directory. A missing tool fails the test with the command that builds it; it never skips.
+ */
+import { execFileSync } from "child_process";
+import { existsSync, mkdtempSync } from "fs";
+import { tmpdir } from "os";
+import { join, resolve } from "path";
+import { DEFAULTS, DeepPartial, Environment, SecretKey, StackConfig, deepMerge, stackConfigSchema } from "../../components/config";
+
+export const REPO = resolve(__dirname, "..", "..");
+
+/** The defaults of an environment, optionally overridden, validated by the one schema. */
+export function stackConfig(environment: Environment, overrides: DeepPartial<StackConfig> = {}): StackConfig {
+  return stackConfigSchema.parse(deepMerge({ environment, ...DEFAULTS[environment] }, overrides));
+}
+
+/** Fake values for every secret: the amtool tests need well-formed URLs, never real ones. */
+export const FAKE_SECRETS: Record<SecretKey, string> = {
+  slackWebhookUrl: "https://slack.invalid/services/T000/B000/XXXX",
+  pagerdutyRoutingKey: "0123456789abcdef0123456789abcdef",
+  smtpPassword: "not-a-real-password",
+  deadMansSwitchUrl: "https://deadmansswitch.invalid/ping/0000",
+  webhookUrl: "https://webhook.invalid/alerts",
+  grafanaToken: "glsa_fake",
+};
+
+const TOOL_PACKAGES = { promtool: "prometheus", amtool: "alertmanager" } as const;
+
+/** Path of a pinned tool built by tools/build.sh; throws (fails the test) when it is missing. */
+export function tool(name: keyof typeof TOOL_PACKAGES): string {
+  const path = join(REPO, ".tools", "bin", name);
+  if (!existsSync(path)) throw new Error(`${name} not found: run tools/build.sh ${TOOL_PACKAGES[name]}`);
+  return path;
+}
+
+/** Run a tool; on a non-zero exit throw with its whole output, so the failing check is visible. */
+export function run(bin: string, args: string[]): string {
+  try {
+    return execFileSync(bin, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e) {
+    const err = e as { status?: number; stdout?: string; stderr?: string };
+    throw new Error(`${bin} ${args.join(" ")} exited ${err.status}\n${err.stdout ?? ""}${err.stderr ?? ""}`);
+  }
+}
+
+export function scratchDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `${prefix}-`));
+}
