@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { alertingSchema, alertingDefaults } from "./alerting/schema";
 import { awsSchema, awsDefaults, awsProblems } from "./aws/schema";
+import { JOBS } from "./endpoints";
 
 export const PROJECT = "observability-stack";
 export const ENVIRONMENTS = ["dev", "prod"] as const;
@@ -364,6 +365,10 @@ export function configKey(path: PropertyKey[]): string {
   return `${PROJECT}:${String(head)}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
 }
 
+function typeName(expected: string): string {
+  return expected === "int" ? "an integer" : /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const key = configKey(issue.path);
   const got = JSON.stringify(valueAt(input, issue.path));
@@ -377,8 +382,8 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     }
     case "invalid_type":
       return got === undefined
-        ? `${key}: missing; expected ${issue.expected}`
-        : `${key}: ${got} is not a ${issue.expected}`;
+        ? `${key}: missing; expected ${typeName(issue.expected)}`
+        : `${key}: ${got} is not ${typeName(issue.expected)}`;
     case "invalid_value":
       return `${key}: ${got} is not allowed; allowed values: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "too_small":
@@ -386,7 +391,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     case "too_big":
       return `${key}: ${got} is too large; allowed: ${issue.inclusive ? "<=" : "<"} ${issue.maximum}${issue.origin === "array" ? " items" : ""}`;
     case "invalid_format":
-      return `${key}: ${got} is not a valid ${issue.format === "regex" ? issue.message : issue.format}`;
+      return `${key}: ${got} is not ${issue.format === "regex" ? issue.message : `a valid ${issue.format}`}`;
     default:
       return `${key}: ${got === undefined ? "" : `${got}: `}${issue.message}`;
   }
@@ -410,6 +415,14 @@ function crossChecks(cfg: StackConfig): string[] {
   if (prom.retentionSizeGi >= prom.storageGi) {
     p.push(`${configKey(["prometheus", "retentionSizeGi"])}: ${prom.retentionSizeGi} must be smaller than prometheus.storageGi (${prom.storageGi}) to leave room for the WAL; allowed: < ${prom.storageGi}`);
   }
+  const reservedJobs: string[] = Object.values(JOBS);
+  const seenJobs = new Set<string>();
+  prom.staticTargets.forEach((t, i) => {
+    if (reservedJobs.includes(t.job) || seenJobs.has(t.job)) {
+      p.push(`${configKey(["prometheus", "staticTargets", i, "job"])}: "${t.job}" is already a scrape job; allowed: a name other than ${[...reservedJobs, ...seenJobs].join(", ")}`);
+    }
+    seenJobs.add(t.job);
+  });
   if (cfg.jaeger.storage === "memory" && cfg.jaeger.replicas > 1) {
     p.push(`${configKey(["jaeger", "replicas"])}: ${cfg.jaeger.replicas} replicas cannot share memory storage; allowed: 1, or jaeger.storage "elasticsearch"`);
   }
