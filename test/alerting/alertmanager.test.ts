@@ -38,7 +38,11 @@ function writeConfig(v: Variant): string {
 }
 
 const receiverNames = (c: Record<string, any>) => (c.receivers as { name: string }[]).map((r) => r.name);
-const receiver = (c: Record<string, any>, name: string) => (c.receivers as Record<string, any>[]).find((r) => r.name === name);
+function receiver(c: Record<string, any>, name: string): Record<string, any> {
+  const r = (c.receivers as Record<string, any>[]).find((x) => x.name === name);
+  if (!r) throw new Error(`no receiver ${name} in ${receiverNames(c).join(", ")}`);
+  return r;
+}
 
 describe("buildAlertmanagerConfig", () => {
   it("dev with every receiver off: one receiver without integrations, everything routed to it", () => {
