@@ -16,7 +16,7 @@ const days = (max: number) => z.number().int().min(1).max(max);
  */
 const esCron = z
   .string()
-  .regex(/^\S+( \S+){5,6}$/, { message: 'Elasticsearch cron expression with 6 or 7 fields, like "0 30 1 * * ?"' });
+  .regex(/^\S+( \S+){5,6}$/, { message: 'an Elasticsearch cron expression with 6 or 7 fields, like "0 30 1 * * ?"' });
 
 export const snapshotsSchema = z
   .object({
@@ -41,18 +41,18 @@ export const awsSchema = z
     /** Provision S3 storage and IRSA roles; off = no AWS resource at all. Default false (dev) / true (prod). */
     enabled: z.boolean(),
     /** Region of the buckets, the KMS key and the SNS topic. Default "eu-west-1". */
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: 'AWS region like "eu-west-1"' }),
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: 'an AWS region like "eu-west-1"' }),
     /**
      * ARN of the cluster's IAM OIDC provider (required when enabled), e.g.
      * "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE".
      * Its account id and partition are also those of the KMS key policy. No default.
      */
-    oidcProviderArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/, { message: "IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/<issuer>)" }).optional(),
+    oidcProviderArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/, { message: "an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/<issuer>)" }).optional(),
     /**
      * Issuer URL of the cluster's OIDC provider without https:// (required when enabled), e.g.
      * "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE"; must be the part of oidcProviderArn after "oidc-provider/". No default.
      */
-    oidcProviderUrl: z.string().regex(/^[^\s:/]+(\/[^\s]*)?$/, { message: "issuer host/path without https://" }).optional(),
+    oidcProviderUrl: z.string().regex(/^[^\s:/]+(\/[^\s]*)?$/, { message: "an issuer host/path without https://" }).optional(),
     /**
      * Days a deleted or overwritten object version is kept before S3 removes it for good (every bucket
      * is versioned): the window to recover from a bad compaction, a wrong delete or a bad restore. Default 7.
