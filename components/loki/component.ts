@@ -1,0 +1,176 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { stringify } from "yaml";
+import type { StackConfig } from "../config";
+import {
+  StackContext,
+  Workload,
+  checksum,
+  containerSecurity,
+  dataOptions,
+  dataVolume,
+  httpProbe,
+  labels,
+  meta,
+  networkPolicy,
+  podSecurity,
+  resources,
+  selector,
+  serviceAccount,
+} from "../common";
+import { APPS, JOBS, PORTS, SERVICES, podsOf, serviceHost, serviceUrl } from "../endpoints";
+import type { ServiceScrapeTarget } from "../prometheus/config";
+import { appVersion, image } from "../versions";
+import { CONFIG_DIR, CONFIG_FILE, DATA_DIR, LOKI_PUSH_PATH, buildLokiConfig, type LokiStorage } from "./config";
+
+export interface LokiArgs {
+  context: StackContext;
+  /** Retention (days), volume size (GiB), ingestion rate (MB/s per tenant) and container resources. */
+  settings: StackConfig["loki"];
+  /**
+   * Keep chunks, index, delete requests and rules in these S3 buckets (prod). Default: unset, the
+   * data volume (filesystem). Credentials come from IRSA (serviceAccountAnnotations), never from here.
+   */
+  s3?: pulumi.Input<{ region: string; chunksBucket: string; rulerBucket: string }>;
+  /** Annotations of Loki's ServiceAccount: the IRSA role ARN in prod. Default: none. */
+  serviceAccountAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** Names of Loki's Service ports. Prometheus scrapes "http-metrics". */
+export const LOKI_HTTP_PORT_NAME = "http-metrics";
+export const LOKI_GRPC_PORT_NAME = "grpc";
+/** Loki's image runs as this uid/gid (the "loki" user of the official image). */
+export const LOKI_UID = 10001;
+
+/**
+ * Loki as a single monolithic process (-target=all) in a one-replica StatefulSet: chunks, TSDB index
+ * and WAL on the data volume (or in S3 with IRSA), retention enforced by the compactor. One replica
+ * because the filesystem store and the in-memory ring are per process; scaling out means the
+ * simple-scalable deployment with object storage, which is a different component.
+ *
+ * The pods roll when loki.yaml changes (checksum/config annotation). Only Fluent Bit, Grafana and
+ * Prometheus may reach port 3100.
+ */
+export class Loki extends pulumi.ComponentResource {
+  /** In-cluster base URL (http://loki.<ns>.svc.cluster.local:3100): Grafana's datasource URL. */
+  public readonly url: pulumi.Output<string>;
+  /** URL of the push API, for clients that want the full endpoint. */
+  public readonly pushUrl: pulumi.Output<string>;
+  /** In-cluster DNS name of the Service; the log shipper's host. */
+  public readonly host: pulumi.Output<string>;
+  /** HTTP port of the Service (push, query, /metrics). */
+  public readonly port: number;
+  /** loki.yaml as serialised into the ConfigMap. */
+  public readonly configYaml: pulumi.Output<string>;
+  /** How Prometheus scrapes Loki (job "loki", the self-monitoring rules select on it). */
+  public readonly scrapeTarget: ServiceScrapeTarget;
+  public readonly workload: Workload;
+
+  constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:Loki", name, {}, opts);
+    const { context: ctx, settings: s } = args;
+    const ns = ctx.namespace;
+    const w: Workload = { name: APPS.loki, instance: name, component: "logs", version: appVersion("loki") };
+    this.workload = w;
+
+    this.configYaml = pulumi.output(args.s3).apply((s3) => {
+      const storage: LokiStorage = s3 ? { type: "s3", region: s3.region, chunksBucket: s3.chunksBucket, rulerBucket: s3.rulerBucket } : { type: "filesystem" };
+      return stringify(buildLokiConfig(s, { storage }));
+    });
+
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      { metadata: meta(ctx, w, `${SERVICES.loki}-config`), data: { [CONFIG_FILE]: this.configYaml } },
+      { parent: this },
+    );
+
+    const sa = serviceAccount(ctx, w, this, name, { automount: false, annotations: args.serviceAccountAnnotations });
+
+    const service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: meta(ctx, w, SERVICES.loki),
+        spec: {
+          selector: selector(w),
+          ports: [
+            { name: LOKI_HTTP_PORT_NAME, port: PORTS.lokiHttp, targetPort: LOKI_HTTP_PORT_NAME },
+            { name: LOKI_GRPC_PORT_NAME, port: PORTS.lokiGrpc, targetPort: LOKI_GRPC_PORT_NAME },
+          ],
+        },
+      },
+      { parent: this },
+    );
+
+    const data = dataVolume(ctx, w, "data", s.storageGi);
+    new k8s.apps.v1.StatefulSet(
+      `${name}-statefulset`,
+      {
+        metadata: meta(ctx, w, SERVICES.loki),
+        spec: {
+          serviceName: service.metadata.name,
+          // Monolithic with a filesystem store and an in-memory ring: exactly one process.
+          replicas: 1,
+          selector: { matchLabels: selector(w) },
+          updateStrategy: { type: "RollingUpdate" },
+          persistentVolumeClaimRetentionPolicy: data.persistentVolumeClaimRetentionPolicy,
+          volumeClaimTemplates: data.volumeClaimTemplates,
+          template: {
+            metadata: { labels: labels(ctx, w), annotations: { "checksum/config": this.configYaml.apply(checksum) } },
+            spec: {
+              serviceAccountName: sa.metadata.name,
+              // IRSA injects its own projected token; Loki never calls the Kubernetes API.
+              automountServiceAccountToken: false,
+              securityContext: podSecurity(LOKI_UID),
+              // The ingester flushes and closes its WAL segment on SIGTERM.
+              terminationGracePeriodSeconds: 120,
+              containers: [
+                {
+                  name: "loki",
+                  image: image("loki"),
+                  args: [`-config.file=${CONFIG_DIR}/${CONFIG_FILE}`, "-target=all"],
+                  ports: [
+                    { name: LOKI_HTTP_PORT_NAME, containerPort: PORTS.lokiHttp },
+                    { name: LOKI_GRPC_PORT_NAME, containerPort: PORTS.lokiGrpc },
+                  ],
+                  // /ready turns 200 once the ingester has joined the ring and replayed its WAL,
+                  // which after a crash can take minutes: the startup probe allows 10.
+                  startupProbe: { ...httpProbe("/ready", LOKI_HTTP_PORT_NAME, { initialDelaySeconds: 10 }), failureThreshold: 60 },
+                  readinessProbe: httpProbe("/ready", LOKI_HTTP_PORT_NAME, { initialDelaySeconds: 0 }),
+                  livenessProbe: httpProbe("/ready", LOKI_HTTP_PORT_NAME, { initialDelaySeconds: 0, failureThreshold: 10 }),
+                  resources: resources(s.resources),
+                  securityContext: containerSecurity({ runAsUser: LOKI_UID }),
+                  volumeMounts: [
+                    { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                    { name: "data", mountPath: DATA_DIR },
+                    { name: "tmp", mountPath: "/tmp" },
+                  ],
+                },
+              ],
+              volumes: [
+                { name: "config", configMap: { name: configMap.metadata.name } },
+                { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+                ...data.volumes,
+              ],
+            },
+          },
+        },
+      },
+      dataOptions(ctx, this),
+    );
+
+    networkPolicy(
+      ctx,
+      w,
+      [{ from: [podsOf(APPS.fluentBit), podsOf(APPS.grafana), podsOf(APPS.prometheus)], ports: [PORTS.lokiHttp] }],
+      this,
+      name,
+    );
+
+    this.port = PORTS.lokiHttp;
+    this.host = pulumi.output(serviceHost(SERVICES.loki, ns));
+    this.url = pulumi.output(serviceUrl(SERVICES.loki, ns, PORTS.lokiHttp));
+    this.pushUrl = this.url.apply((u) => `${u}${LOKI_PUSH_PATH}`);
+    this.scrapeTarget = { job: JOBS.loki, namespace: ns, service: SERVICES.loki, portName: LOKI_HTTP_PORT_NAME };
+    this.registerOutputs({ url: this.url, pushUrl: this.pushUrl, host: this.host });
+  }
+}

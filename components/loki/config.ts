@@ -1,0 +1,125 @@
+/**
+ * Loki's config file (Loki 3.7, monolithic `-target=all`, TSDB schema v13) as a pure builder.
+ *
+ * Loki's own default keeps logs forever (limits_config.retention_period 0s, compactor retention off);
+ * this builder always turns retention on: the compactor deletes chunks older than retentionDays, with
+ * the delete-request store on the same object store as the chunks, and queries never look further
+ * back than the data that is kept.
+ *
+ * Every key here was checked against Loki 3.7's configuration reference, and the generated files are
+ * run through the real `loki -verify-config` (test/loki/verify-config.test.ts).
+ */
+import type { StackConfig } from "../config";
+import { deepMerge } from "../config";
+import { lokiS3Storage } from "../aws/loki-s3";
+import { PORTS } from "../endpoints";
+
+/** Where the config file is mounted, and its name: also the ConfigMap data key (a policy reads it). */
+export const CONFIG_DIR = "/etc/loki";
+export const CONFIG_FILE = "loki.yaml";
+/** Loki's data directory: the data volume is mounted here (chunks, TSDB index, WAL, compactor). */
+export const DATA_DIR = "/var/loki";
+
+/**
+ * First day of the filesystem schema period. Fixed, never "today": a schema period that moves
+ * would make Loki read existing chunks with the wrong schema. Same day as the S3 fragment's default.
+ */
+export const SCHEMA_FROM = "2025-01-01";
+
+/** Loki's push API path (relative to its base URL): the log shipper's output and the pushUrl output. */
+export const LOKI_PUSH_PATH = "/loki/api/v1/push";
+
+/** How old a pushed line may be before Loki rejects it (also how far back a restarted shipper can replay). */
+export const REJECT_OLD_SAMPLES_MAX_AGE = "168h";
+
+export type LokiStorage =
+  | { type: "filesystem" }
+  | {
+      type: "s3";
+      /** AWS region of the buckets. */
+      region: string;
+      /** Bucket for chunks, index and delete requests. */
+      chunksBucket: string;
+      /** Bucket for the ruler's rule groups. */
+      rulerBucket: string;
+    };
+
+export interface LokiConfigOptions {
+  /** Object store of chunks, index, delete requests and rules. */
+  storage: LokiStorage;
+  /** Data directory inside the container. Default DATA_DIR; tests point it at a temporary directory. */
+  dataDir?: string;
+}
+
+/** retentionDays as a Loki duration in hours ("168h"), the unit Loki's own docs and examples use. */
+export function retentionPeriod(retentionDays: number): string {
+  return `${retentionDays * 24}h`;
+}
+
+/**
+ * Loki's config for one environment's settings. A plain object: serialise it with `yaml`.
+ * The burst allows twice the sustained rate, so a shipper catching up after a restart is not rejected.
+ */
+export function buildLokiConfig(settings: StackConfig["loki"], opts: LokiConfigOptions): Record<string, unknown> {
+  const dir = opts.dataDir ?? DATA_DIR;
+  const retention = retentionPeriod(settings.retentionDays);
+  const s3 = opts.storage.type === "s3";
+
+  const base = {
+    auth_enabled: false,
+    server: {
+      http_listen_port: PORTS.lokiHttp,
+      grpc_listen_port: PORTS.lokiGrpc,
+      log_level: "info",
+    },
+    common: {
+      path_prefix: dir,
+      replication_factor: 1,
+      // One process, one ring member: the in-memory ring, announced on loopback so Loki never
+      // depends on finding a network interface by name.
+      ring: { instance_addr: "127.0.0.1", kvstore: { store: "inmemory" } },
+      ...(s3 ? {} : { storage: { filesystem: { chunks_directory: `${dir}/chunks`, rules_directory: `${dir}/rules` } } }),
+    },
+    schema_config: {
+      configs: [{ from: SCHEMA_FROM, store: "tsdb", object_store: "filesystem", schema: "v13", index: { prefix: "index_", period: "24h" } }],
+    },
+    storage_config: {
+      tsdb_shipper: { active_index_directory: `${dir}/tsdb-index`, cache_location: `${dir}/tsdb-cache` },
+    },
+    ingester: {
+      wal: { enabled: true, dir: `${dir}/wal` },
+    },
+    compactor: {
+      working_directory: `${dir}/compactor`,
+      compaction_interval: "10m",
+      retention_enabled: true,
+      // Deleted chunks are kept this long after being marked, so a mistaken retention change can be undone.
+      retention_delete_delay: "2h",
+      delete_request_store: "filesystem",
+    },
+    limits_config: {
+      retention_period: retention,
+      ingestion_rate_mb: settings.ingestionRateMb,
+      ingestion_burst_size_mb: settings.ingestionRateMb * 2,
+      reject_old_samples: true,
+      reject_old_samples_max_age: REJECT_OLD_SAMPLES_MAX_AGE,
+      // Nothing older than the retention exists; queries stop there instead of scanning empty tables.
+      max_query_lookback: retention,
+      // The shipper sends trace ids as structured metadata (schema v13 only).
+      allow_structured_metadata: true,
+      volume_enabled: true,
+    },
+    ruler: {
+      rule_path: `${dir}/rules-temp`,
+      storage: { type: "local", local: { directory: `${dir}/rules` } },
+    },
+    analytics: { reporting_enabled: false },
+  };
+  if (opts.storage.type === "filesystem") return base;
+  // The S3 fragment brings common.storage.s3, the s3 schema period, compactor.delete_request_store
+  // and ruler.storage; arrays (the schema periods) are replaced, not appended.
+  const { region, chunksBucket, rulerBucket } = opts.storage;
+  // The ruler's local block would be ignored with type s3: it is left out so the file says what runs.
+  const withoutLocalRules = { ...base, ruler: { rule_path: base.ruler.rule_path } };
+  return deepMerge(withoutLocalRules as Record<string, unknown>, lokiS3Storage({ region, chunksBucket, rulerBucket }));
+}
