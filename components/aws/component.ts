@@ -14,6 +14,7 @@ import {
   bucketAccessPolicy,
   irsaTrustPolicy,
   kmsKeyPolicy,
+  LIFECYCLE_TAG,
   lifecycleRules,
   snsPublishPolicy,
   snsTopicPolicy,
@@ -127,8 +128,14 @@ export class AwsStorage extends pulumi.ComponentResource {
       child({ protect }),
     );
 
-    const makeBucket = (role: string, expireAfterDays: number | undefined): StorageBucket => {
-      const bucket = new aws.s3.Bucket(`${name}-${role}`, { forceDestroy: false }, child({ protect }));
+    // Store: which store writes the bucket (what a retention policy compares the expiration with).
+    // Lifecycle: whether current objects expire with the store's retention or never by age.
+    const makeBucket = (role: string, store: "loki" | "elasticsearch", expireAfterDays: number | undefined): StorageBucket => {
+      const tags = {
+        Store: store,
+        [LIFECYCLE_TAG.key]: expireAfterDays === undefined ? LIFECYCLE_TAG.noncurrentOnly : LIFECYCLE_TAG.retention,
+      };
+      const bucket = new aws.s3.Bucket(`${name}-${role}`, { forceDestroy: false, tags }, child({ protect }));
       new aws.s3.BucketOwnershipControls(`${name}-${role}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child());
       const publicAccess = new aws.s3.BucketPublicAccessBlock(
         `${name}-${role}-public-access`,
@@ -158,9 +165,9 @@ export class AwsStorage extends pulumi.ComponentResource {
 
     // Chunks and index expire with Loki's own retention; rule groups and snapshots never expire by age
     // (see lifecycleRules).
-    const lokiChunks = makeBucket("loki-chunks", cfg.loki.retentionDays);
-    const lokiRuler = makeBucket("loki-ruler", undefined);
-    const snapshots = makeBucket("es-snapshots", undefined);
+    const lokiChunks = makeBucket("loki-chunks", "loki", cfg.loki.retentionDays);
+    const lokiRuler = makeBucket("loki-ruler", "loki", undefined);
+    const snapshots = makeBucket("es-snapshots", "elasticsearch", undefined);
 
     const irsaRole = (role: string, sa: ServiceAccountRef, description: string): aws.iam.Role =>
       new aws.iam.Role(

@@ -203,6 +203,12 @@ export interface LifecycleRule {
   abortIncompleteMultipartUpload: { daysAfterInitiation: number };
 }
 
+/**
+ * Tag of a bucket whose current objects must never expire by age (lifecycleRules without
+ * expireAfterDays): policies that require an age expiration on telemetry buckets exempt it.
+ */
+export const LIFECYCLE_TAG = { key: "Lifecycle", noncurrentOnly: "noncurrent-versions-only", retention: "store-retention" } as const;
+
 /** Incomplete multipart uploads are aborted (and stop being billed) after this many days. */
 export const ABORT_MULTIPART_AFTER_DAYS = 1;
 

@@ -124,6 +124,9 @@ describe("AwsStorage in prod", () => {
     expect(chunks.expiration).toEqual({ days: cfg.loki.retentionDays });
     expect(chunks.expiration.days).toBe(45);
     expect(chunks.noncurrentVersionExpiration).toEqual({ noncurrentDays: cfg.aws.noncurrentVersionExpirationDays });
+    expect(one(resources, "obs-loki-chunks").inputs.tags).toEqual({ Store: "loki", Lifecycle: "store-retention" });
+    expect(one(resources, "obs-loki-ruler").inputs.tags).toEqual({ Store: "loki", Lifecycle: "noncurrent-versions-only" });
+    expect(one(resources, "obs-es-snapshots").inputs.tags).toEqual({ Store: "elasticsearch", Lifecycle: "noncurrent-versions-only" });
     for (const b of ["obs-loki-ruler", "obs-es-snapshots"]) {
       const [rule] = lifecycle(b);
       expect(rule.expiration).toEqual({ expiredObjectDeleteMarker: true });
