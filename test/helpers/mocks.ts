@@ -3,7 +3,6 @@
  * type, name, inputs, parent and the options the engine would see (protect, retainOnDelete).
  * Each call runs in a fresh module registry, so dev and prod can be synthesised in one test file.
  */
-import { PROJECT } from "../../components/config";
 
 export interface RecordedResource {
   type: string;
@@ -65,122 +64,16 @@ export function prodOptions(extra: Partial<SynthesisOptions> = {}): SynthesisOpt
   };
 }
 
-type Pulumi = typeof import("@pulumi/pulumi");
+import { runProgram } from "./program";
 
+/** Synthesise the real program (index.ts) in a fresh module registry. */
 export async function synthesize(opts: SynthesisOptions): Promise<Synthesis> {
   let result: Synthesis | undefined;
-  let failure: unknown;
   await jest.isolateModulesAsync(async () => {
-    const pulumi: Pulumi = await import("@pulumi/pulumi");
-    const resources: RecordedResource[] = [];
-    const extra = new Map<string, { protect: boolean; retainOnDelete: boolean; parent: string; provider: string }>();
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (a) => {
-          const key = `${a.type}::${a.name}`;
-          const o = extra.get(key);
-          resources.push({
-            type: a.type,
-            name: a.name,
-            urn: `urn:pulumi:${opts.stack}::${PROJECT}::${a.type}::${a.name}`,
-            parent: o?.parent ?? "",
-            inputs: a.inputs,
-            custom: a.custom ?? true,
-            provider: a.provider ?? "",
-            protect: o?.protect ?? false,
-            retainOnDelete: o?.retainOnDelete ?? false,
-          });
-          return { id: `${a.name}-id`, state: mockState(a.type, a.name, a.inputs) };
-        },
-        call: (a) => {
-          throw new Error(`unmocked call ${a.token}(${JSON.stringify(a.inputs)}): the program must not call providers at synthesis`);
-        },
-      },
-      PROJECT,
-      opts.stack,
-      opts.preview ?? false,
-    );
-    // Options are not passed to newResource: read them off the registration request.
-    const monitor = pulumi.runtime.getMonitor() as unknown as {
-      registerResource(req: any, cb: unknown): unknown;
-    };
-    const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, cb: unknown) => {
-      extra.set(`${req.getType()}::${req.getName()}`, {
-        protect: Boolean(req.getProtect()),
-        retainOnDelete: Boolean(req.getRetainondelete()),
-        parent: req.getParent(),
-        provider: req.getProvider(),
-      });
-      return original(req, cb);
-    };
-
-    const all: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    for (const [k, v] of Object.entries(opts.config ?? {})) all[`${PROJECT}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
-    for (const [k, v] of Object.entries(opts.secrets ?? {})) {
-      all[`${PROJECT}:${k}`] = v;
-      secretKeys.push(`${PROJECT}:${k}`);
-    }
-    for (const [k, v] of Object.entries(opts.plainTextSecrets ?? {})) all[`${PROJECT}:${k}`] = v;
-    pulumi.runtime.setAllConfig(all, secretKeys);
-
-    try {
-      const program: Record<string, unknown> = await import("../../index");
-      const outputs: Record<string, unknown> = {};
-      const secretOutputs = new Set<string>();
-      for (const [k, v] of Object.entries(program)) {
-        if (pulumi.Output.isInstance(v)) {
-          outputs[k] = await outputValue(v);
-          if (await (v as any).isSecret) secretOutputs.add(k);
-        } else if (v !== undefined && typeof v === "object" && !(v as { __esModule?: boolean }).__esModule) {
-          outputs[k] = await resolveDeep(pulumi, v);
-        } else {
-          outputs[k] = v;
-        }
-      }
-      await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-      result = { resources, outputs, secretOutputs };
-    } catch (e) {
-      failure = e;
-    }
+    const pulumi = await import("@pulumi/pulumi");
+    result = await runProgram(pulumi, opts, () => import("../../index"));
   });
-  if (failure) throw failure;
   return result!;
-}
-
-function outputValue(o: import("@pulumi/pulumi").Output<unknown>): Promise<unknown> {
-  return new Promise((resolve) => o.apply((v) => resolve(v)));
-}
-
-async function resolveDeep(pulumi: Pulumi, v: unknown): Promise<unknown> {
-  if (pulumi.Output.isInstance(v)) return outputValue(v);
-  if (Array.isArray(v)) return Promise.all(v.map((x) => resolveDeep(pulumi, x)));
-  if (v && typeof v === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = await resolveDeep(pulumi, x);
-    return out;
-  }
-  return v;
-}
-
-/** State returned for a mocked resource: its inputs, plus the outputs other resources read. */
-function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
-  switch (type) {
-    case "random:index/randomPassword:RandomPassword":
-      return { ...inputs, result: `generated-${name}-password` };
-    case "aws:s3/bucket:Bucket":
-    case "aws:s3/bucketV2:BucketV2":
-      return { ...inputs, bucket: inputs.bucket ?? `${name}-bucket`, arn: `arn:aws:s3:::${inputs.bucket ?? `${name}-bucket`}` };
-    case "aws:kms/key:Key":
-      return { ...inputs, arn: `arn:aws:kms:eu-west-1:123456789012:key/${name}`, keyId: `${name}-key-id` };
-    case "aws:iam/role:Role":
-      return { ...inputs, arn: `arn:aws:iam::123456789012:role/${inputs.name ?? name}`, name: inputs.name ?? name };
-    case "aws:sns/topic:Topic":
-      return { ...inputs, arn: `arn:aws:sns:eu-west-1:123456789012:${inputs.name ?? name}` };
-    default:
-      return { ...inputs };
-  }
 }
 
 /** Resources of one type. */

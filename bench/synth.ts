@@ -1,0 +1,49 @@
+/**
+ * npm run bench: synthesis time of the dev and prod stacks under mocks (each in a fresh process,
+ * 3 runs), resource counts, and the CPU/memory each environment requests.
+ * Goal: dev requests at most 1.5 vCPU / 3 GiB.
+ */
+import { execFileSync } from "child_process";
+import * as path from "path";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const DEV_GOAL = { cpuMilli: 1500, memoryMi: 3072 };
+
+interface Result {
+  env: string;
+  ms: number;
+  resources: number;
+  byType: Record<string, number>;
+  requests: { workloads: { cpuMilli: number; memoryMi: number }; perNode: { cpuMilli: number; memoryMi: number } };
+  rssMi: number;
+}
+
+function runOnce(env: string): Result {
+  const out = execFileSync(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "synth-one.ts"), env], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cores = (m: number) => `${(m / 1000).toFixed(2)} vCPU`;
+const gib = (mi: number) => `${(mi / 1024).toFixed(2)} GiB`;
+
+for (const env of ["dev", "prod"]) {
+  const runs = Array.from({ length: RUNS }, () => runOnce(env));
+  const r = runs[runs.length - 1];
+  const w = r.requests.workloads;
+  const n = r.requests.perNode;
+  console.log(`\n== ${env} ==`);
+  console.log(`synthesis under mocks: median ${median(runs.map((x) => x.ms)).toFixed(0)} ms over ${RUNS} runs (min ${Math.min(...runs.map((x) => x.ms)).toFixed(0)} ms), peak RSS ${median(runs.map((x) => x.rssMi)).toFixed(0)} MiB`);
+  console.log(`resources: ${r.resources}`);
+  for (const [t, c] of Object.entries(r.byType).sort()) console.log(`  ${String(c).padStart(3)}  ${t}`);
+  console.log(`requested by Deployments/StatefulSets (x replicas): ${cores(w.cpuMilli)}, ${gib(w.memoryMi)}`);
+  console.log(`requested per node by DaemonSets: ${cores(n.cpuMilli)}, ${gib(n.memoryMi)}`);
+  if (env === "dev") {
+    const total = { cpuMilli: w.cpuMilli + n.cpuMilli, memoryMi: w.memoryMi + n.memoryMi };
+    const ok = total.cpuMilli <= DEV_GOAL.cpuMilli && total.memoryMi <= DEV_GOAL.memoryMi;
+    console.log(`dev on one node: ${cores(total.cpuMilli)}, ${gib(total.memoryMi)} — goal <= ${cores(DEV_GOAL.cpuMilli)}, ${gib(DEV_GOAL.memoryMi)}: ${ok ? "met" : "MISSED"}`);
+  }
+}

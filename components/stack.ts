@@ -1,0 +1,223 @@
+/**
+ * The whole observability stack of one environment: every component, wired through each other's
+ * outputs. index.ts builds it from the validated config; tests and the benchmark build it the same way.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { stringify } from "yaml";
+import { PROJECT, SecretKey, StackConfig } from "./config";
+import { StackContext, Workload, dataOptions, labels } from "./common";
+import { APPS, JOBS, PORTS, SERVICES, serviceHost } from "./endpoints";
+import { buildRuleFiles } from "./alerting/rules";
+import { buildAlertmanagerConfig } from "./alerting/alertmanager";
+import { awsStorageFor } from "./aws/component";
+import { Alertmanager, ALERTMANAGER_PORT_NAME } from "./alertmanager/component";
+import { Elasticsearch } from "./elasticsearch/component";
+import { LOG_ALIASES } from "./elasticsearch/config";
+import { LogShipper } from "./fluent-bit/component";
+import { Grafana } from "./grafana/component";
+import { GrafanaContent, grafanaProvider } from "./grafana/content";
+import { buildDatasources } from "./grafana/datasources";
+import { Jaeger } from "./jaeger/component";
+import { Loki } from "./loki/component";
+import { NodeExporter, NODE_EXPORTER_PORT_NAME } from "./node-exporter/component";
+import { Prometheus } from "./prometheus/component";
+import type { ServiceScrapeTarget } from "./prometheus/config";
+
+export interface ObservabilityStackArgs {
+  /** The validated stack configuration (loadConfig). */
+  config: StackConfig;
+  /** Secret config values (receiver credentials, external Grafana token), as secret Outputs. */
+  secrets: Partial<Record<SecretKey, pulumi.Output<string>>>;
+}
+
+/** In-cluster endpoints of every component: the stack's outputs. */
+export interface StackEndpoints {
+  prometheus: pulumi.Output<string>;
+  alertmanager: pulumi.Output<string>;
+  loki: pulumi.Output<string>;
+  elasticsearch: pulumi.Output<string>;
+  kibana?: pulumi.Output<string>;
+  jaegerQuery: pulumi.Output<string>;
+  otlpGrpc: pulumi.Output<string>;
+  otlpHttp: pulumi.Output<string>;
+  grafana: pulumi.Output<string>;
+}
+
+/** Make every resource of a subtree wait for a resource (the namespace its objects live in). */
+function waitFor(dep: pulumi.Resource): pulumi.ResourceTransformation {
+  return (a) => (a.type.startsWith("kubernetes:") ? { props: a.props, opts: pulumi.mergeOptions(a.opts, { dependsOn: [dep] }) } : undefined);
+}
+
+export class ObservabilityStack extends pulumi.ComponentResource {
+  public readonly endpoints: StackEndpoints;
+  /** Grafana admin user and generated password (secret); undefined for an external Grafana. */
+  public readonly grafanaAdminUser?: pulumi.Output<string>;
+  public readonly grafanaAdminPassword?: pulumi.Output<string>;
+
+  constructor(name: string, args: ObservabilityStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:ObservabilityStack", name, {}, opts);
+    const cfg = args.config;
+    const ns = cfg.namespace;
+    const ctx: StackContext = {
+      namespace: ns,
+      environment: cfg.environment,
+      team: cfg.team,
+      storageClassName: cfg.storageClassName,
+      persistence: cfg.persistence,
+    };
+
+    const nsWorkload: Workload = { name: PROJECT, instance: name, component: "namespace", version: "1" };
+    // Deleting a namespace deletes every claim in it: in prod it is protected and kept like the data.
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: ns,
+          labels: {
+            ...labels(ctx, nsWorkload),
+            // Node agents (node exporter, Fluent Bit) need host access; everything else is warned
+            // and audited against the restricted profile.
+            "pod-security.kubernetes.io/enforce": "privileged",
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/audit": "restricted",
+          },
+        },
+      },
+      dataOptions(ctx, this),
+    );
+    const child: pulumi.ComponentResourceOptions = { parent: this, transformations: [waitFor(namespace)] };
+
+    const aws = awsStorageFor(
+      `${name}-aws`,
+      {
+        config: cfg,
+        serviceAccounts: {
+          loki: { namespace: ns, name: SERVICES.loki },
+          elasticsearch: { namespace: ns, name: SERVICES.elasticsearch },
+        },
+      },
+      { parent: this },
+    );
+
+    const nodeExporter = cfg.nodeExporter.enabled ? new NodeExporter(APPS.nodeExporter, { context: ctx, settings: cfg.nodeExporter }, child) : undefined;
+
+    const elasticsearch = new Elasticsearch(
+      APPS.elasticsearch,
+      {
+        context: ctx,
+        settings: cfg.elasticsearch,
+        snapshot: aws ? aws.elasticsearchSnapshot() : undefined,
+      },
+      child,
+    );
+
+    const loki = new Loki(
+      APPS.loki,
+      {
+        context: ctx,
+        settings: cfg.loki,
+        s3: aws ? pulumi.all([aws.region, aws.lokiBucketName, aws.lokiRulerBucketName]).apply(([region, chunksBucket, rulerBucket]) => ({ region, chunksBucket, rulerBucket })) : undefined,
+        serviceAccountAnnotations: aws ? { "eks.amazonaws.com/role-arn": aws.lokiRoleArn } : undefined,
+      },
+      child,
+    );
+
+    const jaeger = new Jaeger(
+      APPS.jaeger,
+      { context: ctx, settings: cfg.jaeger, elasticsearchUrl: cfg.jaeger.storage === "elasticsearch" ? elasticsearch.url : undefined },
+      child,
+    );
+
+    const logShipper = new LogShipper(
+      APPS.fluentBit,
+      {
+        context: ctx,
+        settings: cfg.logShipper,
+        lokiHost: serviceHost(SERVICES.loki, ns),
+        lokiPort: PORTS.lokiHttp,
+        elasticsearchHost: serviceHost(SERVICES.elasticsearch, ns),
+        elasticsearchPort: PORTS.elasticsearchHttp,
+        logAliases: LOG_ALIASES,
+      },
+      child,
+    );
+
+    const secretValues = pulumi.all(args.secrets);
+    const alertmanager = new Alertmanager(
+      APPS.alertmanager,
+      {
+        context: ctx,
+        settings: cfg.alertmanager,
+        configYaml: pulumi.secret(secretValues.apply((values) => stringify(buildAlertmanagerConfig(cfg, values)))),
+      },
+      child,
+    );
+
+    const serviceTargets: ServiceScrapeTarget[] = [
+      ...(nodeExporter ? [{ job: JOBS.nodeExporter, namespace: ns, service: SERVICES.nodeExporter, portName: NODE_EXPORTER_PORT_NAME }] : []),
+      { job: JOBS.alertmanager, namespace: ns, service: SERVICES.alertmanager, portName: ALERTMANAGER_PORT_NAME },
+      loki.scrapeTarget,
+      { job: JOBS.elasticsearch, namespace: ns, ...elasticsearch.exporterService },
+      { job: JOBS.jaeger, namespace: ns, ...jaeger.metricsService },
+      logShipper.scrapeTarget,
+      ...(cfg.grafana.deploy ? [{ job: JOBS.grafana, namespace: ns, service: SERVICES.grafana, portName: "http" }] : []),
+    ];
+    const prometheus = new Prometheus(
+      APPS.prometheus,
+      {
+        context: ctx,
+        settings: cfg.prometheus,
+        clusterName: cfg.clusterName,
+        serviceTargets,
+        alertmanager: { service: SERVICES.alertmanager, portName: ALERTMANAGER_PORT_NAME },
+        ruleFiles: buildRuleFiles(cfg),
+      },
+      child,
+    );
+
+    const datasources = pulumi
+      .all([prometheus.url, loki.url, elasticsearch.url, jaeger.queryUrl])
+      .apply(([prometheusUrl, lokiUrl, elasticsearchUrl, jaegerUrl]) =>
+        buildDatasources({ prometheusUrl, lokiUrl, elasticsearchUrl, jaegerUrl, elasticsearchIndex: "logs-*" }),
+      );
+
+    let grafanaUrl: pulumi.Output<string>;
+    let provider;
+    let grafanaDeps: pulumi.Resource[] = [];
+    if (cfg.grafana.deploy) {
+      const grafana = new Grafana(APPS.grafana, { context: ctx, settings: cfg.grafana, datasources }, child);
+      grafanaUrl = grafana.url;
+      this.grafanaAdminUser = grafana.adminUser;
+      this.grafanaAdminPassword = grafana.adminPassword;
+      provider = grafanaProvider(`${name}-grafana`, { url: grafana.url, auth: pulumi.interpolate`${grafana.adminUser}:${grafana.adminPassword}` }, { parent: this });
+      grafanaDeps = [grafana.deployment];
+    } else {
+      grafanaUrl = pulumi.output(cfg.grafana.url as string);
+      provider = grafanaProvider(`${name}-grafana`, { url: grafanaUrl, auth: args.secrets.grafanaToken as pulumi.Output<string> }, { parent: this });
+    }
+    new GrafanaContent(
+      `${name}-grafana-content`,
+      {
+        environment: cfg.environment,
+        alerting: cfg.alerting,
+        secrets: args.secrets,
+        datasources: cfg.grafana.deploy ? undefined : datasources,
+      },
+      { parent: this, providers: { grafana: provider }, dependsOn: grafanaDeps },
+    );
+
+    this.endpoints = {
+      prometheus: prometheus.url,
+      alertmanager: alertmanager.url,
+      loki: loki.url,
+      elasticsearch: elasticsearch.url,
+      kibana: elasticsearch.kibanaUrl,
+      jaegerQuery: jaeger.queryUrl,
+      otlpGrpc: jaeger.otlpGrpcEndpoint,
+      otlpHttp: jaeger.otlpHttpEndpoint,
+      grafana: grafanaUrl,
+    };
+    this.registerOutputs({ endpoints: this.endpoints, grafanaAdminPassword: this.grafanaAdminPassword });
+  }
+}

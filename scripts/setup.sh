@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine for the tests: npm packages from the lockfile, then the pinned tools the
+# tests run (built from the Go module proxy and cached outside the repository; seconds when cached).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund
+fi
+
+# The real tools the tests prove generated configuration with, at the versions we deploy.
+TEST_TOOLS=(prometheus alertmanager actionlint)
+tools/build.sh "${TEST_TOOLS[@]}"

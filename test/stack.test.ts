@@ -1,0 +1,197 @@
+/**
+ * The real program (index.ts) under mocks, for the dev and the prod config: every component's
+ * resources exist, per-environment differences by value, labels everywhere, pinned images,
+ * requests and limits, protected data in prod, secrets kept secret, and bad config registering nothing.
+ */
+import { REQUIRED_LABELS } from "../components/labels";
+import { IMAGES } from "../components/versions";
+import { Synthesis, RecordedResource, container, k8sObject, ofType, prodOptions, synthesize, PROD_SECRETS } from "./helpers/mocks";
+
+const STS = "kubernetes:apps/v1:StatefulSet";
+const DEP = "kubernetes:apps/v1:Deployment";
+const DS = "kubernetes:apps/v1:DaemonSet";
+const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
+const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+
+let dev: Synthesis;
+let prod: Synthesis;
+
+beforeAll(async () => {
+  dev = await synthesize({ stack: "dev" });
+  prod = await synthesize(prodOptions());
+});
+
+const k8s = (s: Synthesis) => s.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes");
+const podTemplate = (r: RecordedResource) => r.inputs.spec?.jobTemplate?.spec?.template ?? r.inputs.spec?.template;
+const workloads = (s: Synthesis) =>
+  s.resources.filter((r) => [STS, DEP, DS, "kubernetes:batch/v1:Job", "kubernetes:batch/v1:CronJob"].includes(r.type));
+const allContainers = (s: Synthesis) =>
+  workloads(s).flatMap((w) => {
+    const spec = podTemplate(w)?.spec ?? {};
+    return [...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c: any) => ({ workload: w.name, c }));
+  });
+
+describe.each([
+  ["dev", () => dev],
+  ["prod", () => prod],
+])("%s stack", (env, get) => {
+  it("has every component", () => {
+    const s = get();
+    for (const name of ["prometheus", "alertmanager", "loki", "elasticsearch"]) expect(k8sObject(s, STS, name).inputs.spec.replicas).toBeGreaterThan(0);
+    for (const name of ["node-exporter", "fluent-bit"]) expect(k8sObject(s, DS, name).inputs.spec.template.spec.tolerations).toEqual([{ operator: "Exists" }]);
+    expect(k8sObject(s, DEP, "grafana").inputs.spec.replicas).toBe(1);
+    expect(s.resources.filter((r) => (r.type === DEP || r.type === STS) && r.inputs.metadata.name === "jaeger")).toHaveLength(1);
+    const types = new Set(s.resources.map((r) => r.type));
+    expect(types).toContain("grafana:oss/dashboard:Dashboard");
+    expect(types).toContain("grafana:oss/folder:Folder");
+  });
+
+  it("labels every Kubernetes object and pod template with the standard labels", () => {
+    const objects = k8s(get());
+    expect(objects.length).toBeGreaterThan(40);
+    for (const r of objects) {
+      const sets = [r.inputs.metadata?.labels, ...(podTemplate(r) ? [podTemplate(r).metadata?.labels] : [])];
+      for (const labels of sets) {
+        for (const key of REQUIRED_LABELS) {
+          if (!labels?.[key]) throw new Error(`${r.type} ${r.name}: label ${key} missing`);
+        }
+        expect(labels.environment).toBe(env);
+        expect(labels["app.kubernetes.io/managed-by"]).toBe("pulumi");
+        expect(labels["app.kubernetes.io/part-of"]).toBe("observability-stack");
+      }
+    }
+  });
+
+  it("pins every image to an exact version from versions.ts", () => {
+    const pinned = new Set(Object.values(IMAGES).map((i) => `${i.repository}:${i.tag}`));
+    const containers = allContainers(get());
+    expect(containers.length).toBeGreaterThan(10);
+    for (const { workload, c } of containers) {
+      if (!pinned.has(c.image)) throw new Error(`${workload}/${c.name}: image ${c.image} is not a pinned image of versions.ts`);
+      expect(c.image).not.toMatch(/:latest$/);
+    }
+  });
+
+  it("sets requests and limits on every container", () => {
+    for (const { workload, c } of allContainers(get())) {
+      for (const kind of ["requests", "limits"]) {
+        for (const res of ["cpu", "memory"]) {
+          if (!c.resources?.[kind]?.[res]) throw new Error(`${workload}/${c.name}: resources.${kind}.${res} missing`);
+        }
+      }
+    }
+  });
+
+  it("runs containers without privilege escalation, and non-root unless declared", () => {
+    for (const { workload, c } of allContainers(get())) {
+      expect([workload, c.securityContext?.allowPrivilegeEscalation]).toEqual([workload, false]);
+      expect([workload, c.securityContext?.privileged ?? false]).toEqual([workload, false]);
+    }
+  });
+
+  it("fences every long-running workload with a NetworkPolicy", () => {
+    const s = get();
+    const selected = ofType(s, NETPOL).map((p) => p.inputs.spec.podSelector.matchLabels["app.kubernetes.io/name"]);
+    for (const w of s.resources.filter((r) => [STS, DEP, DS].includes(r.type))) {
+      const app = w.inputs.spec.selector.matchLabels["app.kubernetes.io/name"];
+      if (!selected.includes(app)) throw new Error(`${w.type} ${w.name} (${app}) has no NetworkPolicy`);
+    }
+  });
+
+  it("keeps every secret value out of ConfigMaps, env literals and plain outputs", () => {
+    const s = get();
+    const values = [...Object.values(PROD_SECRETS), "generated-observability-grafana-admin-password-password"];
+    for (const r of s.resources.filter((x) => x.type !== "kubernetes:core/v1:Secret" && !x.type.startsWith("pulumi:providers:") && !x.type.startsWith("random:"))) {
+      const text = JSON.stringify(r.inputs);
+      for (const v of values) if (text.includes(v)) throw new Error(`${r.type} ${r.name} contains a secret value`);
+    }
+    expect(s.secretOutputs).toContain("grafanaAdminPassword");
+    for (const [k, v] of Object.entries(s.outputs)) {
+      if (s.secretOutputs.has(k)) continue;
+      for (const secret of values) expect(JSON.stringify(v ?? null)).not.toContain(secret);
+    }
+  });
+});
+
+describe("per-environment differences", () => {
+  const args = (s: Synthesis, name: string, c: string) => container(k8sObject(s, STS, name), c).args as string[];
+
+  it("replicas: one of everything in dev, HA in prod", () => {
+    const replicas = (s: Synthesis) => Object.fromEntries(["prometheus", "alertmanager", "loki", "elasticsearch"].map((n) => [n, k8sObject(s, STS, n).inputs.spec.replicas]));
+    expect(replicas(dev)).toEqual({ prometheus: 1, alertmanager: 1, loki: 1, elasticsearch: 1 });
+    expect(replicas(prod)).toEqual({ prometheus: 2, alertmanager: 3, loki: 1, elasticsearch: 3 });
+  });
+
+  it("Prometheus retention by time and size", () => {
+    expect(args(dev, "prometheus", "prometheus")).toEqual(expect.arrayContaining(["--storage.tsdb.retention.time=7d", "--storage.tsdb.retention.size=8GB"]));
+    expect(args(prod, "prometheus", "prometheus")).toEqual(expect.arrayContaining(["--storage.tsdb.retention.time=30d", "--storage.tsdb.retention.size=170GB"]));
+  });
+
+  it("Alertmanager: data retention set; gossip only in prod, with every peer", () => {
+    expect(args(dev, "alertmanager", "alertmanager")).toEqual(expect.arrayContaining(["--data.retention=120h", "--cluster.listen-address="]));
+    const p = args(prod, "alertmanager", "alertmanager");
+    expect(p.filter((a) => a.startsWith("--cluster.peer="))).toEqual([0, 1, 2].map((i) => `--cluster.peer=alertmanager-${i}.alertmanager-peers.observability.svc.cluster.local:9094`));
+  });
+
+  it("storage: emptyDir in dev, claims of the configured size in prod that outlive the StatefulSet", () => {
+    const sts = k8sObject(dev, STS, "prometheus").inputs.spec;
+    expect(sts.volumeClaimTemplates ?? []).toEqual([]);
+    expect(sts.template.spec.volumes).toContainEqual({ name: "data", emptyDir: { sizeLimit: "10Gi" } });
+    const p = k8sObject(prod, STS, "prometheus").inputs.spec;
+    expect(p.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("200Gi");
+    expect(p.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+  });
+
+  it("stateful data in prod is protected from destroy and kept on delete; dev is not", () => {
+    for (const name of ["prometheus", "alertmanager", "loki", "elasticsearch"]) {
+      const p = k8sObject(prod, STS, name);
+      expect([name, p.protect, p.retainOnDelete]).toEqual([name, true, true]);
+      const d = k8sObject(dev, STS, name);
+      expect([name, d.protect]).toEqual([name, false]);
+    }
+    const ns = ofType(prod, "kubernetes:core/v1:Namespace")[0];
+    expect([ns.protect, ns.retainOnDelete]).toEqual([true, true]);
+  });
+
+  it("PodDisruptionBudgets and anti-affinity only in prod, for multi-replica workloads", () => {
+    expect(ofType(dev, PDB)).toEqual([]);
+    const pdbApps = ofType(prod, PDB).map((p) => p.inputs.spec.selector.matchLabels["app.kubernetes.io/name"]).sort();
+    expect(pdbApps).toEqual(expect.arrayContaining(["alertmanager", "elasticsearch", "prometheus"]));
+    expect(k8sObject(prod, STS, "alertmanager").inputs.spec.template.spec.affinity.podAntiAffinity).toBeTruthy();
+    expect(k8sObject(dev, STS, "alertmanager").inputs.spec.template.spec.affinity).toBeUndefined();
+  });
+
+  it("AWS: nothing in dev; tagged storage and roles in prod", () => {
+    expect(dev.resources.filter((r) => r.type.startsWith("aws:") || r.type === "pulumi:providers:aws")).toEqual([]);
+    const buckets = prod.resources.filter((r) => r.type.startsWith("aws:s3/bucket"));
+    expect(buckets.length).toBeGreaterThan(0);
+  });
+
+  it("exports the endpoints, the Grafana URL and the admin password as a secret", () => {
+    expect(dev.outputs.grafanaUrl).toBe("http://grafana.observability.svc.cluster.local:3000");
+    expect(dev.outputs.endpoints).toMatchObject({
+      prometheus: "http://prometheus.observability.svc.cluster.local:9090",
+      alertmanager: "http://alertmanager.observability.svc.cluster.local:9093",
+      loki: "http://loki.observability.svc.cluster.local:3100",
+      elasticsearch: "http://elasticsearch.observability.svc.cluster.local:9200",
+    });
+    expect(dev.outputs.grafanaAdminPassword).toBe("generated-observability-grafana-admin-password-password");
+    expect(dev.secretOutputs.has("grafanaAdminPassword")).toBe(true);
+  });
+});
+
+describe("bad config registers nothing", () => {
+  it.each([
+    ["retention out of range", { stack: "dev", config: { prometheus: { retentionDays: 0 } } }, "observability-stack:prometheus.retentionDays: 0 is too small; allowed: >= 1"],
+    ["prod secret missing", { stack: "prod", config: { aws: prodOptions().config!.aws } }, "observability-stack:slackWebhookUrl: missing secret"],
+    ["unknown key", { stack: "dev", config: { lokii: {} } }, "observability-stack:lokii: unknown key"],
+  ])("%s", async (_l, opts, message) => {
+    const err = await synthesize(opts as never).then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(err).toBeDefined();
+    expect(String(err.message)).toContain(message);
+    expect(err.registeredResources).toBe(0);
+  });
+});
