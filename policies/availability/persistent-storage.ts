@@ -1,0 +1,67 @@
+/**
+ * persistent-storage: stateful components keep their data on persistent volumes that outlive the
+ * pods, a scale-down and a `pulumi destroy`.
+ *
+ * Severity: critical. An emptyDir loses a Prometheus TSDB or an Elasticsearch index on every
+ * reschedule; a claim retention policy of Delete, or an unprotected StatefulSet, loses it on a
+ * delete or replace. Prod only.
+ *
+ * What a policy can see: `protect` is among the resource options the engine sends; `retainOnDelete`
+ * is not, so the claims' own retention (persistentVolumeClaimRetentionPolicy) is checked instead.
+ */
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { readConfig } from "../lib/config";
+import { appNameOf, asArray, asObj, kindOf, podTemplateOf } from "../lib/k8s";
+
+export interface PersistentStorageConfig {
+  /** app.kubernetes.io/name of the stateful components. */
+  statefulApps: string[];
+  /** Require the stateful workloads and their claims to be registered with protect: true. */
+  requireProtect: boolean;
+}
+
+export const persistentStorageDefaults: PersistentStorageConfig = {
+  statefulApps: ["prometheus", "alertmanager", "loki", "elasticsearch", "grafana"],
+  requireProtect: true,
+};
+
+export const persistentStorage: ResourceValidationPolicy = {
+  name: "persistent-storage",
+  description: "Stateful components use persistent volume claims that are retained on delete and scale-down, and are protected from deletion.",
+  severity: "critical",
+  configSchema: {
+    properties: {
+      statefulApps: { type: "array", items: { type: "string" }, default: persistentStorageDefaults.statefulApps },
+      requireProtect: { type: "boolean", default: persistentStorageDefaults.requireProtect },
+    },
+  },
+  enforcementLevel: "mandatory",
+  validateResource: (args, reportViolation) => {
+    const cfg = readConfig(args, persistentStorageDefaults);
+    const app = appNameOf(args.type, args.props);
+    if (app === undefined || !cfg.statefulApps.includes(app)) return;
+    const unprotected = cfg.requireProtect && args.opts?.protect !== true;
+    if (args.type === "kubernetes:core/v1:PersistentVolumeClaim") {
+      if (unprotected) reportViolation(`PersistentVolumeClaim of "${app}" is not protected; register it with protect: true`);
+      return;
+    }
+    const t = podTemplateOf(args.type, args.props);
+    if (!t || /Job$/.test(args.type)) return;
+    const kind = kindOf(args.type);
+    if (args.type === "kubernetes:apps/v1:StatefulSet") {
+      const spec = asObj(args.props.spec) ?? {};
+      if (asArray(spec.volumeClaimTemplates).length === 0) {
+        reportViolation(`StatefulSet of "${app}" has no volumeClaimTemplates; its data would not survive a reschedule`);
+      }
+      const retention = asObj(spec.persistentVolumeClaimRetentionPolicy) ?? {};
+      for (const when of ["whenDeleted", "whenScaled"]) {
+        if (retention[when] !== undefined && retention[when] !== "Retain") {
+          reportViolation(`StatefulSet of "${app}": persistentVolumeClaimRetentionPolicy.${when} is "${retention[when]}"; allowed: "Retain"`);
+        }
+      }
+    } else if (!asArray(t.spec.volumes).some((v) => asObj(v)?.persistentVolumeClaim)) {
+      reportViolation(`${kind} of "${app}" mounts no PersistentVolumeClaim; its data would not survive a reschedule`);
+    }
+    if (unprotected) reportViolation(`${kind} of "${app}" is not protected; register it with protect: true`);
+  },
+};

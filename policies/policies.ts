@@ -1,0 +1,63 @@
+/**
+ * Every policy of the pack, grouped by concern. index.ts serves them; tests import them from here
+ * (importing index.ts would start the policy gRPC server).
+ */
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { minimumReplicas } from "./availability/minimum-replicas";
+import { persistentStorage } from "./availability/persistent-storage";
+import { podDisruptionBudgets } from "./availability/pod-disruption-budgets";
+import { awsRequiredTags } from "./labels/aws-required-tags";
+import { grafanaDashboardMetadata } from "./labels/grafana-dashboard-metadata";
+import { kubernetesRequiredLabels } from "./labels/kubernetes-required-labels";
+import { prometheusAlertRuleMetadata } from "./labels/prometheus-alert-rule-metadata";
+import { prometheusRuleCardinality } from "./labels/prometheus-rule-cardinality";
+import { alertmanagerRetention } from "./retention/alertmanager-retention";
+import { cloudwatchLogGroupRetention } from "./retention/cloudwatch-log-group-retention";
+import { elasticsearchIlmRetention } from "./retention/elasticsearch-ilm-retention";
+import { jaegerTraceRetention } from "./retention/jaeger-trace-retention";
+import { lokiRetention } from "./retention/loki-retention";
+import { prometheusRetention } from "./retention/prometheus-retention";
+import { s3BucketLifecycle } from "./retention/s3-bucket-lifecycle";
+import { telemetryRetentionConfigured } from "./retention/telemetry-retention-configured";
+import { containerResources } from "./security/container-resources";
+import { grafanaSecureAuth } from "./security/grafana-secure-auth";
+import { noHostAccess } from "./security/no-host-access";
+import { noPrivilegedContainers } from "./security/no-privileged-containers";
+import { noSecretEnvLiterals } from "./security/no-secret-env-literals";
+import { noSecretsInConfigmaps } from "./security/no-secrets-in-configmaps";
+import { noUnpinnedImages } from "./security/no-unpinned-images";
+
+export const PACK_NAME = "observability-stack";
+
+export const RETENTION_POLICIES = [
+  prometheusRetention,
+  alertmanagerRetention,
+  lokiRetention,
+  elasticsearchIlmRetention,
+  jaegerTraceRetention,
+  cloudwatchLogGroupRetention,
+  telemetryRetentionConfigured,
+  s3BucketLifecycle,
+];
+
+export const LABEL_POLICIES = [kubernetesRequiredLabels, awsRequiredTags, prometheusAlertRuleMetadata, prometheusRuleCardinality, grafanaDashboardMetadata];
+
+export const SECURITY_POLICIES = [
+  noUnpinnedImages,
+  containerResources,
+  noPrivilegedContainers,
+  noHostAccess,
+  noSecretsInConfigmaps,
+  noSecretEnvLiterals,
+  grafanaSecureAuth,
+];
+
+/** Only meaningful in prod: disabled in policies/config/dev.json. */
+export const AVAILABILITY_POLICIES = [minimumReplicas, podDisruptionBudgets, persistentStorage];
+
+export const ALL_POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  ...RETENTION_POLICIES,
+  ...LABEL_POLICIES,
+  ...SECURITY_POLICIES,
+  ...AVAILABILITY_POLICIES,
+];
