@@ -1,0 +1,258 @@
+/**
+ * Pure builders for Elasticsearch: elasticsearch.yml, the per-class ILM policies and index
+ * templates, and the idempotent bootstrap script. Plain objects and strings in, plain objects and
+ * strings out: tested without mocks, serialised by the component.
+ */
+import { LOG_CLASSES, type LogClassName, type StackConfig } from "../config";
+import { PORTS, SERVICES } from "../endpoints";
+
+export type ElasticsearchSettings = StackConfig["elasticsearch"];
+
+/**
+ * The write alias of each log class. Fluent Bit (and anything else that ships logs) writes to
+ * these aliases, never to a concrete index: ILM rolls the index behind the alias over.
+ */
+export const LOG_ALIASES: Readonly<Record<LogClassName, string>> = Object.freeze({
+  application: "logs-application",
+  audit: "logs-audit",
+  security: "logs-security",
+});
+
+/** Write alias of one log class, e.g. "logs-audit". */
+export function logAlias(cls: LogClassName): string {
+  return LOG_ALIASES[cls];
+}
+
+/** Name of the ILM policy of one log class. */
+export function ilmPolicyName(cls: LogClassName): string {
+  return `${logAlias(cls)}-policy`;
+}
+
+/** Name of the composable index template of one log class (same as its alias). */
+export function indexTemplateName(cls: LogClassName): string {
+  return logAlias(cls);
+}
+
+/** The first index behind a class's alias; rollover continues with -000002, ... */
+export function firstIndexName(cls: LogClassName): string {
+  return `${logAlias(cls)}-000001`;
+}
+
+/** ConfigMap keys (a policy checks these exact names). */
+export const ilmKey = (cls: LogClassName) => `ilm-${cls}.json`;
+export const indexTemplateKey = (cls: LogClassName) => `index-template-${cls}.json`;
+export const BOOTSTRAP_SCRIPT_KEY = "bootstrap.sh";
+export const SNAPSHOT_REPOSITORY_KEY = "snapshot-repository.json";
+export const SLM_POLICY_KEY = "slm-policy.json";
+
+/** Names of the snapshot repository and SLM policy the bootstrap registers when snapshots are on. */
+export const SNAPSHOT_REPOSITORY = "snapshots";
+export const SLM_POLICY = "nightly-snapshots";
+
+/**
+ * Priority of our index templates. Elasticsearch 8 ships a built-in `logs` template for
+ * `logs-*-*` (priority 100, data streams); ours must be higher so `logs-<class>-NNNNNN` are plain
+ * rollover indices under our ILM policy, not data streams.
+ */
+export const INDEX_TEMPLATE_PRIORITY = 500;
+
+/**
+ * Replicas per shard: 0 on a single node (dev; a replica could never be assigned and the cluster
+ * would stay yellow), 1 on a multi-node cluster (prod).
+ */
+export function indexReplicas(settings: Pick<ElasticsearchSettings, "replicas">): number {
+  return settings.replicas > 1 ? 1 : 0;
+}
+
+/**
+ * The ILM policy of one log class (body of `PUT _ilm/policy/<name>`).
+ * hot: rollover at rolloverMaxAgeDays or rolloverMaxPrimaryShardGi per primary shard;
+ * warm after warmAfterDays (force-merged to one segment, lower recovery priority);
+ * cold after coldAfterDays; deleted after deleteAfterDays. Phase ages count from rollover.
+ */
+export function ilmPolicy(cls: LogClassName, settings: ElasticsearchSettings) {
+  const c = settings.logClasses[cls];
+  return {
+    policy: {
+      _meta: { managed_by: "pulumi", log_class: cls },
+      phases: {
+        hot: {
+          min_age: "0ms",
+          actions: {
+            rollover: { max_age: `${settings.rolloverMaxAgeDays}d`, max_primary_shard_size: `${settings.rolloverMaxPrimaryShardGi}gb` },
+            set_priority: { priority: 100 },
+          },
+        },
+        warm: {
+          min_age: `${c.warmAfterDays}d`,
+          actions: { set_priority: { priority: 50 }, forcemerge: { max_num_segments: 1 } },
+        },
+        cold: {
+          min_age: `${c.coldAfterDays}d`,
+          actions: { set_priority: { priority: 0 } },
+        },
+        delete: {
+          min_age: `${c.deleteAfterDays}d`,
+          actions: { delete: {} },
+        },
+      },
+    },
+  };
+}
+
+/** The composable index template of one log class (body of `PUT _index_template/<name>`). */
+export function indexTemplate(cls: LogClassName, settings: ElasticsearchSettings) {
+  return {
+    index_patterns: [`${logAlias(cls)}-*`],
+    priority: INDEX_TEMPLATE_PRIORITY,
+    template: {
+      settings: {
+        "index.lifecycle.name": ilmPolicyName(cls),
+        "index.lifecycle.rollover_alias": logAlias(cls),
+        // One primary per index: rollover by size keeps shards at a healthy size instead.
+        "index.number_of_shards": 1,
+        "index.number_of_replicas": indexReplicas(settings),
+      },
+      mappings: {
+        properties: {
+          "@timestamp": { type: "date" },
+        },
+      },
+    },
+    _meta: { managed_by: "pulumi", log_class: cls, max_primary_shard_size_gb: settings.rolloverMaxPrimaryShardGi },
+  };
+}
+
+/** Mount point of the data volume in the Elasticsearch container. */
+export const DATA_DIR = "/usr/share/elasticsearch/data";
+
+/** Names of the StatefulSet's pods (what cluster.initial_master_nodes lists). */
+export function podNames(replicas: number): string[] {
+  return Array.from({ length: replicas }, (_, i) => `${SERVICES.elasticsearch}-${i}`);
+}
+
+/**
+ * elasticsearch.yml. Dev: one node, `discovery.type: single-node`. Prod (replicas > 1): every
+ * node master-eligible and data, discovering its peers through the headless Service; the initial
+ * master nodes are the pod names (only read when the cluster forms for the first time).
+ */
+export function elasticsearchYml(settings: ElasticsearchSettings, opts: { namespace: string; clusterName: string }) {
+  const single = settings.replicas === 1;
+  return {
+    "cluster.name": opts.clusterName,
+    // The pod name (env NODE_NAME from the downward API): stable per StatefulSet ordinal.
+    "node.name": "${NODE_NAME}",
+    // "data" holds every tier (hot/warm/cold), so ILM's implicit migrate action finds a node.
+    "node.roles": ["master", "data", "ingest"],
+    "network.host": "0.0.0.0",
+    "http.port": PORTS.elasticsearchHttp,
+    "transport.port": PORTS.elasticsearchTransport,
+    "path.data": DATA_DIR,
+    // No privileged init container for vm.max_map_count: use NIO instead of mmap for the store.
+    "node.store.allow_mmap": false,
+    // Security is off for now: reachable only inside the cluster, fenced by a NetworkPolicy.
+    "xpack.security.enabled": false,
+    "xpack.ml.enabled": false,
+    // A shipper that writes before the bootstrap ran must not auto-create a plain index named like
+    // an alias (logs-application), which would block the alias forever; everything else may.
+    "action.auto_create_index": "-logs-*,+*",
+    ...(single
+      ? { "discovery.type": "single-node" }
+      : {
+          "discovery.seed_hosts": [`${SERVICES.elasticsearchNodes}.${opts.namespace}.svc.cluster.local`],
+          "cluster.initial_master_nodes": podNames(settings.replicas),
+        }),
+  };
+}
+
+/** JVM heap options: -Xms = -Xmx = heapMi. */
+export function heapOptions(settings: ElasticsearchSettings): string {
+  return `-Xms${settings.heapMi}m -Xmx${settings.heapMi}m`;
+}
+
+/**
+ * The bootstrap script run by the bootstrap Job (bash + curl from the Elasticsearch image).
+ * Idempotent: PUT of a policy or template replaces it; the first index of a class is created only
+ * when its alias does not exist. Waits for the cluster to be at least yellow, retries transient errors.
+ */
+export function bootstrapScript(opts: { configDir: string; snapshot: boolean }): string {
+  const classes = LOG_CLASSES.map((c) => `${c}:${logAlias(c)}:${ilmPolicyName(c)}:${indexTemplateName(c)}:${firstIndexName(c)}`).join(" ");
+  return `#!/usr/bin/env bash
+# Installs the ILM policies, index templates and first write indices of the log classes.
+# Safe to run any number of times. Only bash and curl (any version) are needed.
+set -euo pipefail
+: "\${ES_URL:?ES_URL must be set}"
+CONFIG_DIR=${opts.configDir}
+DELAY=\${RETRY_DELAY_SECONDS:-5}
+RESP=$(mktemp)
+
+# call METHOD PATH [BODY_FILE]: sets CODE, leaves the response body in $RESP.
+# Connection errors and 5xx are retried (10 times, DELAY s apart); any other status is returned.
+call() {
+  local method=$1 path=$2 file=\${3:-} attempt
+  local args=(-sS -o "$RESP" -w '%{http_code}' -X "$method")
+  if [ -n "$file" ]; then args+=(-H 'Content-Type: application/json' --data-binary "@$file"); fi
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    CODE=$(curl "\${args[@]}" "$ES_URL$path") || CODE=000
+    case "$CODE" in
+      000 | 5??) echo "$method $path: HTTP $CODE, retry $attempt in \${DELAY}s" >&2; sleep "$DELAY" ;;
+      *) return 0 ;;
+    esac
+  done
+}
+
+# req METHOD PATH [BODY_FILE]: like call, but anything but 2xx ends the script.
+req() {
+  call "$@"
+  case "$CODE" in
+    2??) echo "$1 $2: HTTP $CODE" ;;
+    *) echo "$1 $2: HTTP $CODE: $(cat "$RESP")" >&2; exit 1 ;;
+  esac
+}
+
+echo "waiting for cluster health yellow at $ES_URL"
+until call GET "/_cluster/health?wait_for_status=yellow&timeout=30s" && [ "$CODE" = 200 ]; do
+  echo "cluster not yellow yet (HTTP $CODE); retrying in \${DELAY}s"
+  sleep "$DELAY"
+done
+
+for entry in ${classes}; do
+  IFS=: read -r cls alias policy template first <<<"$entry"
+  echo "log class $cls: policy $policy, template $template, alias $alias"
+  req PUT "/_ilm/policy/$policy" "$CONFIG_DIR/ilm-$cls.json"
+  req PUT "/_index_template/$template" "$CONFIG_DIR/index-template-$cls.json"
+  call GET "/_alias/$alias"
+  if [ "$CODE" = 200 ]; then
+    echo "alias $alias exists; its write index is left alone"
+    continue
+  elif [ "$CODE" != 404 ]; then
+    echo "GET /_alias/$alias: unexpected HTTP $CODE: $(cat "$RESP")" >&2
+    exit 1
+  fi
+  call GET "/$alias"
+  if [ "$CODE" = 200 ]; then
+    echo "a concrete index named $alias exists (written before this bootstrap); reindex and delete it, then re-run" >&2
+    exit 1
+  fi
+  printf '{"aliases":{"%s":{"is_write_index":true}}}' "$alias" >"$RESP.body"
+  call PUT "/$first" "$RESP.body"
+  if [ "$CODE" = 200 ]; then
+    echo "created $first as the write index of $alias"
+  elif grep -q resource_already_exists_exception "$RESP"; then
+    echo "$first exists already (created by a concurrent run)"
+  else
+    echo "PUT /$first: HTTP $CODE: $(cat "$RESP")" >&2
+    exit 1
+  fi
+done
+${
+  opts.snapshot
+    ? `
+echo "snapshot repository ${SNAPSHOT_REPOSITORY} and SLM policy ${SLM_POLICY}"
+req PUT "/_snapshot/${SNAPSHOT_REPOSITORY}" "$CONFIG_DIR/${SNAPSHOT_REPOSITORY_KEY}"
+req PUT "/_slm/policy/${SLM_POLICY}" "$CONFIG_DIR/${SLM_POLICY_KEY}"
+`
+    : ""
+}echo "bootstrap complete"
+`;
+}
