@@ -47,8 +47,8 @@ export function findSecretsInText(text: string): string[] {
       out.push(`line ${i + 1} holds ${kind}`);
       return;
     }
-    // key: value (YAML), key = value (ini), "key": "value" (JSON)
-    const m = /^\s*["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(.+?)\s*,?\s*$/.exec(line);
+    // key: value (YAML, also as a list item), key = value (ini), "key": "value" (JSON)
+    const m = /^\s*(?:-\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(.+?)\s*,?\s*$/.exec(line);
     if (!m) return;
     const [, key, rawValue] = m;
     const value = rawValue.replace(/\s+#.*$/, "");
