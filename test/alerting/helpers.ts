@@ -28,8 +28,8 @@ export const FAKE_SECRETS: Record<SecretKey, string> = {
 const TOOL_PACKAGES = { promtool: "prometheus", amtool: "alertmanager" } as const;
 
 /** Path of a pinned tool built by tools/build.sh; throws (fails the test) when it is missing. */
-export function tool(name: keyof typeof TOOL_PACKAGES): string {
-  const path = join(REPO, ".tools", "bin", name);
+export function tool(name: keyof typeof TOOL_PACKAGES, repo: string = REPO): string {
+  const path = join(repo, ".tools", "bin", name);
   if (!existsSync(path)) throw new Error(`${name} not found: run tools/build.sh ${TOOL_PACKAGES[name]}`);
   return path;
 }
