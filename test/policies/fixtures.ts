@@ -28,7 +28,19 @@ export function container(name: string, image: string, extra: Record<string, any
 }
 
 /** A workload of an app with its pod template, labeled on both. */
-export function workload(kind: "StatefulSet" | "Deployment" | "DaemonSet", app: string, containers: Record<string, any>[], spec: Record<string, any> = {}, podSpec: Record<string, any> = {}) {
+export interface Fixture {
+  type: string;
+  name: string;
+  props: Record<string, any>;
+}
+
+export function workload(
+  kind: "StatefulSet" | "Deployment" | "DaemonSet",
+  app: string,
+  containers: Record<string, any>[],
+  spec: Record<string, any> = {},
+  podSpec: Record<string, any> = {},
+): Fixture {
   const l = labels(app);
   return {
     type: `kubernetes:apps/v1:${kind}`,

@@ -8,7 +8,7 @@ import { s3BucketLifecycle } from "../../policies/retention/s3-bucket-lifecycle"
 import { telemetryRetentionConfigured } from "../../policies/retention/telemetry-retention-configured";
 import prodConfig from "../../policies/config/prod.json";
 import devConfig from "../../policies/config/dev.json";
-import { alertmanager, configMap, elasticsearchConfig, ilmPolicy, indexTemplate, jaegerCleaner, jaegerConfig, lokiConfig, prometheus, workload, container } from "./fixtures";
+import { type Fixture, alertmanager, configMap, elasticsearchConfig, ilmPolicy, indexTemplate, jaegerCleaner, jaegerConfig, lokiConfig, prometheus, workload, container } from "./fixtures";
 import { assertNoStackViolations, assertResourceViolations, assertStackViolations, clone, policyResource, resourceArgs, stackArgs } from "./helpers";
 
 const { enforcementLevel: _p, ...PROD_ES } = prodConfig["elasticsearch-ilm-retention"];
@@ -16,7 +16,7 @@ const { enforcementLevel: _d, ...DEV_ES } = devConfig["elasticsearch-ilm-retenti
 
 describe("prometheus-retention", () => {
   const args = (f = prometheus(), config = {}) => resourceArgs(f, config);
-  const container0 = (f: ReturnType<typeof prometheus>) => f.props.spec.template.spec.containers[0];
+  const container0 = (f: Fixture): Record<string, any> => f.props.spec.template.spec.containers[0];
 
   test("compliant: 30d and 170GB on a 200Gi volume", () => assertResourceViolations(prometheusRetention, args(), []));
 
@@ -81,7 +81,7 @@ describe("prometheus-retention", () => {
 });
 
 describe("alertmanager-retention", () => {
-  const c0 = (f: ReturnType<typeof alertmanager>) => f.props.spec.template.spec.containers[0];
+  const c0 = (f: Fixture): Record<string, any> => f.props.spec.template.spec.containers[0];
   test("compliant: 120h", () => assertResourceViolations(alertmanagerRetention, resourceArgs(alertmanager()), []));
   test("no --data.retention", async () => {
     const f = alertmanager();

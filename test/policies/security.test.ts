@@ -5,10 +5,10 @@ import { noPrivilegedContainers } from "../../policies/security/no-privileged-co
 import { noSecretEnvLiterals } from "../../policies/security/no-secret-env-literals";
 import { noSecretsInConfigmaps } from "../../policies/security/no-secrets-in-configmaps";
 import { noUnpinnedImages } from "../../policies/security/no-unpinned-images";
-import { configMap, container, jaegerCleaner, lokiConfig, prometheus, workload } from "./fixtures";
+import { configMap, container, type Fixture, jaegerCleaner, lokiConfig, prometheus, workload } from "./fixtures";
 import { assertResourceViolations, resourceArgs } from "./helpers";
 
-const c0 = (f: { props: { spec: { template: { spec: { containers: Record<string, any>[] } } } } }) => f.props.spec.template.spec.containers[0];
+const c0 = (f: Fixture): Record<string, any> => f.props.spec.template.spec.containers[0];
 
 describe("no-unpinned-images", () => {
   test("compliant: exact tag", () => assertResourceViolations(noUnpinnedImages, resourceArgs(prometheus()), []));
