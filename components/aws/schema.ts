@@ -24,8 +24,9 @@ export const snapshotsSchema = z
     schedule: esCron,
     /**
      * SLM retention.expire_after, in days: snapshots older than this are deleted (keeping at least
-     * minCount). Must not exceed the shortest log-class deleteAfterDays, or snapshots would keep logs
-     * past their retention. Default 7 (dev) / 30 (prod).
+     * minCount). A snapshot holds an index for up to this long after ILM deleted it, so this may not
+     * exceed the shortest log-class deleteAfterDays (at most one more retention period of restorable
+     * copies). Default 7 (dev) / 30 (prod).
      */
     expireAfterDays: days(3650),
     /** SLM retention.min_count: snapshots always kept, even when expired. Default 5. */
