@@ -95,6 +95,8 @@ export class AwsStorage extends pulumi.ComponentResource {
   public readonly alertmanagerRoleArn?: pulumi.Output<string>;
   /** Annotations of Loki's ServiceAccount: the IRSA role and regional STS. */
   public readonly lokiServiceAccountAnnotations: pulumi.Output<Record<string, string>>;
+  /** Annotations of Alertmanager's ServiceAccount; undefined unless aws.sns.enabled. */
+  public readonly alertmanagerServiceAccountAnnotations?: pulumi.Output<Record<string, string>>;
 
   private readonly snapshots: SnapshotsConfig;
   private readonly regionName: string;
@@ -225,6 +227,7 @@ export class AwsStorage extends pulumi.ComponentResource {
       );
       this.snsTopicArn = topic.arn;
       this.alertmanagerRoleArn = amRole.arn;
+      this.alertmanagerServiceAccountAnnotations = amRole.arn.apply(irsaAnnotations);
     }
 
     this.lokiBucketName = lokiChunks.bucket.bucket;
@@ -249,6 +252,7 @@ export class AwsStorage extends pulumi.ComponentResource {
       snsTopicArn: this.snsTopicArn,
       alertmanagerRoleArn: this.alertmanagerRoleArn,
       lokiServiceAccountAnnotations: this.lokiServiceAccountAnnotations,
+      alertmanagerServiceAccountAnnotations: this.alertmanagerServiceAccountAnnotations,
     });
   }
 

@@ -185,6 +185,9 @@ describe("AwsStorage in prod", () => {
     expect(await valueOf(storage.elasticsearchRoleArn)).toBe(`arn:aws:iam::${ACCOUNT}:role/obs-elasticsearch-role`);
     expect(await valueOf(storage.kmsKeyArn)).toBe(`arn:aws:kms:eu-west-1:${ACCOUNT}:key/obs-kms`);
     expect(await valueOf(storage.snsTopicArn!)).toBe(`arn:aws:sns:eu-west-1:${ACCOUNT}:obs-alerts`);
+    expect(await valueOf(storage.alertmanagerServiceAccountAnnotations!)).toMatchObject({
+      "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/obs-alertmanager-role`,
+    });
     expect(await valueOf(storage.lokiServiceAccountAnnotations)).toEqual({
       "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/obs-loki-role`,
       "eks.amazonaws.com/sts-regional-endpoints": "true",
