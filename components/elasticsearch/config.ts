@@ -136,7 +136,7 @@ export function podNames(replicas: number): string[] {
  * node master-eligible and data, discovering its peers through the headless Service; the initial
  * master nodes are the pod names (only read when the cluster forms for the first time).
  */
-export function elasticsearchYml(settings: ElasticsearchSettings, opts: { namespace: string; clusterName: string }) {
+export function elasticsearchYml(settings: ElasticsearchSettings, opts: { namespace: string; clusterName: string }): Record<string, unknown> {
   const single = settings.replicas === 1;
   return {
     "cluster.name": opts.clusterName,

@@ -1,0 +1,194 @@
+import { parse } from "yaml";
+import { REQUIRED_LABELS } from "../../components/labels";
+import { IMAGES } from "../../components/versions";
+import { byKind, defaultsFor, k8sObjects, one, podTemplates, render, valueOf, type Recorded } from "../helpers/component-mocks";
+
+const STS = "kubernetes:apps/v1:StatefulSet";
+const DEPLOY = "kubernetes:apps/v1:Deployment";
+const SVC = "kubernetes:core/v1:Service";
+const CM = "kubernetes:core/v1:ConfigMap";
+const JOB = "kubernetes:batch/v1:Job";
+const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
+const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+
+async function renderEs(env: "dev" | "prod", extra: Record<string, unknown> = {}) {
+  const { ctx, cfg } = defaultsFor(env);
+  return render(env, async () => {
+    const { Elasticsearch } = await import("../../components/elasticsearch/component");
+    return new Elasticsearch("elasticsearch", { context: ctx, settings: cfg.elasticsearch, ...extra });
+  });
+}
+
+const container = (r: Recorded, name: string) => r.inputs.spec.template.spec.containers.find((c: { name: string }) => c.name === name);
+const env = (c: { env: { name: string; value: string }[] }, name: string) => c.env.find((e) => e.name === name)?.value;
+
+describe("Elasticsearch component", () => {
+  let dev: Awaited<ReturnType<typeof renderEs>>;
+  let prod: Awaited<ReturnType<typeof renderEs>>;
+  beforeAll(async () => {
+    dev = await renderEs("dev");
+    prod = await renderEs("prod");
+  });
+
+  test("replicas 1 (single-node) in dev, 3 in prod with discovery through the headless Service", () => {
+    const d = one(dev.resources, STS, "elasticsearch");
+    const p = one(prod.resources, STS, "elasticsearch");
+    expect(d.inputs.spec.replicas).toBe(1);
+    expect(p.inputs.spec.replicas).toBe(3);
+    expect(p.inputs.spec.serviceName).toBe("elasticsearch-nodes");
+    const devYml = parse(one(dev.resources, CM, "elasticsearch-config").inputs.data["elasticsearch.yml"]);
+    const prodYml = parse(one(prod.resources, CM, "elasticsearch-config").inputs.data["elasticsearch.yml"]);
+    expect(devYml["discovery.type"]).toBe("single-node");
+    expect(prodYml["discovery.seed_hosts"]).toEqual(["elasticsearch-nodes.observability.svc.cluster.local"]);
+    expect(prodYml["cluster.initial_master_nodes"]).toEqual(["elasticsearch-0", "elasticsearch-1", "elasticsearch-2"]);
+    expect(prodYml["node.store.allow_mmap"]).toBe(false);
+  });
+
+  test("heap and resources from the settings", () => {
+    const c = container(one(prod.resources, STS, "elasticsearch"), "elasticsearch");
+    expect(env(c, "ES_JAVA_OPTS")).toBe("-Xms2048m -Xmx2048m");
+    expect(c.resources).toEqual({ requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "4Gi" } });
+    expect(env(container(one(dev.resources, STS, "elasticsearch"), "elasticsearch"), "ES_JAVA_OPTS")).toBe("-Xms512m -Xmx512m");
+  });
+
+  test("prod data is protected and retained; dev data is not; claims only with persistence", () => {
+    const p = one(prod.resources, STS, "elasticsearch");
+    const d = one(dev.resources, STS, "elasticsearch");
+    expect([p.protect, p.retainOnDelete]).toEqual([true, true]);
+    expect([d.protect, d.retainOnDelete]).toEqual([false, false]);
+    expect(p.inputs.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("200Gi");
+    expect(d.inputs.spec.volumeClaimTemplates ?? []).toEqual([]);
+    expect(d.inputs.spec.template.spec.volumes.find((v: { name: string }) => v.name === "data").emptyDir.sizeLimit).toBe("10Gi");
+  });
+
+  test("PDB and anti-affinity only in prod", () => {
+    expect(byKind(dev.resources, PDB)).toEqual([]);
+    const pdbs = byKind(prod.resources, PDB);
+    expect(pdbs.map((p) => [p.inputs.metadata.name, p.inputs.spec.maxUnavailable])).toEqual([["elasticsearch", 1]]);
+    expect(one(dev.resources, STS, "elasticsearch").inputs.spec.template.spec.affinity).toBeUndefined();
+    expect(one(prod.resources, STS, "elasticsearch").inputs.spec.template.spec.affinity.podAntiAffinity).toBeTruthy();
+  });
+
+  test("non-root uid 1000, read-only root filesystem with volumes for what Elasticsearch writes, readiness on local health", () => {
+    const sts = one(prod.resources, STS, "elasticsearch");
+    const spec = sts.inputs.spec.template.spec;
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 });
+    const c = container(sts, "elasticsearch");
+    expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] } });
+    expect(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath).sort()).toEqual(
+      ["/tmp", "/usr/share/elasticsearch/config", "/usr/share/elasticsearch/data", "/usr/share/elasticsearch/logs"].sort(),
+    );
+    expect(c.readinessProbe.httpGet.path).toBe("/_cluster/health?local=true");
+    // No privileged sysctl init container: only the unprivileged config copy.
+    expect(spec.initContainers.map((i: { name: string }) => i.name)).toEqual(["config"]);
+    expect(spec.initContainers[0].securityContext.privileged).toBe(false);
+  });
+
+  test("Services: http on 9200, headless nodes Service publishing not-ready peers", () => {
+    const svc = one(prod.resources, SVC, "elasticsearch");
+    expect(svc.inputs.spec.ports).toEqual([{ name: "http", port: 9200, targetPort: "http" }]);
+    const nodes = one(prod.resources, SVC, "elasticsearch-nodes");
+    expect(nodes.inputs.spec.clusterIP).toBe("None");
+    expect(nodes.inputs.spec.publishNotReadyAddresses).toBe(true);
+    expect(nodes.inputs.spec.ports.map((p: { port: number }) => p.port)).toEqual([9200, 9300]);
+  });
+
+  test("NetworkPolicy: 9200 from the stack's clients only, 9300 from Elasticsearch only", () => {
+    const np = one(prod.resources, NETPOL, "elasticsearch");
+    const [http, transport] = np.inputs.spec.ingress;
+    expect(http.ports).toEqual([{ protocol: "TCP", port: 9200 }]);
+    expect(http.from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]).sort()).toEqual(
+      ["elasticsearch-bootstrap", "elasticsearch-exporter", "fluent-bit", "grafana", "jaeger", "kibana"].sort(),
+    );
+    expect(transport).toEqual({ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "elasticsearch" } } }], ports: [{ protocol: "TCP", port: 9300 }] });
+  });
+
+  test("bootstrap ConfigMap: the exact keys, labeled name=elasticsearch", () => {
+    const cm = one(prod.resources, CM, "elasticsearch-bootstrap");
+    expect(cm.inputs.metadata.labels["app.kubernetes.io/name"]).toBe("elasticsearch");
+    expect(Object.keys(cm.inputs.data).sort()).toEqual(
+      ["bootstrap.sh", "ilm-application.json", "ilm-audit.json", "ilm-security.json", "index-template-application.json", "index-template-audit.json", "index-template-security.json"].sort(),
+    );
+    expect(JSON.parse(cm.inputs.data["ilm-audit.json"]).policy.phases.delete.min_age).toBe("2555d");
+    expect(JSON.parse(cm.inputs.data["index-template-security.json"]).template.settings["index.number_of_replicas"]).toBe(1);
+  });
+
+  test("bootstrap Job: named by content, no TTL, non-root, waits for the StatefulSet", () => {
+    const [job] = byKind(prod.resources, JOB);
+    expect(job.inputs.metadata.name).toMatch(/^elasticsearch-bootstrap-[0-9a-f]{10}$/);
+    expect(job.inputs.spec.ttlSecondsAfterFinished).toBeUndefined();
+    expect(job.inputs.spec.backoffLimit).toBe(6);
+    expect(job.dependencies.some((u) => u.endsWith("::elasticsearch-statefulset"))).toBe(true);
+    expect(job.protect).toBe(false);
+    const c = job.inputs.spec.template.spec.containers[0];
+    expect(c.image).toBe(`${IMAGES.elasticsearch.repository}:${IMAGES.elasticsearch.tag}`);
+    expect(c.command).toEqual(["bash", "/bootstrap/bootstrap.sh"]);
+    expect(env(c, "ES_URL")).toBe("http://elasticsearch.observability.svc.cluster.local:9200");
+    expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
+    // dev and prod templates differ (replicas), so the Job names differ.
+    expect(byKind(dev.resources, JOB)[0].inputs.metadata.name).not.toBe(job.inputs.metadata.name);
+  });
+
+  test("exporter: all nodes and indices, Service port named metrics", () => {
+    const d = one(prod.resources, DEPLOY, "elasticsearch-exporter");
+    const c = container(d, "exporter");
+    expect(c.args).toEqual(expect.arrayContaining(["--es.uri=http://elasticsearch.observability.svc.cluster.local:9200", "--es.all", "--es.indices", "--web.listen-address=:9114"]));
+    expect(one(prod.resources, SVC, "elasticsearch-exporter").inputs.spec.ports).toEqual([{ name: "metrics", port: 9114, targetPort: "metrics" }]);
+    const np = one(prod.resources, NETPOL, "elasticsearch-exporter");
+    expect(np.inputs.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }], ports: [{ protocol: "TCP", port: 9114 }] }]);
+  });
+
+  test("Kibana only when enabled (prod), pointed at the Elasticsearch Service", async () => {
+    expect(byKind(dev.resources, DEPLOY).map((d) => d.inputs.metadata.name)).toEqual(["elasticsearch-exporter"]);
+    expect(dev.component.kibanaUrl).toBeUndefined();
+    const k = container(one(prod.resources, DEPLOY, "kibana"), "kibana");
+    expect(JSON.parse(env(k, "ELASTICSEARCH_HOSTS")!)).toEqual(["http://elasticsearch.observability.svc.cluster.local:9200"]);
+    expect(k.readinessProbe.httpGet).toEqual({ path: "/api/status", port: "http" });
+    expect(k.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+    expect(one(prod.resources, SVC, "kibana").inputs.spec.ports).toEqual([{ name: "http", port: 5601, targetPort: "http" }]);
+    expect(await valueOf(prod.component.kibanaUrl!)).toBe("http://kibana.observability.svc.cluster.local:5601");
+  });
+
+  test("outputs: url and the log aliases", async () => {
+    expect(await valueOf(prod.component.url)).toBe("http://elasticsearch.observability.svc.cluster.local:9200");
+    expect(await valueOf(prod.component.logAliases)).toEqual({ application: "logs-application", audit: "logs-audit", security: "logs-security" });
+  });
+
+  test.each(["dev", "prod"] as const)("%s: the standard labels on every object and pod template; images pinned", (e) => {
+    const r = e === "dev" ? dev : prod;
+    const objects = k8sObjects(r.resources);
+    expect(objects.length).toBeGreaterThan(8);
+    for (const o of objects) {
+      for (const l of REQUIRED_LABELS) expect([o.inputs.metadata.name, l, o.inputs.metadata.labels?.[l]]).toEqual([o.inputs.metadata.name, l, expect.any(String)]);
+      expect(o.inputs.metadata.labels.environment).toBe(e);
+      for (const t of podTemplates(o)) {
+        for (const l of REQUIRED_LABELS) expect(t.metadata.labels[l]).toEqual(expect.any(String));
+        for (const c of [...(t.spec.containers ?? []), ...(t.spec.initContainers ?? [])]) expect(c.image).toMatch(/^[^:]+(:\d[^:]*|:v\d[^:]*)$/);
+      }
+    }
+  });
+});
+
+describe("Elasticsearch with snapshots", () => {
+  const snapshot = {
+    repositoryBody: { type: "s3", settings: { bucket: "es-snapshots-bucket" } },
+    slmPolicyBody: { schedule: "0 30 1 * * ?", repository: "snapshots" },
+    serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/es" },
+    elasticsearchYml: { "s3.client.default.endpoint": "s3.eu-west-1.amazonaws.com" },
+  };
+
+  test("bodies into the bootstrap ConfigMap, IRSA annotation on the ServiceAccount, token link in the init container", async () => {
+    const r = await renderEs("prod", { snapshot });
+    const cm = one(r.resources, CM, "elasticsearch-bootstrap");
+    expect(JSON.parse(cm.inputs.data["snapshot-repository.json"])).toEqual(snapshot.repositoryBody);
+    expect(JSON.parse(cm.inputs.data["slm-policy.json"])).toEqual(snapshot.slmPolicyBody);
+    expect(cm.inputs.data["bootstrap.sh"]).toContain('req PUT "/_snapshot/snapshots"');
+    const sa = one(r.resources, "kubernetes:core/v1:ServiceAccount", "elasticsearch");
+    expect(sa.inputs.metadata.annotations).toEqual(snapshot.serviceAccountAnnotations);
+    const sts = one(r.resources, STS, "elasticsearch");
+    expect(sts.inputs.spec.template.spec.serviceAccountName).toBe("elasticsearch");
+    expect(sts.inputs.spec.template.spec.initContainers[0].command[2]).toContain("repository-s3/aws-web-identity-token-file");
+    const yml = parse(one(r.resources, CM, "elasticsearch-config").inputs.data["elasticsearch.yml"]);
+    expect(yml["s3.client.default.endpoint"]).toBe("s3.eu-west-1.amazonaws.com");
+  });
+});
