@@ -1,11 +1,11 @@
 /**
  * The pack as the Pulumi engine runs it: `pulumi preview --policy-pack policies` starts the
- * `pulumi-analyzer-policy` plugin in the pack's directory, which resolves
- * @pulumi/pulumi/cmd/run-policy-pack from there (node resolution walks up to the repository's
- * node_modules), and that loads policies/ through ts-node with type checking, reads
- * policies/package.json for the version and serves the analyzer over gRPC. This test does the
- * same and then speaks the engine's side of the protocol: GetAnalyzerInfo, Configure with
- * policies/config/prod.json, Analyze and AnalyzeStack.
+ * `pulumi-analyzer-policy` plugin (policies/plugin/) in the pack's directory with the engine's address
+ * and "."; it resolves @pulumi/pulumi/cmd/run-policy-pack from there (node resolution walks up to
+ * the repository's node_modules), which loads policies/ through ts-node with type checking, reads
+ * policies/package.json for the version and serves the analyzer over gRPC. This test starts the
+ * same script the same way and then speaks the engine's side of the protocol: GetAnalyzerInfo,
+ * Configure with policies/config/prod.json, Analyze and AnalyzeStack.
  *
  * It compiles the pack with type checking (about ten seconds), so it runs when POLICY_ENGINE=1
  * (CI does; see policies/README.md), not in every `npm test`.
@@ -34,8 +34,8 @@ run("the pack under the engine's protocol", () => {
   let client: any;
 
   beforeAll(async () => {
-    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [PACK_DIR] });
-    child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    const plugin = path.join(PACK_DIR, "plugin", "pulumi-analyzer-policy");
+    child = spawn(plugin, ["127.0.0.1:0", "."], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
     const port = await new Promise<number>((resolve, reject) => {
