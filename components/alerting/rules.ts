@@ -87,7 +87,7 @@ export interface RuleFile {
 export const RECORDING_RULES = {
   /** HTTP requests per second, 5-minute rate. Labels: namespace, service. */
   requestRate: "service:http_requests:rate5m",
-  /** HTTP 5xx responses per second, 5-minute rate. Labels: namespace, service. */
+  /** HTTP 5xx responses per second, 5-minute rate (0 for a service without any 5xx). Labels: namespace, service. */
   errorRate: "service:http_requests_errors:rate5m",
   /** Share of HTTP 5xx responses (0–1), 5-minute window. Labels: namespace, service. */
   errorRatio: "service:http_requests_errors:ratio_rate5m",
@@ -185,7 +185,12 @@ function recordingGroups(cfg: StackConfig): RuleGroup[] {
       name: "http.recording",
       rules: [
         { record: R.requestRate, expr: "sum by (namespace, service) (rate(http_requests_total[5m]))" },
-        { record: R.errorRate, expr: `sum by (namespace, service) (rate(http_requests_total{${status}=~"5.."}[5m]))` },
+        // `or 0 * …`: a service that has never answered 5xx has no 5xx series; it records 0, not nothing,
+        // so its error ratio is 0 on the dashboards instead of a gap.
+        {
+          record: R.errorRate,
+          expr: `sum by (namespace, service) (rate(http_requests_total{${status}=~"5.."}[5m])) or 0 * ${R.requestRate}`,
+        },
         { record: R.errorRatio, expr: `${R.errorRate} / ${R.requestRate}` },
         { record: R.latencyBucketRate, expr: "sum by (namespace, service, le) (rate(http_request_duration_seconds_bucket[5m]))" },
         { record: R.latencyP50, expr: `histogram_quantile(0.5, ${R.latencyBucketRate})` },

@@ -709,3 +709,51 @@ export function alertCases(cfg: StackConfig): AlertCase[] {
     },
   ];
 }
+
+export interface RecordingCheck {
+  expr: string;
+  evalMinutes: number;
+  samples: { labels: string; value: number }[];
+}
+
+/**
+ * The recording rules the dashboards share, checked for their values: two services (one has never
+ * answered 5xx), a latency histogram and a node, at minute 10 (full 5-minute windows).
+ */
+export function recordingCase(cfg: StackConfig, R: Record<string, string>): { series: InputSeries[]; checks: RecordingCheck[] } {
+  const status = cfg.alerting.httpStatusLabel;
+  const web = (service: string) => ({ job: JOBS.kubernetesPods, namespace: "web", service, instance: `10.1.0.1:8080`, pod: `${service}-1` });
+  const id = (service: string) => ({ namespace: "web", service });
+  const node = { job: JOBS.nodeExporter, instance: "10.1.1.1:9100", node: "node-b" };
+  const seriesOf = (name: string, labels: Record<string, string>) => series(name, labels);
+  return {
+    series: [
+      S("http_requests_total", { ...web("checkout"), [status]: "200" }, "0+45x30"),
+      S("http_requests_total", { ...web("checkout"), [status]: "500" }, "0+15x30"),
+      S("http_requests_total", { ...web("catalog"), [status]: "200" }, "0+120x30"),
+      ...HTTP_BUCKETS.map((le) => S("http_request_duration_seconds_bucket", { ...web("checkout"), le }, Number(le) >= 1 || le === "+Inf" ? "0+60x30" : "0x30")),
+      ...["0", "1"].map((cpu) => S("node_cpu_seconds_total", { ...node, cpu, mode: "idle" }, "0+6x30")),
+      S("node_memory_MemTotal_bytes", node, "1000000000x30"),
+      S("node_memory_MemAvailable_bytes", node, "250000000x30"),
+    ],
+    checks: [
+      { expr: R.requestRate, evalMinutes: 10, samples: [{ labels: seriesOf(R.requestRate, id("catalog")), value: 2 }, { labels: seriesOf(R.requestRate, id("checkout")), value: 1 }] },
+      { expr: R.errorRate, evalMinutes: 10, samples: [{ labels: seriesOf(R.errorRate, id("catalog")), value: 0 }, { labels: seriesOf(R.errorRate, id("checkout")), value: 0.25 }] },
+      { expr: R.errorRatio, evalMinutes: 10, samples: [{ labels: seriesOf(R.errorRatio, id("catalog")), value: 0 }, { labels: seriesOf(R.errorRatio, id("checkout")), value: 0.25 }] },
+      {
+        expr: `${R.latencyBucketRate}{le=~"0.5|1|\\\\+Inf"}`,
+        evalMinutes: 10,
+        samples: [
+          { labels: seriesOf(R.latencyBucketRate, { ...id("checkout"), le: "0.5" }), value: 0 },
+          { labels: seriesOf(R.latencyBucketRate, { ...id("checkout"), le: "1" }), value: 1 },
+          { labels: seriesOf(R.latencyBucketRate, { ...id("checkout"), le: "+Inf" }), value: 1 },
+        ],
+      },
+      { expr: R.latencyP50, evalMinutes: 10, samples: [{ labels: seriesOf(R.latencyP50, id("checkout")), value: 0.75 }] },
+      { expr: R.latencyP95, evalMinutes: 10, samples: [{ labels: seriesOf(R.latencyP95, id("checkout")), value: 0.975 }] },
+      { expr: R.latencyP99, evalMinutes: 10, samples: [{ labels: seriesOf(R.latencyP99, id("checkout")), value: 0.995 }] },
+      { expr: R.nodeCpuUtilisation, evalMinutes: 10, samples: [{ labels: seriesOf(R.nodeCpuUtilisation, { instance: node.instance, node: node.node }), value: 0.9 }] },
+      { expr: R.nodeMemoryUtilisation, evalMinutes: 10, samples: [{ labels: seriesOf(R.nodeMemoryUtilisation, { instance: node.instance, node: node.node }), value: 0.75 }] },
+    ],
+  };
+}

@@ -20,7 +20,7 @@ import {
   buildRuleFiles,
   kebabCase,
 } from "../../components/alerting/rules";
-import { AlertCase, InputSeries, Scenario, alertCases, series } from "./rule-cases";
+import { AlertCase, InputSeries, Scenario, alertCases, recordingCase, series } from "./rule-cases";
 import { run, scratchDir, stackConfig, tool } from "./helpers";
 
 const ENVS: Environment[] = ["dev", "prod"];
@@ -121,7 +121,7 @@ describe("buildRuleFiles", () => {
     );
     expect(alertsOf(tuned).find((a) => a.alert === "HighResponseTime")).toMatchObject({ expr: "service:http_request_duration_seconds:p95_rate5m > 0.75", for: "15m" });
     expect(recordsOf(tuned).find((r) => r.record === RECORDING_RULES.errorRate)?.expr).toBe(
-      'sum by (namespace, service) (rate(http_requests_total{status=~"5.."}[5m]))',
+      'sum by (namespace, service) (rate(http_requests_total{status=~"5.."}[5m])) or 0 * service:http_requests:rate5m',
     );
   });
 
@@ -283,6 +283,17 @@ function promtoolTestGroup(cfg: StackConfig, files: Record<string, RuleFile>, ca
   return { name: cfg.environment, interval: "1m", input_series, alert_rule_test, promql_expr_test };
 }
 
+/** The recording rules' values, in a group of their own (their series would trip the alerts' exact expectations). */
+function recordingTestGroup(cfg: StackConfig): object {
+  const c = recordingCase(cfg, RECORDING_RULES);
+  return {
+    name: `${cfg.environment} recording rules`,
+    interval: "1m",
+    input_series: c.series,
+    promql_expr_test: c.checks.map((k) => ({ expr: k.expr, eval_time: `${k.evalMinutes}m`, exp_samples: k.samples })),
+  };
+}
+
 describe("promtool", () => {
   const promtool = () => tool("promtool");
   const written: Record<Environment, string[]> = { dev: [], prod: [] };
@@ -300,7 +311,7 @@ describe("promtool", () => {
       // Prometheus evaluates groups concurrently, so in production an alert on a recorded series may
       // lag one evaluation behind; the test fixes the order to make `for:` timing exact.
       group_eval_order: Object.values(ruleFiles[env]).flatMap((f) => f.groups.map((g) => g.name)),
-      tests: [promtoolTestGroup(configs[env], ruleFiles[env], alertCases(configs[env]))],
+      tests: [promtoolTestGroup(configs[env], ruleFiles[env], alertCases(configs[env])), recordingTestGroup(configs[env])],
     };
     const testFile = join(dir, env, "alerts.test.yaml");
     writeFileSync(testFile, stringify(tests));
@@ -363,7 +374,7 @@ describe("promtool", () => {
     expect(() => run(promtool(), ["test", "rules", tests])).toThrow(/alertname: HighErrorRate, time: 5m[\s\S]*alertname: PaymentProcessingFailures, time: 6m/);
   });
 
-  it("test rules: every alert fires with its labels and annotations, respects for:, and stays silent when healthy (dev and prod)", () => {
+  it("test rules: every alert fires with its labels and annotations, respects for:, and stays silent when healthy; the recording rules record the expected values (dev and prod)", () => {
     const out = run(promtool(), ["test", "rules", ...testFiles]);
     expect(out.match(/SUCCESS/g)?.length).toBe(testFiles.length);
   });
