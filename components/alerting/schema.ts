@@ -101,10 +101,18 @@ export type Routing = z.infer<typeof routingSchema>;
 
 export const alertingSchema = z
   .object({
+    /**
+     * Notification channels. A receiver that is off is left out of alertmanager.yml with its route;
+     * one that is on needs its secret (see requiredSecrets). Default dev: all off; prod: slack,
+     * pagerduty, email and deadMansSwitch on.
+     */
     receivers: z
       .object({
+        /** Slack incoming webhook (secret slackWebhookUrl): one channel per severity. Default channels #alerts-critical, #alerts-warning, #alerts-info. */
         slack: z.object({ enabled: z.boolean(), criticalChannel: channel, warningChannel: channel, infoChannel: channel }).strict(),
+        /** PagerDuty Events v2 (secret pagerdutyRoutingKey): pages for critical alerts only. */
         pagerduty: z.object({ enabled: z.boolean() }).strict(),
+        /** E-mail through an SMTP relay: critical alerts to onCallTo, educational ones to educationTeamTo. */
         email: z
           .object({
             enabled: z.boolean(),
@@ -117,10 +125,13 @@ export const alertingSchema = z
             educationTeamTo: email,
             /** SMTP user; when set, the smtpPassword secret is required. */
             smtpAuthUsername: z.string().min(1).optional(),
+            /** STARTTLS required towards the smarthost. Default true. */
             requireTls: z.boolean(),
           })
           .strict(),
+        /** Generic webhook (secret webhookUrl): receives every critical, warning and info alert. Default off. */
         webhook: z.object({ enabled: z.boolean() }).strict(),
+        /** Dead man's switch (secret deadMansSwitchUrl): receives the always-firing Watchdog, and only it. */
         deadMansSwitch: z.object({ enabled: z.boolean() }).strict(),
       })
       .strict(),
