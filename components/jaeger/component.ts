@@ -1,0 +1,279 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { stringify } from "yaml";
+import type { StackConfig } from "../config";
+import {
+  StackContext,
+  Workload,
+  antiAffinity,
+  checksum,
+  containerSecurity,
+  dataOptions,
+  dataVolume,
+  disruptionBudget,
+  httpProbe,
+  labels,
+  meta,
+  networkPolicy,
+  podSecurity,
+  resources,
+  selector,
+} from "../common";
+import { APPS, PORTS, SERVICES, podsOf, serviceUrl } from "../endpoints";
+import { appVersion, image } from "../versions";
+import {
+  CONFIG_DIR,
+  CONFIG_FILE,
+  DATA_DIR,
+  ES_INDEX_PREFIX,
+  SAMPLING_FILE,
+  buildJaegerConfig,
+  buildSamplingStrategies,
+  memoryLimits,
+} from "./config";
+
+export interface JaegerArgs {
+  /** Namespace, environment, team, storage class and persistence of the stack. */
+  context: StackContext;
+  /**
+   * Replicas, head-sampling probability (0..1), storage (memory | badger | elasticsearch),
+   * retention (days), badger volume (GiB), resources.
+   */
+  settings: StackConfig["jaeger"];
+  /** URL of Elasticsearch (the Elasticsearch component's `url`); required when storage is elasticsearch. */
+  elasticsearchUrl?: pulumi.Input<string>;
+}
+
+/** Service port names (Prometheus's job JOBS.jaeger selects "metrics"). */
+export const JAEGER_PORT_NAMES = {
+  otlpGrpc: "otlp-grpc",
+  otlpHttp: "otlp-http",
+  query: "query",
+  sampling: "sampling",
+  metrics: "metrics",
+  health: "health",
+} as const;
+
+/** Schedule of the Elasticsearch index cleaner (daily, shortly after the UTC day's indices roll). */
+export const INDEX_CLEANER_SCHEDULE = "15 0 * * *";
+
+const UID = 10001; // the jaeger image's user
+
+/**
+ * Jaeger v2: one binary that receives OTLP, stores traces (memory, badger or Elasticsearch),
+ * serves the query API/UI and remote sampling strategies (probabilistic at samplingRate).
+ * Badger needs a volume, so it runs as a one-replica StatefulSet; memory and Elasticsearch run as
+ * a Deployment. With Elasticsearch, a daily CronJob deletes trace indices older than retentionDays;
+ * with badger, the span TTL is the retention.
+ */
+export class Jaeger extends pulumi.ComponentResource {
+  /** OTLP/gRPC endpoint for applications' SDKs and collectors. */
+  public readonly otlpGrpcEndpoint: pulumi.Output<string>;
+  /** OTLP/HTTP endpoint (base URL; SDKs append /v1/traces). */
+  public readonly otlpHttpEndpoint: pulumi.Output<string>;
+  /** Jaeger query API/UI (Grafana's Jaeger datasource). */
+  public readonly queryUrl: pulumi.Output<string>;
+  /** Remote sampling strategies endpoint (GET /sampling?service=NAME). */
+  public readonly samplingUrl: pulumi.Output<string>;
+  /** The Service and port Prometheus's job JOBS.jaeger scrapes. */
+  public readonly metricsService: { service: string; portName: string };
+  public readonly workload: Workload;
+
+  constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:Jaeger", name, {}, opts);
+    const { context: ctx, settings: s } = args;
+    const ns = ctx.namespace;
+    const w: Workload = { name: APPS.jaeger, instance: name, component: "traces", version: appVersion("jaeger") };
+    this.workload = w;
+
+    if (s.storage === "elasticsearch" && args.elasticsearchUrl === undefined) {
+      throw new Error(`Jaeger "${name}": jaeger.storage is "elasticsearch" but no elasticsearchUrl was given (pass the Elasticsearch component's url)`);
+    }
+    if (s.storage !== "elasticsearch" && s.replicas > 1) {
+      throw new Error(`Jaeger "${name}": ${s.replicas} replicas cannot share ${s.storage} storage; allowed: 1, or storage "elasticsearch"`);
+    }
+
+    const esUrl = args.elasticsearchUrl === undefined ? pulumi.output<string | undefined>(undefined) : pulumi.output(args.elasticsearchUrl);
+    const configYaml = esUrl.apply((url) =>
+      stringify(buildJaegerConfig(s, { elasticsearchUrl: url, namespace: ns, environment: ctx.environment })),
+    );
+    const samplingJson = JSON.stringify(buildSamplingStrategies(s), null, 2);
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      { metadata: meta(ctx, w, `${SERVICES.jaeger}-config`), data: { [CONFIG_FILE]: configYaml, [SAMPLING_FILE]: samplingJson } },
+      { parent: this },
+    );
+    // The sampling file is re-read every minute; config.yaml only at start, so a change rolls the pods.
+    const configChecksum = configYaml.apply((y) => checksum(y));
+
+    const P = JAEGER_PORT_NAMES;
+    const service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: meta(ctx, w, SERVICES.jaeger),
+        spec: {
+          selector: selector(w),
+          ports: [
+            { name: P.otlpGrpc, port: PORTS.jaegerOtlpGrpc, targetPort: P.otlpGrpc, appProtocol: "grpc" },
+            { name: P.otlpHttp, port: PORTS.jaegerOtlpHttp, targetPort: P.otlpHttp },
+            { name: P.query, port: PORTS.jaegerQuery, targetPort: P.query },
+            { name: P.sampling, port: PORTS.jaegerSampling, targetPort: P.sampling },
+            { name: P.metrics, port: PORTS.jaegerMetrics, targetPort: P.metrics },
+          ],
+        },
+      },
+      { parent: this },
+    );
+
+    const badger = s.storage === "badger";
+    const data = badger ? dataVolume(ctx, w, "data", s.storageGi) : undefined;
+    const podTemplate: k8s.types.input.core.v1.PodTemplateSpec = {
+      metadata: { labels: labels(ctx, w), annotations: { "checksum/config": configChecksum } },
+      spec: {
+        automountServiceAccountToken: false,
+        securityContext: podSecurity(UID),
+        affinity: antiAffinity(ctx, w, s.replicas),
+        terminationGracePeriodSeconds: 60,
+        containers: [
+          {
+            name: "jaeger",
+            image: image("jaeger"),
+            args: ["--config", `${CONFIG_DIR}/${CONFIG_FILE}`],
+            // The Go runtime's soft limit matches memory_limiter's hard limit.
+            env: [{ name: "GOMEMLIMIT", value: `${memoryLimits(s).limitMib}MiB` }],
+            ports: [
+              { name: P.otlpGrpc, containerPort: PORTS.jaegerOtlpGrpc },
+              { name: P.otlpHttp, containerPort: PORTS.jaegerOtlpHttp },
+              { name: P.query, containerPort: PORTS.jaegerQuery },
+              { name: P.sampling, containerPort: PORTS.jaegerSampling },
+              { name: P.metrics, containerPort: PORTS.jaegerMetrics },
+              { name: P.health, containerPort: PORTS.jaegerHealth },
+            ],
+            readinessProbe: httpProbe("/status", P.health, { initialDelaySeconds: 5, failureThreshold: 3 }),
+            livenessProbe: httpProbe("/status", P.health, { initialDelaySeconds: 15, failureThreshold: 6 }),
+            startupProbe: { ...httpProbe("/status", P.health, { initialDelaySeconds: 5, periodSeconds: 5 }), failureThreshold: 60 },
+            resources: resources(s.resources),
+            securityContext: containerSecurity({ runAsUser: UID }),
+            volumeMounts: [
+              { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+              { name: "tmp", mountPath: "/tmp" },
+              ...(badger ? [{ name: "data", mountPath: DATA_DIR }] : []),
+            ],
+          },
+        ],
+        volumes: [
+          { name: "config", configMap: { name: configMap.metadata.name } },
+          { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+          ...(data?.volumes ?? []),
+        ],
+      },
+    };
+
+    if (badger && data) {
+      new k8s.apps.v1.StatefulSet(
+        `${name}-statefulset`,
+        {
+          metadata: meta(ctx, w, SERVICES.jaeger),
+          spec: {
+            serviceName: service.metadata.name,
+            replicas: 1,
+            selector: { matchLabels: selector(w) },
+            persistentVolumeClaimRetentionPolicy: data.persistentVolumeClaimRetentionPolicy,
+            volumeClaimTemplates: data.volumeClaimTemplates,
+            template: podTemplate,
+          },
+        },
+        dataOptions(ctx, this),
+      );
+    } else {
+      new k8s.apps.v1.Deployment(
+        `${name}-deployment`,
+        {
+          metadata: meta(ctx, w, SERVICES.jaeger),
+          spec: {
+            replicas: s.replicas,
+            selector: { matchLabels: selector(w) },
+            // Never drop below the wanted replicas while rolling: OTLP senders keep a target.
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: s.replicas > 1 ? 1 : 0, maxSurge: 1 } },
+            template: podTemplate,
+          },
+        },
+        { parent: this },
+      );
+    }
+
+    disruptionBudget(ctx, w, s.replicas, this, name);
+    networkPolicy(
+      ctx,
+      w,
+      [
+        // Applications anywhere in the cluster send spans and fetch their sampling strategy.
+        { from: "cluster", ports: [PORTS.jaegerOtlpGrpc, PORTS.jaegerOtlpHttp, PORTS.jaegerSampling] },
+        { from: [podsOf(APPS.grafana)], ports: [PORTS.jaegerQuery] },
+        { from: [podsOf(APPS.prometheus)], ports: [PORTS.jaegerMetrics] },
+      ],
+      this,
+      name,
+    );
+
+    if (s.storage === "elasticsearch") {
+      // Same app name (the Elasticsearch NetworkPolicy admits it as Jaeger), its own instance so
+      // the Deployment's and Service's selectors never match the cleaner's pods.
+      const cleanerW: Workload = { name: APPS.jaeger, instance: `${name}-index-cleaner`, component: "traces", version: appVersion("jaegerIndexCleaner") };
+      new k8s.batch.v1.CronJob(
+        `${name}-index-cleaner`,
+        {
+          metadata: meta(ctx, cleanerW, `${SERVICES.jaeger}-index-cleaner`),
+          spec: {
+            schedule: INDEX_CLEANER_SCHEDULE,
+            timeZone: "Etc/UTC",
+            concurrencyPolicy: "Forbid",
+            startingDeadlineSeconds: 3600,
+            successfulJobsHistoryLimit: 3,
+            failedJobsHistoryLimit: 3,
+            jobTemplate: {
+              metadata: { labels: labels(ctx, cleanerW) },
+              spec: {
+                backoffLimit: 3,
+                activeDeadlineSeconds: 1800,
+                template: {
+                  metadata: { labels: labels(ctx, cleanerW) },
+                  spec: {
+                    restartPolicy: "OnFailure",
+                    automountServiceAccountToken: false,
+                    securityContext: podSecurity(UID),
+                    containers: [
+                      {
+                        name: "index-cleaner",
+                        image: image("jaegerIndexCleaner"),
+                        // NUM_OF_DAYS ES_URL: deletes the daily trace indices older than the retention.
+                        args: [String(s.retentionDays), esUrl.apply((u) => u as string)],
+                        // --index-prefix, set through the environment (viper) so args stay positional.
+                        env: [{ name: "INDEX_PREFIX", value: ES_INDEX_PREFIX }],
+                        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+                        securityContext: containerSecurity({ runAsUser: UID }),
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        },
+        { parent: this },
+      );
+    }
+
+    this.otlpGrpcEndpoint = pulumi.output(serviceUrl(SERVICES.jaeger, ns, PORTS.jaegerOtlpGrpc));
+    this.otlpHttpEndpoint = pulumi.output(serviceUrl(SERVICES.jaeger, ns, PORTS.jaegerOtlpHttp));
+    this.queryUrl = pulumi.output(serviceUrl(SERVICES.jaeger, ns, PORTS.jaegerQuery));
+    this.samplingUrl = pulumi.output(serviceUrl(SERVICES.jaeger, ns, PORTS.jaegerSampling));
+    this.metricsService = { service: SERVICES.jaeger, portName: P.metrics };
+    this.registerOutputs({
+      otlpGrpcEndpoint: this.otlpGrpcEndpoint,
+      otlpHttpEndpoint: this.otlpHttpEndpoint,
+      queryUrl: this.queryUrl,
+      samplingUrl: this.samplingUrl,
+    });
+  }
+}

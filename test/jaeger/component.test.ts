@@ -1,0 +1,145 @@
+import { parse } from "yaml";
+import { REQUIRED_LABELS } from "../../components/labels";
+import { IMAGES } from "../../components/versions";
+import { byKind, defaultsFor, k8sObjects, one, podTemplates, render, valueOf, type Recorded } from "../helpers/component-mocks";
+
+const STS = "kubernetes:apps/v1:StatefulSet";
+const DEPLOY = "kubernetes:apps/v1:Deployment";
+const SVC = "kubernetes:core/v1:Service";
+const CM = "kubernetes:core/v1:ConfigMap";
+const CRON = "kubernetes:batch/v1:CronJob";
+const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
+const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const ES_URL = "http://elasticsearch.observability.svc.cluster.local:9200";
+
+async function renderJaeger(env: "dev" | "prod", patch: Record<string, unknown> = {}, elasticsearchUrl?: string) {
+  const { ctx, cfg } = defaultsFor(env);
+  return render(env, async () => {
+    const { Jaeger } = await import("../../components/jaeger/component");
+    return new Jaeger("jaeger", { context: ctx, settings: { ...cfg.jaeger, ...patch }, elasticsearchUrl });
+  });
+}
+
+const jaegerContainer = (r: Recorded) => podTemplates(r)[0].spec.containers.find((c: { name: string }) => c.name === "jaeger");
+
+describe("Jaeger component", () => {
+  let dev: Awaited<ReturnType<typeof renderJaeger>>;
+  let prod: Awaited<ReturnType<typeof renderJaeger>>;
+  beforeAll(async () => {
+    dev = await renderJaeger("dev");
+    prod = await renderJaeger("prod", {}, ES_URL);
+  });
+
+  test("dev: badger in a one-replica StatefulSet on the data volume; prod: 2-replica Deployment on Elasticsearch", () => {
+    const sts = one(dev.resources, STS, "jaeger");
+    expect(sts.inputs.spec.replicas).toBe(1);
+    expect(byKind(dev.resources, DEPLOY)).toEqual([]);
+    expect(jaegerContainer(sts).volumeMounts).toContainEqual({ name: "data", mountPath: "/var/lib/jaeger" });
+    const d = one(prod.resources, DEPLOY, "jaeger");
+    expect(d.inputs.spec.replicas).toBe(2);
+    expect(byKind(prod.resources, STS)).toEqual([]);
+    expect(jaegerContainer(d).volumeMounts.map((m: { name: string }) => m.name)).not.toContain("data");
+  });
+
+  test("config.yaml in the ConfigMap, its checksum on the pod template", () => {
+    const cm = one(prod.resources, CM, "jaeger-config");
+    const config = parse(cm.inputs.data["config.yaml"]);
+    expect(config.extensions.jaeger_storage.backends.traces.elasticsearch.server_urls).toEqual([ES_URL]);
+    expect(JSON.parse(cm.inputs.data["sampling-strategies.json"]).default_strategy).toEqual({ type: "probabilistic", param: 0.1 });
+    const annotation = podTemplates(one(prod.resources, DEPLOY, "jaeger"))[0].metadata.annotations["checksum/config"];
+    expect(annotation).toMatch(/^[0-9a-f]{64}$/);
+    const devAnnotation = podTemplates(one(dev.resources, STS, "jaeger"))[0].metadata.annotations["checksum/config"];
+    expect(devAnnotation).not.toBe(annotation);
+    expect(jaegerContainer(one(prod.resources, DEPLOY, "jaeger")).args).toEqual(["--config", "/etc/jaeger/config.yaml"]);
+  });
+
+  test("Service: the five named ports", () => {
+    expect(one(prod.resources, SVC, "jaeger").inputs.spec.ports.map((p: { name: string; port: number }) => [p.name, p.port])).toEqual([
+      ["otlp-grpc", 4317],
+      ["otlp-http", 4318],
+      ["query", 16686],
+      ["sampling", 5778],
+      ["metrics", 8888],
+    ]);
+  });
+
+  test("probes on the health check, non-root, read-only root filesystem, resources from settings", () => {
+    const c = jaegerContainer(one(prod.resources, DEPLOY, "jaeger"));
+    expect(c.readinessProbe.httpGet).toEqual({ path: "/status", port: "health" });
+    expect(c.livenessProbe.httpGet).toEqual({ path: "/status", port: "health" });
+    expect(c.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(c.resources).toEqual({ requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
+    expect(c.image).toBe(`${IMAGES.jaeger.repository}:${IMAGES.jaeger.tag}`);
+  });
+
+  test("NetworkPolicy: OTLP and sampling from the cluster, query from Grafana, metrics from Prometheus", () => {
+    const np = one(prod.resources, NETPOL, "jaeger");
+    expect(np.inputs.spec.ingress).toEqual([
+      { from: [{ namespaceSelector: {} }], ports: [4317, 4318, 5778].map((port) => ({ protocol: "TCP", port })) },
+      { from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "grafana" } } }], ports: [{ protocol: "TCP", port: 16686 }] },
+      { from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }], ports: [{ protocol: "TCP", port: 8888 }] },
+    ]);
+  });
+
+  test("PDB and anti-affinity only in prod", () => {
+    expect(byKind(dev.resources, PDB)).toEqual([]);
+    expect(byKind(prod.resources, PDB).map((p) => p.inputs.spec.maxUnavailable)).toEqual([1]);
+    expect(podTemplates(one(prod.resources, DEPLOY, "jaeger"))[0].spec.affinity.podAntiAffinity).toBeTruthy();
+    expect(podTemplates(one(dev.resources, STS, "jaeger"))[0].spec.affinity).toBeUndefined();
+  });
+
+  test("prod: daily index cleaner with the retention as first argument; none with badger", () => {
+    expect(byKind(dev.resources, CRON)).toEqual([]);
+    const cron = one(prod.resources, CRON, "jaeger-index-cleaner");
+    expect(cron.inputs.spec.concurrencyPolicy).toBe("Forbid");
+    expect(cron.inputs.spec.schedule).toBe("15 0 * * *");
+    expect(cron.inputs.metadata.labels).toMatchObject({ "app.kubernetes.io/name": "jaeger", "app.kubernetes.io/component": "traces" });
+    const pod = cron.inputs.spec.jobTemplate.spec.template;
+    expect(pod.metadata.labels).toMatchObject({ "app.kubernetes.io/name": "jaeger", "app.kubernetes.io/component": "traces" });
+    const c = pod.spec.containers[0];
+    expect(c.args).toEqual(["7", ES_URL]);
+    expect(c.env).toEqual([{ name: "INDEX_PREFIX", value: "traces" }]);
+    expect(c.image).toBe(`${IMAGES.jaegerIndexCleaner.repository}:${IMAGES.jaegerIndexCleaner.tag}`);
+    expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
+    expect(c.resources.limits).toEqual({ cpu: "200m", memory: "128Mi" });
+    // Its own instance: the Deployment's selector never matches the cleaner's pods.
+    const selector = one(prod.resources, DEPLOY, "jaeger").inputs.spec.selector.matchLabels;
+    expect(Object.entries(selector).every(([k, v]) => pod.metadata.labels[k] === v)).toBe(false);
+  });
+
+  test("badger data protected in a protected stack", async () => {
+    const { ctx, cfg } = defaultsFor("prod");
+    const r = await render("prod", async () => {
+      const { Jaeger } = await import("../../components/jaeger/component");
+      return new Jaeger("jaeger", { context: ctx, settings: { ...cfg.jaeger, storage: "badger", replicas: 1 } });
+    });
+    const sts = one(r.resources, STS, "jaeger");
+    expect([sts.protect, sts.retainOnDelete]).toEqual([true, true]);
+    expect(sts.inputs.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("10Gi");
+    expect(byKind(r.resources, CRON)).toEqual([]);
+  });
+
+  test("outputs: OTLP endpoints and query URL", async () => {
+    expect(await valueOf(prod.component.otlpGrpcEndpoint)).toBe("http://jaeger.observability.svc.cluster.local:4317");
+    expect(await valueOf(prod.component.otlpHttpEndpoint)).toBe("http://jaeger.observability.svc.cluster.local:4318");
+    expect(await valueOf(prod.component.queryUrl)).toBe("http://jaeger.observability.svc.cluster.local:16686");
+  });
+
+  test("elasticsearch storage without a URL, or shared badger, is refused before any resource", async () => {
+    await expect(renderJaeger("prod")).rejects.toThrow(/no elasticsearchUrl/);
+    await expect(renderJaeger("dev", { replicas: 2 })).rejects.toThrow(/2 replicas cannot share badger storage/);
+  });
+
+  test.each(["dev", "prod"] as const)("%s: the standard labels on every object and pod template; images pinned", (e) => {
+    const r = e === "dev" ? dev : prod;
+    const objects = k8sObjects(r.resources);
+    expect(objects.length).toBeGreaterThanOrEqual(4);
+    for (const o of objects) {
+      for (const l of REQUIRED_LABELS) expect([o.inputs.metadata.name, l, o.inputs.metadata.labels?.[l]]).toEqual([o.inputs.metadata.name, l, expect.any(String)]);
+      for (const t of podTemplates(o)) {
+        for (const l of REQUIRED_LABELS) expect(t.metadata.labels[l]).toEqual(expect.any(String));
+        for (const c of t.spec.containers) expect(c.image).toMatch(/^[^:]+:\d+\.\d+\.\d+$/);
+      }
+    }
+  });
+});
