@@ -20,6 +20,7 @@ const VARIANTS: Variant[] = [
   { name: "dev", env: "dev" },
   { name: "prod", env: "prod" },
   { name: "dev-webhook", env: "dev", overrides: { alerting: { receivers: { webhook: { enabled: true } } } } },
+  { name: "prod-webhook", env: "prod", overrides: { alerting: { receivers: { webhook: { enabled: true } } } } },
   {
     name: "prod-no-dms-smtp-auth",
     env: "prod",
@@ -106,9 +107,18 @@ describe("buildAlertmanagerConfig", () => {
   });
 
   it("SMTP auth password comes from the secret only when a username is set", () => {
-    const c = build(VARIANTS[3]);
+    const c = build(VARIANTS[4]);
     expect(c.global).toMatchObject({ smtp_auth_username: "alerts", smtp_auth_password: FAKE_SECRETS.smtpPassword });
     expect(build(VARIANTS[1]).global.smtp_auth_password).toBeUndefined();
+  });
+
+  it("with every receiver on, the webhook joins critical, warning and info but not the education team or the dead man's switch", () => {
+    const c = build(VARIANTS[3]);
+    expect(receiver(c, "critical").webhook_configs).toEqual([{ url: FAKE_SECRETS.webhookUrl, send_resolved: true }]);
+    expect(receiver(c, "warning").webhook_configs).toEqual([{ url: FAKE_SECRETS.webhookUrl, send_resolved: true }]);
+    expect(receiver(c, "info").webhook_configs).toEqual([{ url: FAKE_SECRETS.webhookUrl, send_resolved: true }]);
+    expect(receiver(c, "education-team").webhook_configs).toBeUndefined();
+    expect(receiver(c, "deadmansswitch").webhook_configs).toEqual([{ url: FAKE_SECRETS.deadMansSwitchUrl, send_resolved: false }]);
   });
 
   it("an enabled receiver without its secret is an error naming the key", () => {
@@ -145,6 +155,8 @@ describe("amtool", () => {
     prod: (l) =>
       l.alertname === "Watchdog" ? ["deadmansswitch"] : [...(l.category === "educational" ? ["education-team"] : []), l.severity],
     "dev-webhook": (l) => (l.alertname === "Watchdog" ? ["null"] : [l.severity]),
+    "prod-webhook": (l) =>
+      l.alertname === "Watchdog" ? ["deadmansswitch"] : [...(l.category === "educational" ? ["education-team"] : []), l.severity],
     "prod-no-dms-smtp-auth": (l) =>
       l.alertname === "Watchdog" ? ["null"] : [...(l.category === "educational" ? ["education-team"] : []), l.severity],
   };
