@@ -57,8 +57,8 @@ export interface DatasourceDef {
  */
 export const TRACE_ID_REGEX = `(?:trace_id|traceID|traceId|trace-id)["']?\\s*[=:]\\s*["']?([0-9a-fA-F]{16,32})`;
 
-/** The Loki label that names a service. Loki 3 derives service_name at ingestion from service/app/… labels. */
-export const LOKI_SERVICE_LABEL = "service_name";
+/** The Loki stream label that names a service: Fluent Bit sets `app` from app.kubernetes.io/name. */
+export const LOKI_SERVICE_LABEL = "app";
 
 /** Scrape interval Grafana assumes for Prometheus ($__rate_interval is derived from it). */
 const PROMETHEUS_TIME_INTERVAL = "15s";

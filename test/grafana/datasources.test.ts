@@ -4,10 +4,12 @@ import {
   datasourceProvisioningFile,
   DATASOURCE_UIDS,
   TRACE_ID_REGEX,
+  LOKI_SERVICE_LABEL,
   type DatasourceDef,
   type DatasourceEndpoints,
 } from "../../components/grafana/datasources";
 import { PORTS, SERVICES, serviceUrl } from "../../components/endpoints";
+import { LOKI_LABELS } from "../../components/fluent-bit/config";
 
 const ns = "observability";
 const endpoints: DatasourceEndpoints = {
@@ -64,7 +66,9 @@ describe("buildDatasources", () => {
   test("Jaeger traces-to-logs → Loki, traces-to-metrics → Prometheus", () => {
     const t2l = ds.jaeger.jsonData.tracesToLogsV2 as Record<string, unknown>;
     expect(t2l).toMatchObject({ datasourceUid: DATASOURCE_UIDS.loki, filterByTraceID: true });
-    expect(t2l.tags).toEqual([{ key: "service.name", value: "service_name" }]);
+    expect(t2l.tags).toEqual([{ key: "service.name", value: "app" }]);
+    // The label exists: Fluent Bit attaches it to every Loki stream.
+    expect(Object.keys(LOKI_LABELS)).toContain(LOKI_SERVICE_LABEL);
     expect((ds.jaeger.jsonData.tracesToMetrics as Record<string, unknown>).datasourceUid).toBe(DATASOURCE_UIDS.prometheus);
   });
 

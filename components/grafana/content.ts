@@ -1,0 +1,320 @@
+/**
+ * Grafana as code: folders, dashboards, (for an external Grafana) datasources, and Grafana alerting's
+ * contact points, notification policy tree, mute timing and message template.
+ *
+ * Everything goes through an explicit Grafana provider (grafanaProvider below) that the caller passes
+ * in opts.providers; every child also depends on what the caller passed in opts.dependsOn (the Grafana
+ * Deployment), so nothing talks to Grafana before it runs.
+ *
+ * Contact points and the policy tree mirror Alertmanager's routing (components/alerting/alertmanager.ts):
+ * one contact point per severity receiver, created only when at least one of its integrations is
+ * enabled, and severity routes to them. Grafana has no integration that is valid without a destination
+ * (Alertmanager's "null" receiver has no Grafana equivalent), so:
+ *  - the root of the tree goes to the least urgent contact point that exists (info, then warning, then
+ *    critical), never to a made-up one;
+ *  - with no receiver enabled (dev), no contact point and no policy tree are created and Grafana keeps
+ *    its built-in default policy. Grafana-managed alerts are not how this stack alerts (Prometheus
+ *    and Alertmanager are), so nothing is lost, and no resource points at a destination that does not exist.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as grafana from "@pulumiverse/grafana";
+import type { Environment, SecretKey } from "../config";
+import type { AlertingConfig } from "../alerting/schema";
+import { GROUP_BY } from "../alerting/alertmanager";
+import { allDashboards, FOLDERS, type DashboardSpec, type FolderKey } from "../../dashboards";
+import { DATASOURCE_UIDS, type DatasourceDef, type DatasourceKey } from "./datasources";
+
+/** Connection to a Grafana: its URL and either "user:password" (basic auth) or a service-account token. */
+export interface GrafanaConnection {
+  url: pulumi.Input<string>;
+  auth: pulumi.Input<string>;
+}
+
+/** The explicit provider every Grafana resource goes through. The credentials stay secret. */
+export function grafanaProvider(name: string, c: GrafanaConnection, opts?: pulumi.CustomResourceOptions): grafana.Provider {
+  return new grafana.Provider(name, { url: c.url, auth: pulumi.secret(c.auth) }, opts);
+}
+
+/** A weekly window in which warning and info notifications are muted (critical ones never are). */
+export interface MaintenanceWindow {
+  /** Lower-case weekday names, e.g. ["sunday"]. */
+  weekdays: string[];
+  /** "HH:MM", 24h. */
+  start: string;
+  end: string;
+  /** IANA time zone. */
+  location: string;
+}
+
+/** Sunday 02:00–04:00 UTC: the platform's maintenance window. */
+export const DEFAULT_MAINTENANCE_WINDOW: MaintenanceWindow = { weekdays: ["sunday"], start: "02:00", end: "04:00", location: "UTC" };
+
+/** Names the Grafana UI, the policy tree and the contact points' templates use. */
+export const GRAFANA_ALERTING_NAMES = {
+  contactPoints: { critical: "critical", warning: "warning", info: "info", education: "education-team" },
+  muteTiming: "maintenance-window",
+  template: "observability-stack",
+} as const;
+export type ContactPointRole = keyof typeof GRAFANA_ALERTING_NAMES.contactPoints;
+
+export interface GrafanaContentArgs {
+  /** dev or prod: named in the notification template and every dashboard's version message. */
+  environment: Environment;
+  /** Receivers (which contact points exist) and routing timings (the policy tree). */
+  alerting: AlertingConfig;
+  /** Secret config values as secret Outputs; only those of enabled receivers are read. */
+  secrets: Partial<Record<SecretKey, pulumi.Output<string>>>;
+  /**
+   * Datasources to create through the API. Only for an external Grafana (grafana.deploy: false); an
+   * in-cluster Grafana gets them from its provisioning file. Default: none.
+   */
+  datasources?: pulumi.Input<DatasourceDef[]>;
+  /** Dashboards to create. Default: allDashboards(). */
+  dashboards?: DashboardSpec[];
+  /** Folders by key. Default: FOLDERS. */
+  folders?: Record<FolderKey, { uid: string; title: string }>;
+  /** Default: DEFAULT_MAINTENANCE_WINDOW. */
+  maintenanceWindow?: MaintenanceWindow;
+}
+
+/** Notification title and body shared by every contact point. */
+export function messageTemplate(environment: Environment): string {
+  const t = GRAFANA_ALERTING_NAMES.template;
+  return [
+    `{{ define "${t}.title" }}[${environment}] [{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}{{ with .CommonLabels.service }} ({{ . }}){{ end }}{{ end }}`,
+    `{{ define "${t}.message" }}{{ range .Alerts }}{{ .Annotations.summary }}`,
+    `{{ .Annotations.description }}{{ with .Annotations.runbook_url }}`,
+    `Runbook: {{ . }}{{ end }}`,
+    `{{ end }}{{ end }}`,
+  ].join("\n");
+}
+
+const TITLE = `{{ template "${GRAFANA_ALERTING_NAMES.template}.title" . }}`;
+const MESSAGE = `{{ template "${GRAFANA_ALERTING_NAMES.template}.message" . }}`;
+
+export class GrafanaContent extends pulumi.ComponentResource {
+  /** Folder uid by key. */
+  public readonly folderUids: Record<string, pulumi.Output<string>>;
+  /** Dashboard uids created. */
+  public readonly dashboardUids: pulumi.Output<string[]>;
+  /** Names of the contact points created (empty when no receiver is enabled). */
+  public readonly contactPoints: pulumi.Output<string[]>;
+
+  constructor(name: string, args: GrafanaContentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability:index:GrafanaContent", name, {}, opts);
+    const child: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
+    const folders = args.folders ?? FOLDERS;
+    const dashboards = args.dashboards ?? allDashboards();
+
+    // Folders and dashboards.
+    const folderRes = {} as Record<FolderKey, grafana.oss.Folder>;
+    for (const [key, f] of Object.entries(folders) as [FolderKey, { uid: string; title: string }][]) {
+      folderRes[key] = new grafana.oss.Folder(`${name}-folder-${key}`, { uid: f.uid, title: f.title, preventDestroyIfNotEmpty: false }, child);
+    }
+    const seen = new Set<string>();
+    for (const d of dashboards) {
+      if (seen.has(d.uid)) throw new Error(`GrafanaContent: two dashboards with uid "${d.uid}"`);
+      seen.add(d.uid);
+      const folder = folderRes[d.folder];
+      if (!folder) throw new Error(`GrafanaContent: dashboard "${d.uid}" is in folder "${d.folder}", which is not one of ${Object.keys(folders).join(", ")}`);
+      new grafana.oss.Dashboard(
+        `${name}-dashboard-${d.uid}`,
+        {
+          folder: folder.uid,
+          configJson: JSON.stringify(d.json),
+          overwrite: true,
+          message: `observability-stack (${args.environment})`,
+        },
+        child,
+      );
+    }
+
+    // Datasources, for an external Grafana only. The set is fixed by DATASOURCE_UIDS, so the resources
+    // are known at construction even though their settings arrive as an Output.
+    if (args.datasources !== undefined) {
+      const defs = pulumi.output(args.datasources);
+      for (const key of Object.keys(DATASOURCE_UIDS) as DatasourceKey[]) {
+        const uid = DATASOURCE_UIDS[key];
+        const def = defs.apply((all) => {
+          const d = all.find((x) => x.uid === uid);
+          if (!d) throw new Error(`GrafanaContent: no datasource with uid "${uid}" among ${all.map((x) => x.uid).join(", ")}`);
+          return d;
+        });
+        new grafana.oss.DataSource(
+          `${name}-datasource-${key}`,
+          {
+            uid,
+            name: def.name,
+            type: def.type,
+            url: def.url,
+            accessMode: def.access,
+            isDefault: def.isDefault,
+            jsonDataEncoded: def.jsonData.apply((j) => JSON.stringify(j)),
+          },
+          child,
+        );
+      }
+    }
+
+    // Alerting: template and mute timing are valid without any secret, so every environment has them.
+    const names = GRAFANA_ALERTING_NAMES;
+    const template = new grafana.alerting.MessageTemplate(
+      `${name}-template`,
+      { name: names.template, template: messageTemplate(args.environment), disableProvenance: false },
+      child,
+    );
+    const mw = args.maintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW;
+    const muteTiming = new grafana.alerting.MuteTiming(
+      `${name}-mute-timing`,
+      { name: names.muteTiming, intervals: [{ weekdays: mw.weekdays, times: [{ start: mw.start, end: mw.end }], location: mw.location }] },
+      child,
+    );
+
+    const contactPoints = buildContactPoints(args.alerting, args.secrets);
+    const cpRes: Partial<Record<ContactPointRole, grafana.alerting.ContactPoint>> = {};
+    for (const [role, spec] of Object.entries(contactPoints) as [ContactPointRole, grafana.alerting.ContactPointArgs][]) {
+      cpRes[role] = new grafana.alerting.ContactPoint(`${name}-contact-point-${role}`, spec, {
+        ...child,
+        dependsOn: pulumi.output(opts?.dependsOn ?? []).apply((d) => [...(Array.isArray(d) ? d : [d]), template]),
+      });
+    }
+
+    const tree = buildPolicyTree(args.alerting, Object.keys(cpRes) as ContactPointRole[]);
+    if (tree) {
+      const cpName = (role: ContactPointRole) => cpRes[role]!.name;
+      new grafana.alerting.NotificationPolicy(
+        `${name}-notification-policy`,
+        {
+          contactPoint: cpName(tree.root),
+          groupBies: tree.groupBy,
+          groupWait: tree.groupWait,
+          groupInterval: tree.groupInterval,
+          repeatInterval: tree.repeatInterval,
+          policies: tree.policies.map((p) => ({
+            contactPoint: cpName(p.contactPoint),
+            matchers: p.matchers,
+            continue: p.continue,
+            groupWait: p.groupWait,
+            groupInterval: p.groupInterval,
+            repeatInterval: p.repeatInterval,
+            muteTimings: p.muteTimings?.map(() => muteTiming.name),
+          })),
+        },
+        child,
+      );
+    }
+
+    this.folderUids = Object.fromEntries(Object.entries(folderRes).map(([k, f]) => [k, f.uid]));
+    this.dashboardUids = pulumi.output(dashboards.map((d) => d.uid));
+    this.contactPoints = pulumi.output(Object.keys(cpRes).map((r) => names.contactPoints[r as ContactPointRole]));
+    this.registerOutputs({ folderUids: this.folderUids, dashboardUids: this.dashboardUids, contactPoints: this.contactPoints });
+  }
+}
+
+/**
+ * Contact point arguments per role, for the receivers that are enabled. A role none of whose
+ * integrations is enabled is absent. An enabled receiver without its secret is a configuration error.
+ */
+export function buildContactPoints(
+  alerting: AlertingConfig,
+  secrets: Partial<Record<SecretKey, pulumi.Input<string>>>,
+): Partial<Record<ContactPointRole, grafana.alerting.ContactPointArgs>> {
+  const r = alerting.receivers;
+  const secret = (key: SecretKey, receiver: string): pulumi.Output<string> => {
+    const v = secrets[key];
+    if (v === undefined) throw new Error(`GrafanaContent: alerting.receivers.${receiver} is enabled but the secret ${key} is not set`);
+    return pulumi.secret(v);
+  };
+  const slack = (channel: string): grafana.types.input.alerting.ContactPointSlack => ({
+    url: secret("slackWebhookUrl", "slack"),
+    recipient: channel,
+    title: TITLE,
+    text: MESSAGE,
+  });
+  const email = (to: string): grafana.types.input.alerting.ContactPointEmail => ({ addresses: [to], subject: TITLE, message: MESSAGE, singleEmail: true });
+  const webhook = (): grafana.types.input.alerting.ContactPointWebhook => ({ url: secret("webhookUrl", "webhook"), title: TITLE, message: MESSAGE });
+
+  const roles: Record<ContactPointRole, Omit<grafana.alerting.ContactPointArgs, "name">> = {
+    critical: {
+      pagerduties: r.pagerduty.enabled
+        ? [{ integrationKey: secret("pagerdutyRoutingKey", "pagerduty"), severity: "critical", summary: TITLE }]
+        : [],
+      slacks: r.slack.enabled ? [slack(r.slack.criticalChannel)] : [],
+      emails: r.email.enabled ? [email(r.email.onCallTo)] : [],
+      webhooks: r.webhook.enabled ? [webhook()] : [],
+    },
+    warning: {
+      slacks: r.slack.enabled ? [slack(r.slack.warningChannel)] : [],
+      webhooks: r.webhook.enabled ? [webhook()] : [],
+    },
+    info: {
+      slacks: r.slack.enabled ? [slack(r.slack.infoChannel)] : [],
+      webhooks: r.webhook.enabled ? [webhook()] : [],
+    },
+    education: {
+      emails: r.email.enabled ? [email(r.email.educationTeamTo)] : [],
+    },
+  };
+  const out: Partial<Record<ContactPointRole, grafana.alerting.ContactPointArgs>> = {};
+  for (const [role, parts] of Object.entries(roles) as [ContactPointRole, Record<string, unknown[]>][]) {
+    const present = Object.fromEntries(Object.entries(parts).filter(([, v]) => v.length > 0));
+    if (Object.keys(present).length) out[role] = { name: GRAFANA_ALERTING_NAMES.contactPoints[role], ...present };
+  }
+  return out;
+}
+
+export interface PolicyNode {
+  contactPoint: ContactPointRole;
+  matchers: { label: string; match: "=" | "!=" | "=~" | "!~"; value: string }[];
+  continue?: boolean;
+  groupWait?: string;
+  groupInterval?: string;
+  repeatInterval?: string;
+  /** Mute timings by name (the maintenance window). */
+  muteTimings?: string[];
+}
+
+export interface PolicyTree {
+  root: ContactPointRole;
+  groupBy: string[];
+  groupWait: string;
+  groupInterval: string;
+  repeatInterval: string;
+  policies: PolicyNode[];
+}
+
+/**
+ * The notification policy tree for the contact points that exist, or undefined when none does.
+ * Same order, matchers and timings as Alertmanager's routes; warning and info are muted during the
+ * maintenance window, critical never is.
+ */
+export function buildPolicyTree(alerting: AlertingConfig, present: ContactPointRole[]): PolicyTree | undefined {
+  const has = (r: ContactPointRole) => present.includes(r);
+  const root = (["info", "warning", "critical"] as const).find(has) ?? (has("education") ? "education" : undefined);
+  if (!root) return undefined;
+  const t = alerting.routing;
+  const repeat = t.repeatIntervalHours;
+  const sev = (value: string) => [{ label: "severity", match: "=" as const, value }];
+  const mute = [GRAFANA_ALERTING_NAMES.muteTiming];
+  const policies: PolicyNode[] = [];
+  if (has("education")) {
+    policies.push({ contactPoint: "education", matchers: [{ label: "category", match: "=", value: "educational" }], continue: true });
+  }
+  if (has("critical")) {
+    policies.push({ contactPoint: "critical", matchers: sev("critical"), groupWait: `${t.criticalGroupWaitSeconds}s`, repeatInterval: `${repeat.critical}h` });
+  }
+  if (has("warning")) {
+    policies.push({ contactPoint: "warning", matchers: sev("warning"), repeatInterval: `${repeat.warning}h`, muteTimings: mute });
+  }
+  if (has("info")) {
+    policies.push({ contactPoint: "info", matchers: sev("info"), groupWait: "5m", groupInterval: "30m", repeatInterval: `${repeat.info}h`, muteTimings: mute });
+  }
+  return {
+    root,
+    groupBy: [...GROUP_BY],
+    groupWait: `${t.groupWaitSeconds}s`,
+    groupInterval: `${t.groupIntervalMinutes}m`,
+    repeatInterval: `${repeat.warning}h`,
+    policies,
+  };
+}

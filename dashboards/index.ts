@@ -1,0 +1,48 @@
+/**
+ * Every dashboard of the stack and the folder it lives in. GrafanaContent creates the folders and
+ * dashboards from here; the tests build, lint and check each of them.
+ */
+import { appPerformance, UID as APP_PERFORMANCE } from "./app-performance";
+import { businessLearning, UID as BUSINESS } from "./business";
+import { infrastructure, UID as INFRASTRUCTURE } from "./infrastructure";
+import { logsDashboard, UID as LOGS } from "./logs";
+import { stackHealth, UID as STACK_HEALTH } from "./stack-health";
+import { systemOverview, UID as SYSTEM_OVERVIEW } from "./system-overview";
+import { tracesDashboard, UID as TRACES } from "./traces";
+
+/** Folders by domain. The uids are stable: a dashboard's folder is found by it. */
+export const FOLDERS = {
+  platform: { uid: "obs-platform", title: "Platform" },
+  applications: { uid: "obs-applications", title: "Applications" },
+  business: { uid: "obs-business", title: "Business" },
+  observability: { uid: "obs-observability", title: "Observability" },
+} as const;
+export type FolderKey = keyof typeof FOLDERS;
+
+export interface DashboardSpec {
+  uid: string;
+  title: string;
+  folder: FolderKey;
+  /** The dashboard model, as Grafana's API and the dashboard linter take it. */
+  json: object;
+}
+
+const REGISTRY: { uid: string; folder: FolderKey; build: () => { title?: string; uid?: string } }[] = [
+  { uid: SYSTEM_OVERVIEW, folder: "platform", build: systemOverview },
+  { uid: INFRASTRUCTURE, folder: "platform", build: infrastructure },
+  { uid: APP_PERFORMANCE, folder: "applications", build: appPerformance },
+  { uid: BUSINESS, folder: "business", build: businessLearning },
+  { uid: LOGS, folder: "observability", build: logsDashboard },
+  { uid: TRACES, folder: "observability", build: tracesDashboard },
+  { uid: STACK_HEALTH, folder: "observability", build: stackHealth },
+];
+
+/** Build every dashboard. Pure: the same JSON every time. */
+export function allDashboards(): DashboardSpec[] {
+  return REGISTRY.map((r) => {
+    // JSON round trip: drops the SDK's marker methods and undefined fields, leaving the plain model.
+    const json = JSON.parse(JSON.stringify(r.build())) as { uid?: string; title?: string };
+    if (json.uid !== r.uid) throw new Error(`dashboard ${r.uid}: built with uid ${json.uid}`);
+    return { uid: r.uid, title: json.title ?? r.uid, folder: r.folder, json };
+  });
+}

@@ -1,0 +1,118 @@
+/** 4. Infrastructure: nodes (node-exporter) and the workloads' processes. */
+import { RECORDING_RULES as R } from "../components/alerting/rules";
+import { JOBS } from "../components/endpoints";
+import { ENV, baseDashboard, promQ, row, sel, timeSeries } from "./common";
+import type { dashboardT } from "./sdk";
+
+export const UID = "obs-infrastructure";
+
+const NODE = `job="${JOBS.nodeExporter}", ${ENV}`;
+/** Real filesystems only (the same exclusion as the DiskSpaceRunningLow alert). */
+const FS = `${NODE}, fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs|fuse.*"`;
+/** Physical and cluster interfaces; loopback and per-pod veths left out. */
+const NIC = `${NODE}, device!~"lo|veth.*|cali.*|cni.*|flannel.*"`;
+
+export function infrastructure(): dashboardT.Dashboard {
+  return baseDashboard({
+    uid: UID,
+    title: "Infrastructure",
+    description: "Node CPU, memory, disk and network from node-exporter; CPU and memory of the scraped workloads per pod.",
+    tags: ["infrastructure", "platform", "nodes"],
+    kind: "prometheus",
+  })
+    .withRow(row("Nodes"))
+    .withPanel(
+      timeSeries({
+        title: "CPU utilisation",
+        description: "Busy share of each node's CPUs (recording rule, 5m rate).",
+        unit: "percentunit",
+        min: 0,
+        max: 1,
+        targets: [promQ(`${R.nodeCpuUtilisation}{${ENV}}`, "{{node}}")],
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: "Memory utilisation",
+        description: "Used share of each node's memory (recording rule).",
+        unit: "percentunit",
+        min: 0,
+        max: 1,
+        targets: [promQ(`${R.nodeMemoryUtilisation}{${ENV}}`, "{{node}}")],
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: "Load average (1m)",
+        description: "1-minute load average per node.",
+        unit: "short",
+        targets: [promQ(`max by (node) (node_load1{${NODE}})`, "{{node}}")],
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: "Disk space used",
+        description: "Used share of each real filesystem (tmpfs, overlay and the like left out).",
+        unit: "percentunit",
+        min: 0,
+        max: 1,
+        targets: [
+          promQ(
+            `1 - max by (node, mountpoint) (node_filesystem_avail_bytes{${FS}}) / max by (node, mountpoint) (node_filesystem_size_bytes{${FS}})`,
+            "{{node}} {{mountpoint}}",
+          ),
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: "Disk throughput",
+        description: "Bytes read (positive) and written (negative) per second per node.",
+        unit: "Bps",
+        targets: [
+          promQ(`sum by (node) (rate(node_disk_read_bytes_total{${NODE}}[$__rate_interval]))`, "{{node}} read"),
+          promQ(`-sum by (node) (rate(node_disk_written_bytes_total{${NODE}}[$__rate_interval]))`, "{{node}} written"),
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: "Network throughput",
+        description: "Bytes received (positive) and transmitted (negative) per second per node.",
+        unit: "Bps",
+        targets: [
+          promQ(`sum by (node) (rate(node_network_receive_bytes_total{${NIC}}[$__rate_interval]))`, "{{node}} received"),
+          promQ(`-sum by (node) (rate(node_network_transmit_bytes_total{${NIC}}[$__rate_interval]))`, "{{node}} transmitted"),
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: "Network errors",
+        description: "Receive and transmit errors per second per node.",
+        unit: "pps",
+        targets: [
+          promQ(`sum by (node) (rate(node_network_receive_errs_total{${NIC}}[$__rate_interval]))`, "{{node}} receive"),
+          promQ(`sum by (node) (rate(node_network_transmit_errs_total{${NIC}}[$__rate_interval]))`, "{{node}} transmit"),
+        ],
+      }),
+    )
+    .withRow(row("Workloads"))
+    .withPanel(
+      timeSeries({
+        title: "CPU by pod",
+        description: "CPU seconds per second of each scraped pod's main process (client libraries' process collector).",
+        unit: "short",
+        targets: [promQ(`sum by (namespace, pod) (rate(${sel("process_cpu_seconds_total")}[$__rate_interval]))`, "{{namespace}}/{{pod}}")],
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: "Memory by pod",
+        description: "Resident memory of each scraped pod's main process.",
+        unit: "bytes",
+        targets: [promQ(`sum by (namespace, pod) (${sel("process_resident_memory_bytes")})`, "{{namespace}}/{{pod}}")],
+      }),
+    )
+    .build();
+}
