@@ -213,6 +213,19 @@ describe("amtool", () => {
     expect(await routesTest(files[variant], labels)).toEqual(expected);
   });
 
+  it("every notification template in the config renders (amtool template render with its example alerts)", () => {
+    const templates = new Set<string>();
+    const walk = (v: unknown): void => {
+      if (typeof v === "string" && v.includes("{{")) templates.add(v);
+      else if (v && typeof v === "object") Object.values(v).forEach(walk);
+    };
+    walk(build(VARIANTS[3]));
+    expect(templates.size).toBeGreaterThanOrEqual(4); // Slack title and text, e-mail subject, PagerDuty description
+    const glob = join(dir, "none.tmpl");
+    writeFileSync(glob, "");
+    for (const text of templates) run(amtool(), ["template", "render", `--template.glob=${glob}`, `--template.text=${text}`]);
+  });
+
   it("the receivers every branch names exist", () => {
     for (const v of VARIANTS) {
       const c = build(v);
