@@ -179,7 +179,7 @@ function num(n: number): string {
 function recordingGroups(cfg: StackConfig): RuleGroup[] {
   const R = RECORDING_RULES;
   const status = cfg.alerting.httpStatusLabel;
-  const node = `{job="${JOBS.nodeExporter}"}`;
+  const node = `job="${JOBS.nodeExporter}"`;
   return [
     {
       name: "http.recording",
@@ -203,11 +203,11 @@ function recordingGroups(cfg: StackConfig): RuleGroup[] {
       rules: [
         {
           record: R.nodeCpuUtilisation,
-          expr: `1 - avg by (instance, node) (rate(node_cpu_seconds_total{job="${JOBS.nodeExporter}", mode="idle"}[5m]))`,
+          expr: `1 - avg by (instance, node) (rate(node_cpu_seconds_total{${node}, mode="idle"}[5m]))`,
         },
         {
           record: R.nodeMemoryUtilisation,
-          expr: `1 - sum by (instance, node) (node_memory_MemAvailable_bytes${node}) / sum by (instance, node) (node_memory_MemTotal_bytes${node})`,
+          expr: `1 - sum by (instance, node) (node_memory_MemAvailable_bytes{${node}}) / sum by (instance, node) (node_memory_MemTotal_bytes{${node}})`,
         },
       ],
     },

@@ -79,6 +79,13 @@ describe("buildRuleFiles", () => {
     }
   });
 
+  it.each(ENVS)("%s: file names fit the mount (rules/*.yaml) and group names are unique", (env) => {
+    for (const name of Object.keys(ruleFiles[env])) expect(name).toMatch(/^[a-z][a-z-]*\.rules\.yaml$/);
+    const groups = Object.values(ruleFiles[env]).flatMap((f) => f.groups.map((g) => g.name));
+    expect(new Set(groups).size).toBe(groups.length);
+    expect(Object.keys(ruleFiles[env]).sort()).toEqual(["application.rules.yaml", "educational.rules.yaml", "infrastructure.rules.yaml", "recording.rules.yaml", "stack-health.rules.yaml"]);
+  });
+
   it("runbook URLs follow the configured base, with or without a trailing slash", () => {
     const files = buildRuleFiles(stackConfig("dev", { runbookBaseUrl: "https://wiki.example.org/runbooks/" }));
     expect(alertsOf(files).find((a) => a.alert === "HighCPUUsage")?.annotations.runbook_url).toBe("https://wiki.example.org/runbooks/high-cpu-usage");
