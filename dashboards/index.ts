@@ -41,8 +41,10 @@ const REGISTRY: { uid: string; folder: FolderKey; build: () => { title?: string;
 export function allDashboards(): DashboardSpec[] {
   return REGISTRY.map((r) => {
     // JSON round trip: drops the SDK's marker methods and undefined fields, leaving the plain model.
-    const json = JSON.parse(JSON.stringify(r.build())) as { uid?: string; title?: string };
+    const json = JSON.parse(JSON.stringify(r.build())) as { uid?: string; title?: string; panels?: { id?: number }[] };
     if (json.uid !== r.uid) throw new Error(`dashboard ${r.uid}: built with uid ${json.uid}`);
+    // Stable panel ids in layout order: links to a panel (viewPanel=) survive a rebuild.
+    (json.panels ?? []).forEach((p, i) => (p.id = i + 1));
     return { uid: r.uid, title: json.title ?? r.uid, folder: r.folder, json };
   });
 }
