@@ -15,7 +15,6 @@ import { join, resolve } from "path";
 import { promisify } from "util";
 import YAML from "yaml";
 import { DEFAULTS } from "../../components/config";
-import { PORTS } from "../../components/endpoints";
 import { buildJaegerConfig, buildSamplingStrategies, type JaegerSettings } from "../../components/jaeger/config";
 import { IMAGES } from "../../components/versions";
 

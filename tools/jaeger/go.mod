@@ -7,7 +7,10 @@ go 1.26
 // Copied from Jaeger's own go.mod: `go install` refuses a module with replace directives.
 replace github.com/Shopify/sarama => github.com/Shopify/sarama v1.33.0
 
-tool github.com/jaegertracing/jaeger/cmd/jaeger
+tool (
+	github.com/jaegertracing/jaeger/cmd/es-index-cleaner
+	github.com/jaegertracing/jaeger/cmd/jaeger
+)
 
 require (
 	cloud.google.com/go/auth v0.16.5 // indirect

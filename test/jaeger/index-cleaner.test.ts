@@ -1,0 +1,72 @@
+/**
+ * The index cleaner run exactly as the CronJob runs it — args [retentionDays, elasticsearchUrl] and
+ * INDEX_PREFIX from the container env — by the real jaeger-es-index-cleaner v2.13.0 (tools/build.sh
+ * jaeger), against a stand-in for the two Elasticsearch endpoints it uses: it deletes the prefixed
+ * trace indices older than the retention and nothing else.
+ */
+import { execFile } from "child_process";
+import { existsSync } from "fs";
+import { createServer, type Server } from "http";
+import { AddressInfo } from "net";
+import { resolve } from "path";
+import { promisify } from "util";
+import { DEFAULTS } from "../../components/config";
+import { defaultsFor, one, render } from "../helpers/component-mocks";
+
+const run = promisify(execFile);
+const CLEANER = resolve(__dirname, "../../.tools/bin/jaeger-es-index-cleaner");
+const MISSING = `the index cleaner is missing at ${CLEANER}: run tools/build.sh jaeger`;
+
+const DAY = 24 * 3600 * 1000;
+const date = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10);
+
+describe("jaeger-es-index-cleaner with the CronJob's arguments", () => {
+  let server: Server;
+  afterAll(() => server?.close());
+
+  test("deletes traces-jaeger-* indices older than retentionDays, keeps the rest", async () => {
+    if (!existsSync(CLEANER)) throw new Error(MISSING);
+    // The container as the component renders it (prod: Elasticsearch storage).
+    const { ctx, cfg } = defaultsFor("prod");
+    const r = await render("prod", async () => {
+      const { Jaeger } = await import("../../components/jaeger/component");
+      return new Jaeger("jaeger", { context: ctx, settings: cfg.jaeger, elasticsearchUrl: "http://placeholder:9200" });
+    });
+    const c = one(r.resources, "kubernetes:batch/v1:CronJob", "jaeger-index-cleaner").inputs.spec.jobTemplate.spec.template.spec.containers[0];
+    const retention = DEFAULTS.prod.jaeger.retentionDays;
+    expect(c.args[0]).toBe(String(retention));
+
+    const ages: Record<string, number> = {};
+    for (const kind of ["span", "service", "dependencies", "sampling"]) {
+      // Clear of the cutoff (tomorrow 00:00 UTC minus the retention) whatever the time of day.
+      for (const age of [0, 1, retention - 2, retention + 1, retention + 5]) ages[`traces-jaeger-${kind}-${date(age)}`] = age;
+    }
+    const requests: string[] = [];
+    const deleted: string[] = [];
+    server = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      const url = new URL(req.url!, "http://x");
+      res.setHeader("Content-Type", "application/json");
+      if (req.method === "GET" && url.pathname === "/traces-jaeger-*") {
+        const body: Record<string, unknown> = {};
+        for (const [name, age] of Object.entries(ages)) body[name] = { aliases: {}, settings: { "index.creation_date": String(Date.now() - age * DAY - 3600_000) } };
+        return res.end(JSON.stringify(body));
+      }
+      if (req.method === "DELETE") {
+        deleted.push(...decodeURIComponent(url.pathname.slice(1)).split(",").filter(Boolean));
+        return res.end(JSON.stringify({ acknowledged: true }));
+      }
+      res.statusCode = 400;
+      return res.end(JSON.stringify({ error: `unexpected ${req.method} ${req.url}` }));
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", () => ok()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const env = Object.fromEntries((c.env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+    await run(CLEANER, [c.args[0], url], { env: { PATH: process.env.PATH, ...env }, timeout: 30_000 });
+
+    const expected = Object.entries(ages).filter(([, age]) => age > retention).map(([name]) => name);
+    expect(deleted.sort()).toEqual(expected.sort());
+    expect(requests[0]).toMatch(/^GET \/traces-jaeger-\*\?/);
+  });
+});
