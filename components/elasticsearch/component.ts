@@ -185,7 +185,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
                   command: [
                     "bash",
                     "-c",
-                    `cp -a ${ES_HOME}/config/. /mnt/config/ && cp /mnt/es-config/elasticsearch.yml /mnt/config/elasticsearch.yml${irsaLink}`,
+                    // Plain -R: the image's files are group root, which uid 1000 cannot keep.
+                    `cp -R ${ES_HOME}/config/. /mnt/config/ && cp /mnt/es-config/elasticsearch.yml /mnt/config/elasticsearch.yml${irsaLink}`,
                   ],
                   resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
                   securityContext: containerSecurity({ runAsUser: 1000 }),
@@ -417,15 +418,21 @@ export class Elasticsearch extends pulumi.ComponentResource {
                     // /api/status turns 503 while Elasticsearch is down; that must not restart Kibana.
                     livenessProbe: { tcpSocket: { port: KIBANA_PORT_NAME }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
                     resources: resources(s.kibana.resources),
+                    // Read-only root: Kibana writes its uuid to data/, touches plugins/ at start
+                    // (the volumes Elastic's own operator gives it), logs/ and /tmp.
                     securityContext: containerSecurity({ runAsUser: 1000 }),
                     volumeMounts: [
                       { name: "data", mountPath: "/usr/share/kibana/data" },
+                      { name: "plugins", mountPath: "/usr/share/kibana/plugins" },
+                      { name: "logs", mountPath: "/usr/share/kibana/logs" },
                       { name: "tmp", mountPath: "/tmp" },
                     ],
                   },
                 ],
                 volumes: [
                   { name: "data", emptyDir: { sizeLimit: "1Gi" } },
+                  { name: "plugins", emptyDir: { sizeLimit: "64Mi" } },
+                  { name: "logs", emptyDir: { sizeLimit: "256Mi" } },
                   { name: "tmp", emptyDir: { sizeLimit: "512Mi" } },
                 ],
               },

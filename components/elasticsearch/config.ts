@@ -51,10 +51,11 @@ export const SLM_POLICY = "nightly-snapshots";
 
 /**
  * Priority of our index templates. Elasticsearch 8 ships a built-in `logs` template for
- * `logs-*-*` (priority 100, data streams); ours must be higher so `logs-<class>-NNNNNN` are plain
+ * `logs-*-*` (priority 100, data streams) and Fleet integrations use up to 200; Elastic's
+ * guidance for an overlapping pattern is a priority above 500, so `logs-<class>-NNNNNN` are plain
  * rollover indices under our ILM policy, not data streams.
  */
-export const INDEX_TEMPLATE_PRIORITY = 500;
+export const INDEX_TEMPLATE_PRIORITY = 501;
 
 /**
  * Replicas per shard: 0 on a single node (dev; a replica could never be assigned and the cluster

@@ -77,9 +77,9 @@ describe("indexTemplate", () => {
     expect(indexTemplate("application", prod).template.settings["index.number_of_replicas"]).toBe(1);
   });
 
-  test("outranks Elasticsearch's built-in logs-*-* data-stream template (priority 100)", () => {
+  test("outranks the built-in logs-*-* data-stream template: above 500, as Elastic advises", () => {
     expect(indexTemplate("security", prod).priority).toBe(INDEX_TEMPLATE_PRIORITY);
-    expect(INDEX_TEMPLATE_PRIORITY).toBeGreaterThan(100);
+    expect(INDEX_TEMPLATE_PRIORITY).toBeGreaterThan(500);
   });
 });
 
