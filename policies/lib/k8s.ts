@@ -93,27 +93,27 @@ export function containersOf(spec: Obj): ContainerRef[] {
   return out;
 }
 
+/** metadata.labels ({} when absent, or unknown during a preview). */
 export function labelsOf(props: Obj): Record<string, unknown> {
-  return asObj(asObj(props.metadata)?.labels) ?? {};
+  return knownOr(() => asObj(asObj(props.metadata)?.labels) ?? {}, {});
 }
 
 /** app.kubernetes.io/name of an object (metadata labels, falling back to its pod template's). */
 export function appNameOf(type: string, props: Obj): string | undefined {
-  const own = labelsOf(props)["app.kubernetes.io/name"];
+  const own = knownOr(() => labelsOf(props)["app.kubernetes.io/name"], undefined);
   if (typeof own === "string" && own) return own;
-  const t = podTemplateOf(type, props);
-  const fromTemplate = asObj(t?.metadata?.labels)?.["app.kubernetes.io/name"];
+  const fromTemplate = knownOr(() => asObj(podTemplateOf(type, props)?.metadata?.labels)?.["app.kubernetes.io/name"], undefined);
   return typeof fromTemplate === "string" && fromTemplate ? fromTemplate : undefined;
 }
 
 /** metadata.name, or the Pulumi resource name when the name is auto-generated. */
 export function objectName(props: Obj, resourceName: string): string {
-  const n = asObj(props.metadata)?.name;
+  const n = knownOr(() => asObj(props.metadata)?.name, undefined);
   return typeof n === "string" && n ? n : resourceName;
 }
 
 export function namespaceOf(props: Obj): string | undefined {
-  const ns = asObj(props.metadata)?.namespace;
+  const ns = knownOr(() => asObj(props.metadata)?.namespace, undefined);
   return typeof ns === "string" ? ns : undefined;
 }
 
@@ -138,14 +138,53 @@ export function findContainer(spec: Obj, name: string): Obj | undefined {
   return containersOf(spec).find((c) => c.name === name && c.role === "container")?.container;
 }
 
-/** The string data of a ConfigMap (data, plus binaryData decoded as UTF-8). */
-export function configMapData(props: Obj): Record<string, string> {
+/**
+ * The string data of a ConfigMap (data, plus binaryData decoded as UTF-8). A value unknown during a
+ * preview throws (the engine then reports the policy as not runnable in preview), unless `tolerant`:
+ * then unknown entries are left out and {@link hasUnknownData} tells whether any was.
+ */
+export function configMapData(props: Obj, tolerant = false): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(asObj(props.data) ?? {})) if (typeof v === "string") out[k] = v;
-  for (const [k, v] of Object.entries(asObj(props.binaryData) ?? {})) {
-    if (typeof v === "string") out[k] = Buffer.from(v, "base64").toString("utf8");
-  }
+  const read = (container: "data" | "binaryData", decode: (v: string) => string) => {
+    const obj = tolerant ? knownOr(() => asObj(props[container]), undefined) : asObj(props[container]);
+    if (!obj) return;
+    for (const k of Object.keys(obj)) {
+      const v = tolerant ? knownOr(() => obj[k] as unknown, undefined) : obj[k];
+      if (typeof v === "string") out[k] = decode(v);
+    }
+  };
+  read("data", (v) => v);
+  read("binaryData", (v) => Buffer.from(v, "base64").toString("utf8"));
   return out;
+}
+
+/** True when some of a ConfigMap's data is unknown (a preview of data computed from other resources). */
+export function hasUnknownData(props: Obj): boolean {
+  for (const container of ["data", "binaryData"]) {
+    let obj: Obj | undefined;
+    try {
+      obj = asObj(props[container]);
+    } catch {
+      return true;
+    }
+    for (const k of Object.keys(obj ?? {})) {
+      try {
+        void obj![k];
+      } catch {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+function knownOr<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof Error && /can't be known during preview/.test(e.message)) return fallback;
+    throw e;
+  }
 }
 
 /** A valid Kubernetes label value: at most 63 characters, alphanumeric at both ends, [-_.] inside. */

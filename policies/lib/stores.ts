@@ -22,7 +22,7 @@ export function retentionDaysByStore(resources: StoreResource[]): Record<string,
     const name = appNameOf(r.type, r.props);
     if (!name) continue;
     if (r.type === "kubernetes:core/v1:ConfigMap") {
-      const data = configMapData(r.props);
+      const data = configMapData(r.props, true);
       for (const [key, text] of Object.entries(data)) {
         if (name === "loki" && key.endsWith(".yaml")) {
           const p = parseYaml(text);

@@ -16,7 +16,7 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { readConfig } from "../lib/config";
 import { BUCKET_TYPES, LIFECYCLE_TYPES, effectiveTags, expirationDays } from "../lib/aws";
 import { formatDays, parseDurationDays } from "../lib/duration";
-import { configMapData } from "../lib/k8s";
+import { configMapData, hasUnknownData } from "../lib/k8s";
 import { at, known, parseJson } from "../lib/parse";
 import { configMapsOf, retentionDaysByStore } from "../lib/stores";
 
@@ -105,8 +105,10 @@ export const s3BucketLifecycle: StackValidationPolicy = {
         if (days.length) {
           reportViolation(`${label} holds snapshots but expires objects after ${Math.min(...days)} days; incremental snapshots share files, so only the SLM retention may delete them`, bucket.urn);
         }
-        const slm = configMapsOf(args.resources, cfg.slm.appName)
-          .map((r) => configMapData(r.props)[cfg.slm.key])
+        const slmMaps = configMapsOf(args.resources, cfg.slm.appName);
+        if (slmMaps.some((r) => hasUnknownData(r.props))) continue; // computed from the bucket: unknown in a preview
+        const slm = slmMaps
+          .map((r) => configMapData(r.props, true)[cfg.slm.key])
           .filter((t): t is string => t !== undefined)
           .map((t) => parseJson(t))
           .map((p) => (p.ok ? parseDurationDays(String(at(p.value, "retention.expire_after") ?? "")) : undefined))

@@ -8,7 +8,7 @@
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { readConfig } from "../lib/config";
-import { appNameOf, configMapData, containersOf, kindOf, objectName, podTemplateOf } from "../lib/k8s";
+import { appNameOf, configMapData, containersOf, hasUnknownData, kindOf, objectName, podTemplateOf } from "../lib/k8s";
 import { parseYaml } from "../lib/parse";
 import { configMapsOf } from "../lib/stores";
 import { jaegerBackends, runsImage } from "../lib/jaeger";
@@ -45,14 +45,18 @@ export const telemetryRetentionConfigured: StackValidationPolicy = {
       resources.find((r) => podTemplateOf(r.type, r.props) && !/Job$/.test(r.type) && appNameOf(r.type, r.props) === app);
     const describe = (r: { type: string; props: Record<string, any>; name: string }) => `${kindOf(r.type)} "${objectName(r.props, r.name)}"`;
 
+    // Data computed from other resources is unknown during a preview: a store whose ConfigMaps are
+    // not all known yet is not judged (the update's own check sees the real data).
+    const unknown = (app: string) => configMapsOf(resources, app).some((r) => hasUnknownData(r.props));
+
     const loki = workload(cfg.loki.appName);
-    if (loki && !configMapsOf(resources, cfg.loki.appName).some((r) => cfg.loki.configKey in configMapData(r.props))) {
+    if (loki && !unknown(cfg.loki.appName) && !configMapsOf(resources, cfg.loki.appName).some((r) => cfg.loki.configKey in configMapData(r.props, true))) {
       reportViolation(`${describe(loki)} runs Loki but no ConfigMap labeled app.kubernetes.io/name=${cfg.loki.appName} has ${cfg.loki.configKey}; its retention cannot be checked`, loki.urn);
     }
 
     const es = workload(cfg.elasticsearch.appName);
-    if (es) {
-      const keys = new Set(configMapsOf(resources, cfg.elasticsearch.appName).flatMap((r) => Object.keys(configMapData(r.props))));
+    if (es && !unknown(cfg.elasticsearch.appName)) {
+      const keys = new Set(configMapsOf(resources, cfg.elasticsearch.appName).flatMap((r) => Object.keys(configMapData(r.props, true))));
       for (const c of cfg.elasticsearch.requiredClasses) {
         if (!keys.has(`ilm-${c}.json`)) {
           reportViolation(`${describe(es)} runs Elasticsearch but no ILM policy ilm-${c}.json exists for log class "${c}"`, es.urn);
@@ -61,9 +65,9 @@ export const telemetryRetentionConfigured: StackValidationPolicy = {
     }
 
     const jaeger = workload(cfg.jaeger.appName);
-    if (jaeger) {
+    if (jaeger && !unknown(cfg.jaeger.appName)) {
       const texts = configMapsOf(resources, cfg.jaeger.appName)
-        .map((r) => configMapData(r.props)[cfg.jaeger.configKey])
+        .map((r) => configMapData(r.props, true)[cfg.jaeger.configKey])
         .filter((t): t is string => t !== undefined);
       if (texts.length === 0) {
         reportViolation(`${describe(jaeger)} runs Jaeger but no ConfigMap labeled app.kubernetes.io/name=${cfg.jaeger.appName} has ${cfg.jaeger.configKey}; its retention cannot be checked`, jaeger.urn);
