@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Previews a stack with the policy pack, offline, with the project's own pinned Pulumi toolchain.
+#
+#   scripts/preview.sh [STACK] [extra `pulumi preview` arguments...]
+#   scripts/preview.sh                 # the dev stack
+#   scripts/preview.sh prod --diff     # the prod stack, with a detailed diff
+#   PREVIEW_POLICY_PACK=0 scripts/preview.sh   # without the policy pack
+#
+# On a fresh machine it does all the set-up: `npm ci` when node_modules is missing, and
+# tools/build.sh for the Pulumi CLI, the Node.js language host and the provider plugins (a
+# first build takes several minutes; later runs use the cached binaries). Stack state lives in
+# .pulumi-state/ in the checkout (git-ignored); nothing is sent anywhere and no cluster is needed:
+# the preview is computed client-side.
+#
+# Provider plugins: the real kubernetes, random, grafana and aws plugins cannot be built from the
+# Go module proxy (their modules are refused at every version; pulumi-aws needs a patched git
+# submodule besides), so unless a real plugin is on PATH already (or a tools/<name> folder builds
+# it), the preview uses tools/preview-stub-provider under the plugin's name
+# (PREVIEW_STUB_PROVIDERS=1 forces the stub even when a real plugin is on PATH). The stub passes each resource's inputs
+# through unchanged: the program, the plan and the policy pack run for real, but there is no
+# provider-side validation and computed outputs show as unknown. It refuses to deploy anything.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+stack=dev
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+  stack="$1"
+  shift
+fi
+
+say() { echo "preview: $*" >&2; }
+npm_sdk() { case "$1" in grafana) echo @pulumiverse/grafana ;; *) echo "@pulumi/$1" ;; esac; }
+
+if [ ! -d node_modules ]; then
+  say "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+tools/build.sh pulumi pulumi-language-nodejs
+
+# Provider plugins: a real one if a tools/ folder builds it, else the preview stub.
+stub_dir="$repo/.tools/preview-stub"
+stubbed=()
+for plugin in kubernetes random grafana aws; do
+  if [ -f "tools/$plugin/build.sh" ]; then
+    tools/build.sh "$plugin"
+  elif ! command -v "pulumi-resource-$plugin" >/dev/null 2>&1 || [ -n "${PREVIEW_STUB_PROVIDERS:-}" ]; then
+    stubbed+=("$plugin")
+  fi
+done
+if [ ${#stubbed[@]} -gt 0 ]; then
+  tools/build.sh preview-stub-provider
+  rm -rf "$stub_dir"
+  mkdir -p "$stub_dir"
+  for plugin in "${stubbed[@]}"; do
+    # The stub reports the version the npm SDK asks for; refuse to run if they disagree.
+    want="$(node -p "require('./node_modules/$(npm_sdk "$plugin")/package.json').version")"
+    have="$(.tools/bin/preview-stub-provider | sed -n "s/^$plugin=//p")"
+    if [ "$want" != "$have" ]; then
+      say "the npm SDK for $plugin is $want but tools/preview-stub-provider/build.sh reports $have; make them equal"
+      exit 1
+    fi
+    ln -s "$repo/.tools/bin/preview-stub-provider" "$stub_dir/pulumi-resource-$plugin"
+  done
+  say "NOTE: provider plugin(s) ${stubbed[*]} are the preview stub (inputs passed through, no provider-side checks)"
+fi
+
+export PATH="$repo/.tools/bin:$stub_dir:$PATH"
+export PULUMI_BACKEND_URL="file://$repo/.pulumi-state"
+# This passphrase only protects the local preview state in .pulumi-state/ (and secret config
+# encrypted for local stacks). It is not a deployment secret; set your own to override it.
+export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-local-preview-only}"
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+# The language host built here predates passing runtime options through the engine; the project
+# and the policy pack are TypeScript.
+export PULUMI_NODEJS_TYPESCRIPT=true
+mkdir -p .pulumi-state
+
+# Creating a local stack writes a passphrase salt (encryptionsalt) into Pulumi.<stack>.yaml. When
+# that line is all it changed, put the file back as it was afterwards, so a preview leaves the
+# checkout clean. Once a stack file holds secure values of its own it keeps its salt untouched.
+stack_file="Pulumi.$stack.yaml"
+saved=""
+# shellcheck disable=SC2317  # run by the EXIT trap
+restore_stack_file() {
+  [ -n "$saved" ] || return 0
+  if [ ! -s "$saved" ]; then
+    if [ -f "$stack_file" ] && ! grep -qv '^encryptionsalt:' "$stack_file"; then rm -f "$stack_file"; fi
+  elif diff <(grep -v '^encryptionsalt:' "$stack_file") "$saved" >/dev/null 2>&1; then
+    cp "$saved" "$stack_file"
+  fi
+  rm -f "$saved"
+}
+if [ ! -f "$stack_file" ] || ! grep -q '^encryptionsalt:' "$stack_file"; then
+  saved="$(mktemp)"
+  if [ -f "$stack_file" ]; then cp "$stack_file" "$saved"; fi
+  trap restore_stack_file EXIT
+fi
+
+pulumi stack select --create "$stack" --non-interactive
+
+policy_args=(--policy-pack policies)
+if [ "${PREVIEW_POLICY_PACK:-1}" = 0 ]; then
+  policy_args=()
+  say "running without the policy pack (PREVIEW_POLICY_PACK=0)"
+fi
+
+status=0
+pulumi preview --stack "$stack" --non-interactive "${policy_args[@]}" "$@" || status=$?
+exit "$status"
