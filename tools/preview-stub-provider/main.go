@@ -1,4 +1,4 @@
-// Command preview-stub-provider is a stand-in for the kubernetes, random and grafana resource
+// Command preview-stub-provider is a stand-in for the kubernetes, random, grafana and aws resource
 // provider plugins, for `pulumi preview` only, on machines where the real plugins cannot be
 // built or downloaded.
 //
