@@ -41,6 +41,7 @@ for name in "$@"; do
       rm -rf "$out.tmp"
       mkdir -p "$out.tmp"
       if ! (cd "$dir" && OUT="$out.tmp" bash ./build.sh); then
+        rm -rf "$out.tmp"
         echo "tools/build.sh: building $name failed (see the output above)" >&2
         exit 1
       fi
