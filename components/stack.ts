@@ -13,7 +13,7 @@ import { buildAlertmanagerConfig } from "./alerting/alertmanager";
 import { awsStorageFor } from "./aws/component";
 import { Alertmanager, ALERTMANAGER_PORT_NAME } from "./alertmanager/component";
 import { Elasticsearch } from "./elasticsearch/component";
-import { LOG_ALIASES } from "./elasticsearch/config";
+import { LOG_ALIASES, SNAPSHOT_REPOSITORY } from "./elasticsearch/config";
 import { LogShipper } from "./fluent-bit/component";
 import { Grafana } from "./grafana/component";
 import { GrafanaContent, grafanaProvider } from "./grafana/content";
@@ -107,7 +107,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       {
         context: ctx,
         settings: cfg.elasticsearch,
-        snapshot: aws ? aws.elasticsearchSnapshot() : undefined,
+        snapshot: aws ? aws.elasticsearchSnapshot(SNAPSHOT_REPOSITORY) : undefined,
       },
       child,
     );
@@ -118,7 +118,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         context: ctx,
         settings: cfg.loki,
         s3: aws ? pulumi.all([aws.region, aws.lokiBucketName, aws.lokiRulerBucketName]).apply(([region, chunksBucket, rulerBucket]) => ({ region, chunksBucket, rulerBucket })) : undefined,
-        serviceAccountAnnotations: aws ? { "eks.amazonaws.com/role-arn": aws.lokiRoleArn } : undefined,
+        serviceAccountAnnotations: aws ? aws.lokiServiceAccountAnnotations : undefined,
       },
       child,
     );

@@ -15,6 +15,8 @@ export interface RecordedResource {
   provider: string;
   protect: boolean;
   retainOnDelete: boolean;
+  /** The inputs as JSON with secret-marked values blanked: what the engine would keep in plain text. */
+  plainInputs: string;
 }
 
 export interface Synthesis {

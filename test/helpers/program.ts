@@ -14,7 +14,7 @@ type Pulumi = typeof import("@pulumi/pulumi");
  */
 export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: () => Promise<Record<string, unknown>>): Promise<Synthesis> {
   const resources: RecordedResource[] = [];
-  const extra = new Map<string, { protect: boolean; retainOnDelete: boolean; parent: string; provider: string }>();
+  const extra = new Map<string, { protect: boolean; retainOnDelete: boolean; parent: string; provider: string; plainInputs: string }>();
   await pulumi.runtime.setMocks(
     {
       newResource: (a) => {
@@ -30,6 +30,7 @@ export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: (
           provider: a.provider ?? "",
           protect: o?.protect ?? false,
           retainOnDelete: o?.retainOnDelete ?? false,
+          plainInputs: o?.plainInputs ?? "",
         });
         return { id: `${a.name}-id`, state: mockState(a.type, a.name, a.inputs) };
       },
@@ -52,6 +53,7 @@ export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: (
       retainOnDelete: Boolean(req.getRetainondelete()),
       parent: req.getParent(),
       provider: req.getProvider(),
+      plainInputs: plainText(req.getObject()?.toJavaScript() ?? {}),
     });
     return original(req, cb);
   };
@@ -88,6 +90,24 @@ export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: (
   }
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return { resources, outputs, secretOutputs };
+}
+
+/** Pulumi's wire marker of a secret value. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** The inputs as JSON with every secret-marked value replaced: what would be stored in plain text. */
+function plainText(wire: unknown): string {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      if (o[SIG_KEY] === SECRET_SIG) return "[secret]";
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, strip(x)]));
+    }
+    return v;
+  };
+  return JSON.stringify(strip(wire));
 }
 
 function outputValue(o: import("@pulumi/pulumi").Output<unknown>): Promise<unknown> {
