@@ -6,6 +6,8 @@
 #   scripts/preview.sh prod --diff     # the prod stack, with a detailed diff
 #   PREVIEW_POLICY_PACK=0 scripts/preview.sh   # without the policy pack
 #
+# The policy pack runs with policies/config/<STACK>.json when that file exists.
+#
 # On a fresh machine it does all the set-up: `npm ci` when node_modules is missing, and
 # tools/build.sh for the Pulumi CLI, the Node.js language host and the provider plugins (a
 # first build takes several minutes; later runs use the cached binaries). Stack state lives in
@@ -101,7 +103,11 @@ fi
 
 pulumi stack select --create "$stack" --non-interactive
 
+# The pack's per-environment settings (bounds, enforcement levels) are policies/config/<stack>.json.
 policy_args=(--policy-pack policies)
+if [ -f "policies/config/$stack.json" ]; then
+  policy_args+=(--policy-pack-config "policies/config/$stack.json")
+fi
 if [ "${PREVIEW_POLICY_PACK:-1}" = 0 ]; then
   policy_args=()
   say "running without the policy pack (PREVIEW_POLICY_PACK=0)"
