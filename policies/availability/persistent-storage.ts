@@ -16,7 +16,7 @@ import { appNameOf, asArray, asObj, kindOf, podTemplateOf } from "../lib/k8s";
 export interface PersistentStorageConfig {
   /** app.kubernetes.io/name of the stateful components. */
   statefulApps: string[];
-  /** Require the stateful workloads and their claims to be registered with protect: true. */
+  /** Require the stateful StatefulSets and the claims of stateful Deployments to be registered with protect: true. */
   requireProtect: boolean;
 }
 
@@ -27,7 +27,7 @@ export const persistentStorageDefaults: PersistentStorageConfig = {
 
 export const persistentStorage: ResourceValidationPolicy = {
   name: "persistent-storage",
-  description: "Stateful components use persistent volume claims that are retained on delete and scale-down, and are protected from deletion.",
+  description: "Stateful components use persistent volume claims that are retained on delete and scale-down; their StatefulSets and standalone claims are protected from deletion.",
   severity: "critical",
   configSchema: {
     properties: {
@@ -62,6 +62,7 @@ export const persistentStorage: ResourceValidationPolicy = {
     } else if (!asArray(t.spec.volumes).some((v) => asObj(v)?.persistentVolumeClaim)) {
       reportViolation(`${kind} of "${app}" mounts no PersistentVolumeClaim; its data would not survive a reschedule`);
     }
-    if (unprotected) reportViolation(`${kind} of "${app}" is not protected; register it with protect: true`);
+    // A Deployment's data lives in its claim, which is protected on its own; a StatefulSet owns its claims.
+    if (unprotected && args.type === "kubernetes:apps/v1:StatefulSet") reportViolation(`${kind} of "${app}" is not protected; register it with protect: true`);
   },
 };

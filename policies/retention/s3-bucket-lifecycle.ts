@@ -9,8 +9,9 @@
  * policy with retention.expire_after must exist instead. Buckets of configuration (Loki's ruler) hold
  * no telemetry.
  *
- * A bucket's role comes from its Store tag, else from the first `buckets` rule whose `match` is part
- * of its resource name; a bucket no rule matches is telemetry of an unknown store.
+ * A bucket's role comes from the first `buckets` rule whose `match` is part of its resource name (a
+ * store has buckets of several roles: Loki's chunks and its ruler's rule files), else it is telemetry
+ * of the store its Store tag names, else telemetry of an unknown store.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { readConfig } from "../lib/config";
@@ -30,7 +31,7 @@ export interface BucketRule {
 
 export interface S3BucketLifecycleConfig {
   buckets: BucketRule[];
-  /** Tag naming the store of a telemetry bucket (wins over the name rules). */
+  /** Tag naming the store of a telemetry bucket no name rule matches. */
   storeTag: string;
   /** Days an expiration may exceed the store's retention. */
   toleranceDays: number;
@@ -53,9 +54,11 @@ export const s3BucketLifecycleDefaults: S3BucketLifecycleConfig = {
 };
 
 function ruleOf(bucket: PolicyResource, cfg: S3BucketLifecycleConfig): BucketRule {
+  const byName = cfg.buckets.find((b) => bucket.name.includes(b.match));
+  if (byName) return byName;
   const tag = effectiveTags(bucket.props, bucket.provider?.props)[cfg.storeTag];
   if (typeof tag === "string" && tag !== "") return { match: bucket.name, kind: "telemetry", store: tag.toLowerCase() };
-  return cfg.buckets.find((b) => bucket.name.includes(b.match)) ?? { match: bucket.name, kind: "telemetry" };
+  return { match: bucket.name, kind: "telemetry" };
 }
 
 function linked(lifecycle: PolicyResource, bucket: PolicyResource): boolean {

@@ -27,12 +27,13 @@ function levelAndConfig(name: string, fallback: EnforcementLevel | undefined, co
 
 /** Recorded resources as the engine would present them to policies. */
 export function asPolicyResources(recorded: RecordedResource[]): PolicyResource[] {
+  // A provider reference is "<provider urn>::<id>"; the mocks' ids are "<name>-id".
   const providers = new Map<string, RecordedResource>();
-  for (const r of recorded) if (r.type.startsWith("pulumi:providers:")) providers.set(`${r.urn}::${r.name}-id`, r);
+  for (const r of recorded) if (r.type.startsWith("pulumi:providers:")) providers.set(`${r.name}::${r.name}-id`, r);
   return recorded
     .filter((r) => r.custom)
     .map((r) => {
-      const provider = providers.get(r.provider);
+      const provider = providers.get(r.provider.split("::").slice(-2).join("::"));
       const props: Record<string, any> = { ...r.inputs, id: `${r.name}-id` };
       if (r.type === "aws:s3/bucket:Bucket" || r.type === "aws:s3/bucketV2:BucketV2") props.bucket = r.inputs.bucket ?? `${r.name}-bucket`;
       return {
