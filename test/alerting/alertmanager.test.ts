@@ -3,7 +3,7 @@
  * for every alert the rules define, in dev and prod and the receiver combinations in between.
  */
 import { execFile } from "child_process";
-import { writeFileSync } from "fs";
+import { rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { promisify } from "util";
 import { stringify } from "yaml";
@@ -13,7 +13,8 @@ import { alertDefinitions } from "../../components/alerting/rules";
 import { FAKE_SECRETS, run, scratchDir, stackConfig, tool } from "./helpers";
 
 const execFileAsync = promisify(execFile);
-const dir = scratchDir("alertmanager");
+const dir = scratchDir("alerting-am");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Variant = { name: string; env: "dev" | "prod"; overrides?: DeepPartial<StackConfig> };
 const VARIANTS: Variant[] = [

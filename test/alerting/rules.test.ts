@@ -3,7 +3,7 @@
  * prometheus.yml that loads them, and `promtool test rules` with a fires / stays-silent / respects-for
  * test for every alert in dev and prod — all in one promtool run per check.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
 import { ConfigError, loadConfig, type Environment, type StackConfig } from "../../components/config";
@@ -25,6 +25,7 @@ import { run, scratchDir, stackConfig, tool } from "./helpers";
 
 const ENVS: Environment[] = ["dev", "prod"];
 const dir = scratchDir("alerting-rules");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const configs = Object.fromEntries(ENVS.map((e) => [e, stackConfig(e)])) as Record<Environment, StackConfig>;
 const ruleFiles = Object.fromEntries(ENVS.map((e) => [e, buildRuleFiles(configs[e])])) as Record<Environment, Record<string, RuleFile>>;
 
