@@ -74,15 +74,12 @@ function environmentVariable(kind: DatasourceKind): cogT.Builder<dashboardT.Vari
 /** `$service`: the `service` label of Prometheus series, Loki's service label, or a Jaeger service. */
 function serviceVariable(kind: DatasourceKind): cogT.Builder<dashboardT.VariableModel> {
   if (kind === "jaeger") {
-    return new dashboard.QueryVariableBuilder("service")
+    // A text box: Grafana's Jaeger datasource takes a variable in the service field, but offers no
+    // variable query to list the services; Jaeger's own service list is in the query editor.
+    return new dashboard.TextBoxVariableBuilder("service")
       .label("Service")
-      .description("Jaeger service name (the OpenTelemetry service.name of the application).")
-      .datasource(ds("jaeger"))
-      .query({ refId: "services", queryType: "services" })
-      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-      .sort(dashboard.VariableSort.AlphabeticalAsc)
-      .allowCustomValue(true)
-      .multi(false);
+      .description("Jaeger service name: the OpenTelemetry service.name of the application (for example the app label of its logs).")
+      .defaultValue("");
   }
   const query =
     kind === "prometheus" ? `label_values(up{${ENV}}, service)` : `label_values({${LOKI_SERVICE_LABEL}=~".+"}, ${LOKI_SERVICE_LABEL})`;

@@ -179,6 +179,8 @@ describe("the dashboards", () => {
       ["table", "search", "$service"],
       ["nodeGraph", "dependencyGraph", undefined],
     ]);
+    // Jaeger has no variable query for its services: the service is typed in.
+    expect(model(traces).templating.list.find((v) => v.name === "service")!.type).toBe("textbox");
   });
 });
 
