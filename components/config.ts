@@ -53,7 +53,12 @@ export type StaticTarget = z.infer<typeof staticTargetSchema>;
 /** A retention tier for one class of logs in Elasticsearch (seeds: application, audit, security). */
 const logClassSchema = z
   .object({
-    /** Days in the hot phase before rolling to warm (rollover also happens at rolloverMaxAge / size). */
+    /**
+     * Age at which the write index rolls over (or earlier at rolloverMaxPrimaryShardGi), in days.
+     * Long-kept classes roll over rarely: a daily index kept 7 years would be 2,555 indices.
+     */
+    rolloverMaxAgeDays: z.number().int().min(1).max(90),
+    /** Days after rollover before the index moves to the warm phase. */
     warmAfterDays: z.number().int().min(1).max(3650),
     /** Days before moving to the cold phase. */
     coldAfterDays: z.number().int().min(1).max(3650),
@@ -140,8 +145,7 @@ export const stackConfigSchema = z
         storageGi,
         /** JVM heap, MiB; at most half the memory limit. */
         heapMi: z.number().int().min(256).max(31744),
-        /** Rollover of the write index, days / GiB per primary shard. */
-        rolloverMaxAgeDays: z.number().int().min(1).max(30),
+        /** Rollover of the write index at this size per primary shard, GiB (the age is per log class). */
         rolloverMaxPrimaryShardGi: z.number().int().min(1).max(50),
         /** ILM phases per log class (application, audit, security). */
         logClasses: z.object({ application: logClassSchema, audit: logClassSchema, security: logClassSchema }).strict(),
@@ -214,12 +218,11 @@ export const DEFAULTS: Record<Environment, Omit<StackConfig, "environment">> = {
       replicas: 1,
       storageGi: 10,
       heapMi: 512,
-      rolloverMaxAgeDays: 1,
       rolloverMaxPrimaryShardGi: 5,
       logClasses: {
-        application: { warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7 },
-        audit: { warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7 },
-        security: { warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7 },
+        application: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7 },
+        audit: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7 },
+        security: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7 },
       },
       resources: res("250m", "1Gi", "1", "1Gi"),
       kibana: { enabled: false, resources: res("100m", "512Mi", "500m", "1Gi") },
@@ -261,13 +264,12 @@ export const DEFAULTS: Record<Environment, Omit<StackConfig, "environment">> = {
       replicas: 3,
       storageGi: 200,
       heapMi: 2048,
-      rolloverMaxAgeDays: 1,
       rolloverMaxPrimaryShardGi: 30,
       // The seeds' compliance tiers: application logs a year, audit and security logs seven years.
       logClasses: {
-        application: { warmAfterDays: 7, coldAfterDays: 30, deleteAfterDays: 365 },
-        audit: { warmAfterDays: 30, coldAfterDays: 90, deleteAfterDays: 2555 },
-        security: { warmAfterDays: 30, coldAfterDays: 180, deleteAfterDays: 2555 },
+        application: { rolloverMaxAgeDays: 1, warmAfterDays: 7, coldAfterDays: 30, deleteAfterDays: 365 },
+        audit: { rolloverMaxAgeDays: 30, warmAfterDays: 30, coldAfterDays: 90, deleteAfterDays: 2555 },
+        security: { rolloverMaxAgeDays: 30, warmAfterDays: 30, coldAfterDays: 180, deleteAfterDays: 2555 },
       },
       resources: res("1", "4Gi", "2", "4Gi"),
       kibana: { enabled: true, resources: res("200m", "1Gi", "1", "2Gi") },

@@ -67,7 +67,7 @@ export function indexReplicas(settings: Pick<ElasticsearchSettings, "replicas">)
 
 /**
  * The ILM policy of one log class (body of `PUT _ilm/policy/<name>`).
- * hot: rollover at rolloverMaxAgeDays or rolloverMaxPrimaryShardGi per primary shard;
+ * hot: rollover at the class's rolloverMaxAgeDays or rolloverMaxPrimaryShardGi per primary shard;
  * warm after warmAfterDays (force-merged to one segment, lower recovery priority);
  * cold after coldAfterDays; deleted after deleteAfterDays. Phase ages count from rollover.
  */
@@ -80,7 +80,7 @@ export function ilmPolicy(cls: LogClassName, settings: ElasticsearchSettings) {
         hot: {
           min_age: "0ms",
           actions: {
-            rollover: { max_age: `${settings.rolloverMaxAgeDays}d`, max_primary_shard_size: `${settings.rolloverMaxPrimaryShardGi}gb` },
+            rollover: { max_age: `${c.rolloverMaxAgeDays}d`, max_primary_shard_size: `${settings.rolloverMaxPrimaryShardGi}gb` },
             set_priority: { priority: 100 },
           },
         },
