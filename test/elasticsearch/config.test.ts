@@ -31,7 +31,7 @@ describe("ilmPolicy", () => {
   test.each(LOG_CLASSES)("prod %s: phase ages are the configured days exactly", (cls) => {
     const c = prod.logClasses[cls];
     const { phases } = ilmPolicy(cls, prod).policy;
-    expect(phases.hot.actions.rollover).toEqual({ max_age: "1d", max_primary_shard_size: "30gb" });
+    expect(phases.hot.actions.rollover).toEqual({ max_age: `${c.rolloverMaxAgeDays}d`, max_primary_shard_size: "30gb" });
     expect(phases.warm.min_age).toBe(`${c.warmAfterDays}d`);
     expect(phases.cold.min_age).toBe(`${c.coldAfterDays}d`);
     expect(phases.delete.min_age).toBe(`${c.deleteAfterDays}d`);
