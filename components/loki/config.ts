@@ -75,9 +75,11 @@ export function buildLokiConfig(settings: StackConfig["loki"], opts: LokiConfigO
     common: {
       path_prefix: dir,
       replication_factor: 1,
-      // One process, one ring member: the in-memory ring, announced on loopback so Loki never
-      // depends on finding a network interface by name.
-      ring: { instance_addr: "127.0.0.1", kvstore: { store: "inmemory" } },
+      // One process talks only to itself: its ring entry and its query frontend (which the
+      // in-process querier calls back over gRPC) announce loopback instead of an address Loki looks
+      // up by interface name (eth0, en0), which fails or hangs queries where that name differs.
+      instance_addr: "127.0.0.1",
+      ring: { kvstore: { store: "inmemory" } },
       ...(s3 ? {} : { storage: { filesystem: { chunks_directory: `${dir}/chunks`, rules_directory: `${dir}/rules` } } }),
     },
     schema_config: {

@@ -51,7 +51,7 @@ describe("buildLokiConfig (filesystem)", () => {
     expect(c.server).toMatchObject({ http_listen_port: PORTS.lokiHttp, grpc_listen_port: PORTS.lokiGrpc });
     expect(c.server.http_listen_port).toBe(3100);
     expect(c.server.grpc_listen_port).toBe(9095);
-    expect(c.common).toMatchObject({ path_prefix: "/var/loki", replication_factor: 1, ring: { kvstore: { store: "inmemory" } } });
+    expect(c.common).toMatchObject({ path_prefix: "/var/loki", replication_factor: 1, instance_addr: "127.0.0.1", ring: { kvstore: { store: "inmemory" } } });
     expect(c.analytics).toEqual({ reporting_enabled: false });
   });
 
