@@ -1,5 +1,6 @@
 import YAML from "yaml";
 import { DEFAULTS, LOG_CLASSES } from "../../components/config";
+import { LOG_ALIASES } from "../../components/elasticsearch/config";
 import { PORTS } from "../../components/endpoints";
 import {
   LOG_CLASS_LABEL,
@@ -17,7 +18,8 @@ const opts: FluentBitConfigOptions = {
   namespace: "observability",
   loki: { host: "loki.observability.svc.cluster.local", port: PORTS.lokiHttp },
   elasticsearch: { host: "elasticsearch.observability.svc.cluster.local", port: PORTS.elasticsearchHttp },
-  logAliases: { application: "logs-application", audit: "logs-audit", security: "logs-security" },
+  // The aliases the Elasticsearch component creates and bootstraps.
+  logAliases: { ...LOG_ALIASES },
   memoryLimit: DEFAULTS.dev.logShipper.resources.limits.memory,
 };
 const text = buildFluentBitConfig(opts);
