@@ -186,7 +186,11 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     let provider;
     let grafanaDeps: pulumi.Resource[] = [];
     if (cfg.grafana.deploy) {
-      const grafana = new Grafana(APPS.grafana, { context: ctx, settings: cfg.grafana, datasources }, child);
+      const email = cfg.alerting.receivers.email;
+      const smtp = email.enabled
+        ? { host: email.smarthost, from: email.from, user: email.smtpAuthUsername, password: email.smtpAuthUsername ? args.secrets.smtpPassword : undefined, requireTls: email.requireTls }
+        : undefined;
+      const grafana = new Grafana(APPS.grafana, { context: ctx, settings: cfg.grafana, datasources, smtp }, child);
       grafanaUrl = grafana.url;
       this.grafanaAdminUser = grafana.adminUser;
       this.grafanaAdminPassword = grafana.adminPassword;

@@ -50,6 +50,7 @@ describe("loadConfig: per-environment defaults", () => {
     expect(c.elasticsearch.logClasses.audit.deleteAfterDays).toBe(2555);
     expect(c.elasticsearch.logClasses.security.deleteAfterDays).toBe(2555);
     expect(c.elasticsearch.logClasses.application.deleteAfterDays).toBe(365);
+    expect(c.elasticsearch.logClasses.audit.rolloverMaxAgeDays).toBe(30);
     expect(c.elasticsearch.kibana.enabled).toBe(true);
   });
 

@@ -174,6 +174,17 @@ describe("per-environment differences", () => {
     expect(buckets.length).toBeGreaterThan(0);
   });
 
+  it("Grafana sends e-mail through the same SMTP server as Alertmanager, password by reference only", async () => {
+    const env = (s: Synthesis) => Object.fromEntries(container(k8sObject(s, DEP, "grafana"), "grafana").env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env(dev).GF_SMTP_ENABLED).toBeUndefined();
+    expect(env(prod)).toMatchObject({ GF_SMTP_ENABLED: "true", GF_SMTP_HOST: "smtp.example.com:587", GF_SMTP_STARTTLS_POLICY: "MandatoryStartTLS" });
+    const withAuth = await synthesize(prodOptions({ config: { alerting: { receivers: { email: { smtpAuthUsername: "alerts" } } } } }));
+    expect(env(withAuth)).toMatchObject({ GF_SMTP_USER: "alerts", GF_SMTP_PASSWORD: { secretKeyRef: { name: "grafana-smtp", key: "password" } } });
+    const smtpSecret = k8sObject(withAuth, "kubernetes:core/v1:Secret", "grafana-smtp");
+    expect(JSON.stringify(smtpSecret.inputs.stringData)).toContain(PROD_SECRETS.smtpPassword);
+    expect(JSON.parse(smtpSecret.plainInputs).stringData).toBe("[secret]");
+  });
+
   it("exports the endpoints, the Grafana URL and the admin password as a secret", () => {
     expect(dev.outputs.grafanaUrl).toBe("http://grafana.observability.svc.cluster.local:3000");
     expect(dev.outputs.endpoints).toMatchObject({

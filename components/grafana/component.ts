@@ -27,6 +27,11 @@ export interface GrafanaArgs {
   settings: StackConfig["grafana"];
   /** Datasources to provision (built from the other components' URLs). */
   datasources: pulumi.Input<DatasourceDef[]>;
+  /**
+   * SMTP for Grafana's e-mail contact points; unset = e-mail off. The password (a secret Output) is
+   * stored in a Kubernetes Secret and read by reference.
+   */
+  smtp?: { host: string; from: string; user?: string; password?: pulumi.Input<string>; requireTls: boolean };
 }
 
 export const GRAFANA_PORT_NAME = "http";
@@ -95,6 +100,25 @@ export class Grafana extends pulumi.ComponentResource {
     }
 
     const fromSecret = (key: string) => ({ secretKeyRef: { name: adminSecret.metadata.name, key } });
+    const smtpEnv: k8s.types.input.core.v1.EnvVar[] = [];
+    if (args.smtp) {
+      const smtp = args.smtp;
+      smtpEnv.push(
+        { name: "GF_SMTP_ENABLED", value: "true" },
+        { name: "GF_SMTP_HOST", value: smtp.host },
+        { name: "GF_SMTP_FROM_ADDRESS", value: smtp.from },
+        { name: "GF_SMTP_STARTTLS_POLICY", value: smtp.requireTls ? "MandatoryStartTLS" : "OpportunisticStartTLS" },
+      );
+      if (smtp.user) smtpEnv.push({ name: "GF_SMTP_USER", value: smtp.user });
+      if (smtp.password !== undefined) {
+        const smtpSecret = new k8s.core.v1.Secret(
+          `${name}-smtp`,
+          { metadata: meta(ctx, w, `${SERVICES.grafana}-smtp`), type: "Opaque", stringData: { password: pulumi.secret(smtp.password) } },
+          { parent: this },
+        );
+        smtpEnv.push({ name: "GF_SMTP_PASSWORD", valueFrom: { secretKeyRef: { name: smtpSecret.metadata.name, key: "password" } } });
+      }
+    }
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
@@ -131,6 +155,7 @@ export class Grafana extends pulumi.ComponentResource {
                     { name: "GF_PATHS_PROVISIONING", value: "/etc/grafana/provisioning" },
                     { name: "GF_LOG_MODE", value: "console" },
                     { name: "GF_METRICS_ENABLED", value: "true" },
+                    ...smtpEnv,
                   ],
                   readinessProbe: httpProbe("/api/health", GRAFANA_PORT_NAME, { initialDelaySeconds: 5 }),
                   livenessProbe: httpProbe("/api/health", GRAFANA_PORT_NAME, { initialDelaySeconds: 30 }),
