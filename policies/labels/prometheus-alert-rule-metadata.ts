@@ -31,7 +31,7 @@ export const prometheusAlertRuleMetadataDefaults: PrometheusAlertRuleMetadataCon
 
 export const prometheusAlertRuleMetadata: ResourceValidationPolicy = {
   name: "prometheus-alert-rule-metadata",
-  description: "Every Prometheus alert has a severity label in {critical, warning, info} and summary, description and runbook_url annotations.",
+  description: "Every alert (Prometheus rule files, PrometheusRule objects, Grafana rule groups) has a severity label in {critical, warning, info} and summary, description and runbook_url annotations.",
   severity: "medium",
   configSchema: {
     properties: {

@@ -29,7 +29,7 @@ function uses(text: string, label: string): boolean {
 
 export const prometheusRuleCardinality: ResourceValidationPolicy = {
   name: "prometheus-rule-cardinality",
-  description: "No Prometheus rule uses a high-cardinality label such as user_id or student_id.",
+  description: "No alerting or recording rule (Prometheus or Grafana-managed) uses a high-cardinality label such as user_id or student_id.",
   severity: "high",
   configSchema: {
     properties: {

@@ -1,6 +1,16 @@
-/** Prometheus rule files as the stack ships them: ConfigMap data keys, or PrometheusRule objects. */
+/** Alert and recording rules as the stack ships them: Prometheus rule files in ConfigMaps, PrometheusRule objects, Grafana rule groups. */
 import { asArray, asObj, configMapData, labelsOf } from "./k8s";
 import { parseYaml } from "./parse";
+
+export const GRAFANA_RULE_GROUP = "grafana:alerting/ruleGroup:RuleGroup";
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 export interface RuleRef {
   /** "alerts.rules.yaml", "PrometheusRule": where the rule was found, for messages. */
@@ -31,6 +41,18 @@ export function rulesOf(type: string, props: Record<string, any>, appName: strin
     }
   } else if (type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule") {
     files.push({ file: "PrometheusRule", groups: asObj(props.spec)?.groups });
+  } else if (type === GRAFANA_RULE_GROUP) {
+    // Grafana-managed alerts: each rule's queries are in data[].model (JSON), its name is the alert.
+    const rules = asArray(props.rules).map((r) => {
+      const rule = asObj(r) ?? {};
+      const exprs = asArray(rule.data).map((d) => {
+        const model = asObj(d)?.model;
+        const m = typeof model === "string" ? safeJson(model) : asObj(model);
+        return String(asObj(m)?.expr ?? "");
+      });
+      return { alert: rule.name, labels: rule.labels, annotations: rule.annotations, expr: exprs.filter(Boolean).join("\n") };
+    });
+    files.push({ file: `Grafana rule group "${props.name ?? "?"}"`, groups: [{ name: props.name ?? "?", rules }] });
   } else {
     return undefined;
   }

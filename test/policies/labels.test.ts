@@ -117,6 +117,19 @@ describe("prometheus-alert-rule-metadata", () => {
       resourceArgs({ type: "kubernetes:monitoring.coreos.com/v1:PrometheusRule", props: { spec: { groups: [{ name: "g", rules: [alertRule({ labels: {} })] }] } } }),
       ['PrometheusRule, group "g", alert "LokiDown": no severity label; allowed: critical, warning, info'],
     ));
+  test("Grafana-managed alert rules are checked the same way", () =>
+    assertResourceViolations(
+      prometheusAlertRuleMetadata,
+      resourceArgs({
+        type: "grafana:alerting/ruleGroup:RuleGroup",
+        props: {
+          name: "learning",
+          folderUid: "business",
+          rules: [{ name: "LowCompletion", labels: { severity: "page" }, annotations: alertRule().annotations, data: [{ refId: "A", model: JSON.stringify({ expr: "avg(completion_rate) < 0.5" }) }] }],
+        },
+      }),
+      ['Grafana rule group "learning", group "learning", alert "LowCompletion": severity "page" is not one of critical, warning, info'],
+    ));
   test("ConfigMaps of other apps are not rule files", () =>
     assertResourceViolations(prometheusAlertRuleMetadata, resourceArgs(configMap("loki", { "x.rules.yaml": "groups: [{name: g, rules: [{alert: A, expr: up}]}]" })), []));
 });
@@ -141,6 +154,15 @@ describe("prometheus-rule-cardinality", () => {
         'loki.rules.yaml, group "loki.alerts", alert "LokiDown": sets the high-cardinality label user_id',
         'loki.rules.yaml, group "loki.alerts", alert "LokiDown": annotations template the high-cardinality label user_id',
       ],
+    ));
+  test("a Grafana-managed alert grouping by student_id", () =>
+    assertResourceViolations(
+      prometheusRuleCardinality,
+      resourceArgs({
+        type: "grafana:alerting/ruleGroup:RuleGroup",
+        props: { name: "learning", rules: [{ name: "Stuck", labels: { severity: "info" }, data: [{ refId: "A", model: { expr: "max by (student_id) (stuck_seconds) > 3600" } }] }] },
+      }),
+      ['Grafana rule group "learning", group "learning", alert "Stuck": expr uses the high-cardinality label student_id'],
     ));
   test("a longer identifier that contains the name is fine", () =>
     assertResourceViolations(prometheusRuleCardinality, args([alertRule({ expr: "count(distinct_user_id_total) > 0" })]), []));

@@ -184,6 +184,20 @@ describe("deliberately broken prod stacks give the expected violations", () => {
     expect(added).toEqual([{ policy: "prometheus-alert-rule-metadata", resource: name, message: `${file}, ${alert}: no runbook_url annotation` }]);
   });
 
+  test("a dashboard without tags", async () => {
+    let name = "";
+    let title = "";
+    const added = await brokenProd((rs) => {
+      const d = rs.find((r) => r.type === "grafana:oss/dashboard:Dashboard")!;
+      name = d.name;
+      const json = JSON.parse(d.props.configJson);
+      title = json.title;
+      json.tags = [];
+      d.props.configJson = JSON.stringify(json);
+    });
+    expect(added).toEqual([{ policy: "grafana-dashboard-metadata", resource: name, message: `dashboard "${title}" has no tags` }]);
+  });
+
   test("an S3 secret key written into Loki's config", async () => {
     let name = "";
     let line = 0;
