@@ -1,11 +1,12 @@
 /**
- * The pack as the Pulumi engine runs it: `pulumi preview --policy-pack policies` starts the
- * `pulumi-analyzer-policy` plugin (policies/plugin/) in the pack's directory with the engine's address
- * and "."; it resolves @pulumi/pulumi/cmd/run-policy-pack from there (node resolution walks up to
- * the repository's node_modules), which loads policies/ through ts-node with type checking, reads
- * policies/package.json for the version and serves the analyzer over gRPC. This test starts the
- * same script the same way and then speaks the engine's side of the protocol: GetAnalyzerInfo,
- * Configure with policies/config/prod.json, Analyze and AnalyzeStack.
+ * The pack as the Pulumi engine runs it: `pulumi preview --policy-pack policies` has the Node.js
+ * language host (or, with older CLIs, the pulumi-analyzer-policy script of policies/plugin/) run
+ * @pulumi/pulumi/cmd/run-policy-pack in the pack's directory with the engine's address and ".";
+ * it is resolved from there (node resolution walks up to the repository's node_modules), loads
+ * policies/ through ts-node with type checking, reads policies/package.json for the version and
+ * serves the analyzer over gRPC. This test starts it the same way (through the script) and then
+ * speaks the engine's side of the protocol: GetAnalyzerInfo, Configure with
+ * policies/config/prod.json, Analyze and AnalyzeStack.
  *
  * It compiles the pack with type checking (about ten seconds), so it runs when POLICY_ENGINE=1
  * (CI does; see policies/README.md), not in every `npm test`.
