@@ -11,6 +11,7 @@ import { grafanaDashboardMetadata } from "./labels/grafana-dashboard-metadata";
 import { kubernetesRequiredLabels } from "./labels/kubernetes-required-labels";
 import { prometheusAlertRuleMetadata } from "./labels/prometheus-alert-rule-metadata";
 import { prometheusRuleCardinality } from "./labels/prometheus-rule-cardinality";
+import { stableImmutableLabels } from "./labels/stable-immutable-labels";
 import { alertmanagerRetention } from "./retention/alertmanager-retention";
 import { cloudwatchLogGroupRetention } from "./retention/cloudwatch-log-group-retention";
 import { elasticsearchIlmRetention } from "./retention/elasticsearch-ilm-retention";
@@ -40,7 +41,14 @@ export const RETENTION_POLICIES = [
   s3BucketLifecycle,
 ];
 
-export const LABEL_POLICIES = [kubernetesRequiredLabels, awsRequiredTags, prometheusAlertRuleMetadata, prometheusRuleCardinality, grafanaDashboardMetadata];
+export const LABEL_POLICIES = [
+  kubernetesRequiredLabels,
+  stableImmutableLabels,
+  awsRequiredTags,
+  prometheusAlertRuleMetadata,
+  prometheusRuleCardinality,
+  grafanaDashboardMetadata,
+];
 
 export const SECURITY_POLICIES = [
   noUnpinnedImages,
