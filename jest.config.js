@@ -7,6 +7,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // Tests that start real servers (Loki, Jaeger) on loopback run with `npm run test:live`.
+  testPathIgnorePatterns: process.env.LIVE_TESTS === "1" ? [] : ["\\.live\\.test\\.ts$"],
+  maxWorkers: 2,
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },

@@ -16,9 +16,8 @@
 #
 # Provider plugins: the real kubernetes, random, grafana and aws plugins cannot be built from the
 # Go module proxy (their modules are refused at every version; pulumi-aws needs a patched git
-# submodule besides), so unless a real plugin is on PATH already (or a tools/<name> folder builds
-# it), the preview uses tools/preview-stub-provider under the plugin's name
-# (PREVIEW_STUB_PROVIDERS=1 forces the stub even when a real plugin is on PATH). The stub passes each resource's inputs
+# submodule besides), so unless a tools/<name> folder builds the real one, the preview installs
+# tools/preview-stub-provider in its place (PREVIEW_STUB_PROVIDERS=1 forces the stub). The stub passes each resource's inputs
 # through unchanged: the program, the plan and the policy pack run for real, but there is no
 # provider-side validation and computed outputs show as unknown. It refuses to deploy anything.
 set -euo pipefail
@@ -39,36 +38,49 @@ if [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund
 fi
 
-tools/build.sh pulumi pulumi-language-nodejs
+tools/build.sh pulumi
 
-# Provider plugins: a real one if a tools/ folder builds it, else the preview stub.
-stub_dir="$repo/.tools/preview-stub"
+export PATH="$repo/.tools/bin:$PATH"
+# Plugins come only from a plugin folder inside .pulumi-state/ (and the language host bundled next
+# to the CLI), never from $PATH or ~/.pulumi: a preview uses exactly the pinned builds, the engine
+# checks each provider's version against the one its npm SDK asks for, and the preview stub can
+# never end up in the plugin folder of a real deployment.
+export PULUMI_HOME="$repo/.pulumi-state/home"
+export PULUMI_IGNORE_AMBIENT_PLUGINS=true
+
+# install_plugin NAME VERSION BINARY: put BINARY into the plugin folder as provider NAME@VERSION,
+# unless that exact binary is there already.
+install_plugin() {
+  if ! cmp -s "$3" "$PULUMI_HOME/plugins/resource-$1-v$2/pulumi-resource-$1"; then
+    pulumi plugin install resource "$1" "$2" --file "$3" --reinstall >&2
+  fi
+}
+
+# Provider plugins: a real one when a tools/<name> folder builds it, else the preview stub.
 stubbed=()
 for plugin in kubernetes random grafana aws; do
-  if [ -f "tools/$plugin/build.sh" ]; then
+  want="$(node -p "require('./node_modules/$(npm_sdk "$plugin")/package.json').version")"
+  if [ -f "tools/$plugin/build.sh" ] && [ -z "${PREVIEW_STUB_PROVIDERS:-}" ]; then
     tools/build.sh "$plugin"
-  elif ! command -v "pulumi-resource-$plugin" >/dev/null 2>&1 || [ -n "${PREVIEW_STUB_PROVIDERS:-}" ]; then
+    install_plugin "$plugin" "$want" "$repo/.tools/bin/pulumi-resource-$plugin"
+  else
     stubbed+=("$plugin")
   fi
 done
 if [ ${#stubbed[@]} -gt 0 ]; then
   tools/build.sh preview-stub-provider
-  rm -rf "$stub_dir"
-  mkdir -p "$stub_dir"
   for plugin in "${stubbed[@]}"; do
-    # The stub reports the version the npm SDK asks for; refuse to run if they disagree.
     want="$(node -p "require('./node_modules/$(npm_sdk "$plugin")/package.json').version")"
     have="$(.tools/bin/preview-stub-provider | sed -n "s/^$plugin=//p")"
     if [ "$want" != "$have" ]; then
       say "the npm SDK for $plugin is $want but tools/preview-stub-provider/build.sh reports $have; make them equal"
       exit 1
     fi
-    ln -s "$repo/.tools/bin/preview-stub-provider" "$stub_dir/pulumi-resource-$plugin"
+    install_plugin "$plugin" "$want" "$repo/.tools/bin/preview-stub-provider"
   done
   say "NOTE: provider plugin(s) ${stubbed[*]} are the preview stub (inputs passed through, no provider-side checks)"
 fi
 
-export PATH="$repo/.tools/bin:$stub_dir:$PATH"
 export PULUMI_BACKEND_URL="file://$repo/.pulumi-state"
 # This passphrase only protects the local preview state in .pulumi-state/ (and secret config
 # encrypted for local stacks). It is not a deployment secret; set your own to override it.
