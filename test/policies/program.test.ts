@@ -262,3 +262,133 @@ describe("enforcement differs per environment", () => {
     expect(added.map((v) => [v.policy, v.enforcementLevel])).toEqual([["no-unpinned-images", "mandatory"]]);
   });
 });
+
+/**
+ * One change per policy not covered above, each against the real prod stack. Messages name the
+ * changed object (OBJECT: its metadata.name) or rule group (GROUP), filled in after the change.
+ */
+describe("every policy bites on the real program", () => {
+  const cases: [string, (rs: PolicyResource[]) => string, () => { policy: string; message: string }[]][] = [
+    [
+      "Alertmanager without --data.retention",
+      (rs) => {
+        const sts = find(rs, "kubernetes:apps/v1:StatefulSet", "alertmanager");
+        const c = containerOf(sts, "alertmanager");
+        c.args = c.args.filter((a: string) => !a.startsWith("--data.retention"));
+        return sts.name;
+      },
+      () => [{ policy: "alertmanager-retention", message: 'container "alertmanager" has no --data.retention; set it (allowed: 24h to 720h)' }],
+    ],
+    [
+      "the Jaeger index cleaner keeping 90 days",
+      (rs) => {
+        const cron = find(rs, "kubernetes:batch/v1:CronJob", "jaeger");
+        cron.props.spec.jobTemplate.spec.template.spec.containers[0].args[0] = "90";
+        return cron.name;
+      },
+      () => [{ policy: "jaeger-trace-retention", message: 'index cleaner (container "index-cleaner") keeps 90 days of traces; allowed: 3 to 30 days' }],
+    ],
+    [
+      "a recording rule grouping by student_id",
+      (rs) => {
+        const cm = rs.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && typeof r.props.data?.["recording.rules.yaml"] === "string")!;
+        const doc = parse(cm.props.data["recording.rules.yaml"]);
+        doc.groups[0].rules.push({ record: "student:submissions:rate5m", expr: "sum by (student_id) (rate(submissions_total[5m]))" });
+        cm.props.data["recording.rules.yaml"] = stringify(doc);
+        return cm.name;
+      },
+      () => [
+        {
+          policy: "prometheus-rule-cardinality",
+          message: 'recording.rules.yaml, group "GROUP", record "student:submissions:rate5m": expr uses the high-cardinality label student_id',
+        },
+      ],
+    ],
+    [
+      "Grafana without limits",
+      (rs) => {
+        const d = find(rs, "kubernetes:apps/v1:Deployment", "grafana");
+        delete containerOf(d, "grafana").resources.limits;
+        return d.name;
+      },
+      () => [{ policy: "container-resources", message: 'container "grafana" has no resources.limits.cpu, resources.limits.memory' }],
+    ],
+    [
+      "a privileged node exporter",
+      (rs) => {
+        const ds = find(rs, "kubernetes:apps/v1:DaemonSet", "node-exporter");
+        ds.props.spec.template.spec.containers[0].securityContext.privileged = true;
+        return ds.name;
+      },
+      () => [{ policy: "no-privileged-containers", message: 'container "node-exporter" is privileged' }],
+    ],
+    [
+      "Grafana on the host network",
+      (rs) => {
+        const d = find(rs, "kubernetes:apps/v1:Deployment", "grafana");
+        d.props.spec.template.spec.hostNetwork = true;
+        return d.name;
+      },
+      () => [{ policy: "no-host-access", message: 'hostNetwork is true but not declared for "grafana"' }],
+    ],
+    [
+      "a literal password in Grafana's environment",
+      (rs) => {
+        const d = find(rs, "kubernetes:apps/v1:Deployment", "grafana");
+        const c = containerOf(d, "grafana");
+        c.env = [...(c.env ?? []), { name: "GF_DATABASE_PASSWORD", value: "hunter2" }];
+        return d.name;
+      },
+      () => [{ policy: "no-secret-env-literals", message: 'container "grafana": env GF_DATABASE_PASSWORD is a literal; use valueFrom.secretKeyRef' }],
+    ],
+    [
+      "anonymous admins in Grafana",
+      (rs) => {
+        const d = find(rs, "kubernetes:apps/v1:Deployment", "grafana");
+        const c = containerOf(d, "grafana");
+        c.env = c.env.filter((e: { name: string }) => !e.name.startsWith("GF_AUTH_ANONYMOUS_"));
+        c.env.push({ name: "GF_AUTH_ANONYMOUS_ENABLED", value: "true" }, { name: "GF_AUTH_ANONYMOUS_ORG_ROLE", value: "Admin" });
+        return d.name;
+      },
+      () => [{ policy: "grafana-secure-auth", message: 'container "grafana": anonymous users get the Admin role' }],
+    ],
+    [
+      "one Alertmanager",
+      (rs) => {
+        const sts = find(rs, "kubernetes:apps/v1:StatefulSet", "alertmanager");
+        sts.props.spec.replicas = 1;
+        return sts.name;
+      },
+      () => [{ policy: "minimum-replicas", message: 'StatefulSet of "alertmanager" runs 1 replica; allowed: at least 3' }],
+    ],
+    [
+      "Prometheus' PodDisruptionBudget removed",
+      (rs) => {
+        const i = rs.findIndex((r) => r.type === "kubernetes:policy/v1:PodDisruptionBudget" && r.props.metadata?.labels?.["app.kubernetes.io/name"] === "prometheus");
+        rs.splice(i, 1);
+        const sts = find(rs, "kubernetes:apps/v1:StatefulSet", "prometheus");
+        return sts.name;
+      },
+      () => [{ policy: "pod-disruption-budgets", message: 'StatefulSet "OBJECT" (2 replicas) has no PodDisruptionBudget selecting its pods' }],
+    ],
+  ];
+
+  test.each(cases)("%s", async (_, change, expected) => {
+    let name = "";
+    let group = "";
+    let object = "";
+    const added = await brokenProd((rs) => {
+      name = change(rs);
+      const r = rs.find((x) => x.name === name)!;
+      object = r.props.metadata?.name ?? name;
+      const rules = r.props.data?.["recording.rules.yaml"];
+      if (rules) group = parse(rules).groups[0].name;
+    });
+    const want = expected().map((v) => ({
+      policy: v.policy,
+      resource: name,
+      message: v.message.replace('"GROUP"', `"${group}"`).replace('"OBJECT"', `"${object}"`),
+    }));
+    expect(added).toEqual(want);
+  });
+});
