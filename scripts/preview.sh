@@ -9,17 +9,18 @@
 # The policy pack runs with policies/config/<STACK>.json when that file exists.
 #
 # On a fresh machine it does all the set-up: `npm ci` when node_modules is missing, and
-# tools/build.sh for the Pulumi CLI, the Node.js language host and the provider plugins (a
-# first build takes several minutes; later runs use the cached binaries). Stack state lives in
+# tools/build.sh for the Pulumi CLI with its Node.js language host and for the provider plugins
+# (a first build takes 15-25 minutes on 2 cores; later runs use the cached binaries). Stack state lives in
 # .pulumi-state/ in the checkout (git-ignored); nothing is sent anywhere and no cluster is needed:
 # the preview is computed client-side.
 #
 # Provider plugins: the real kubernetes, random, grafana and aws plugins cannot be built from the
 # Go module proxy (their modules are refused at every version; pulumi-aws needs a patched git
 # submodule besides), so unless a tools/<name> folder builds the real one, the preview installs
-# tools/preview-stub-provider in its place (PREVIEW_STUB_PROVIDERS=1 forces the stub). The stub passes each resource's inputs
-# through unchanged: the program, the plan and the policy pack run for real, but there is no
-# provider-side validation and computed outputs show as unknown. It refuses to deploy anything.
+# tools/preview-stub-provider in its place (PREVIEW_STUB_PROVIDERS=1 forces the stub). The stub
+# passes each resource's inputs through unchanged: the program, the plan and the policy pack run
+# for real, but there is no provider-side validation and computed outputs show as unknown. It
+# refuses to deploy anything. Plugins live in .pulumi-state/home, never in ~/.pulumi.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Node.js language host into $OUT. Called by tools/build.sh.
+# Builds the Node.js language host into $OUT. Called by ../build.sh, so that it lands next to the
+# pulumi binary, where the engine looks for the plugins it bundles.
 #
 # The host released with the CLI (module .../sdk/nodejs/cmd/pulumi-language-nodejs/v3, untagged,
 # a pseudo-version at each release commit) is refused by the module proxy at every version tried,
@@ -16,7 +17,12 @@ pkg=github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
 export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi"
 
 sdk=github.com/pulumi/pulumi/sdk/v3
+go mod download "$sdk"
 src="$(go list -mod=readonly -m -f '{{.Dir}}' "$sdk")"
+if [ -z "$src" ] || [ ! -f "$src/go.mod" ]; then
+  echo "language-nodejs: could not find the source of $sdk in the module cache" >&2
+  exit 1
+fi
 work="$(mktemp -d)"
 trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
 cp -R "$src" "$work/sdk"

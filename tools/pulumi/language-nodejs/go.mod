@@ -1,6 +1,6 @@
 // Pins the Node.js language host: the one in the sdk module at v3.68.0 (see build.sh for why).
 // The replace line is copied from that sdk version's go.mod.
-module observability-stack/tools/pulumi-language-nodejs
+module observability-stack/tools/pulumi/language-nodejs
 
 go 1.21
 
