@@ -289,6 +289,19 @@ describe("every policy bites on the real program", () => {
       () => [{ policy: "jaeger-trace-retention", message: 'index cleaner (container "index-cleaner") keeps 90 days of traces; allowed: 3 to 30 days' }],
     ],
     [
+      "the Jaeger index cleaner removed",
+      (rs) => {
+        rs.splice(rs.indexOf(find(rs, "kubernetes:batch/v1:CronJob", "jaeger")), 1);
+        return find(rs, "kubernetes:apps/v1:Deployment", "jaeger").name;
+      },
+      () => [
+        {
+          policy: "telemetry-retention-configured",
+          message: 'Deployment "OBJECT" stores traces in Elasticsearch but no CronJob runs jaeger-es-index-cleaner; trace indices would never be deleted',
+        },
+      ],
+    ],
+    [
       "a recording rule grouping by student_id",
       (rs) => {
         const cm = rs.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && typeof r.props.data?.["recording.rules.yaml"] === "string")!;
