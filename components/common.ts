@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { createHash } from "crypto";
 import type { Environment, Resources } from "./config";
 import { selectorLabels, standardLabels } from "./labels";
+import { image } from "./versions";
 
 /** What every component needs to know about the stack it is part of. */
 export interface StackContext {
@@ -209,5 +210,22 @@ export function httpProbe(path: string, port: number | string, opts: { initialDe
     periodSeconds: opts.periodSeconds ?? 10,
     timeoutSeconds: 5,
     failureThreshold: opts.failureThreshold ?? 6,
+  };
+}
+
+/**
+ * The config-reloader sidecar: watches mounted config directories and POSTs the server's
+ * /-/reload when a file changes, so a config change applies without a restart.
+ */
+export function configReloader(reloadUrl: string, watchedDirs: { name: string; mountPath: string }[], listenPort: number): k8s.types.input.core.v1.Container {
+  return {
+    name: "config-reloader",
+    image: image("configReloader"),
+    args: [`--reload-url=${reloadUrl}`, ...watchedDirs.map((d) => `--watched-dir=${d.mountPath}`), `--listen-address=:${listenPort}`],
+    ports: [{ name: "reloader", containerPort: listenPort }],
+    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+    securityContext: containerSecurity(),
+    readinessProbe: httpProbe("/healthz", "reloader", { initialDelaySeconds: 2 }),
+    volumeMounts: watchedDirs.map((d) => ({ name: d.name, mountPath: d.mountPath, readOnly: true })),
   };
 }

@@ -134,6 +134,21 @@ describe("per-environment differences", () => {
     expect(args(prod, "prometheus", "prometheus")).toEqual(expect.arrayContaining(["--storage.tsdb.retention.time=30d", "--storage.tsdb.retention.size=170GB"]));
   });
 
+  it("a config or rule change is applied by reload, not left stale: the reloader watches every mounted config", () => {
+    const prom = k8sObject(prod, STS, "prometheus");
+    expect(container(prom, "prometheus").args).toContain("--web.enable-lifecycle");
+    expect(container(prom, "config-reloader").args).toEqual([
+      "--reload-url=http://127.0.0.1:9090/-/reload",
+      "--watched-dir=/etc/prometheus/config",
+      "--watched-dir=/etc/prometheus/rules",
+      "--listen-address=:8080",
+    ]);
+    const am = k8sObject(prod, STS, "alertmanager");
+    expect(container(am, "config-reloader").args).toContain("--watched-dir=/etc/alertmanager/config");
+    // The config is in a Secret mounted where the reloader watches.
+    expect(am.inputs.spec.template.spec.volumes).toContainEqual({ name: "config", secret: { secretName: "alertmanager-config" } });
+  });
+
   it("Alertmanager: data retention set; gossip only in prod, with every peer", () => {
     expect(args(dev, "alertmanager", "alertmanager")).toEqual(expect.arrayContaining(["--data.retention=120h", "--cluster.listen-address="]));
     const p = args(prod, "alertmanager", "alertmanager");

@@ -6,6 +6,7 @@ import {
   StackContext,
   Workload,
   antiAffinity,
+  configReloader,
   containerSecurity,
   dataOptions,
   dataVolume,
@@ -171,24 +172,14 @@ export class Prometheus extends pulumi.ComponentResource {
                     { name: "data", mountPath: "/prometheus" },
                   ],
                 },
-                {
-                  name: "config-reloader",
-                  image: image("configReloader"),
-                  args: [
-                    `--reload-url=http://127.0.0.1:${PORTS.prometheus}/-/reload`,
-                    `--watched-dir=${CONFIG_DIR}`,
-                    `--watched-dir=${RULES_DIR}`,
-                    `--listen-address=:${PORTS.configReloader}`,
+                configReloader(
+                  `http://127.0.0.1:${PORTS.prometheus}/-/reload`,
+                  [
+                    { name: "config", mountPath: CONFIG_DIR },
+                    { name: "rules", mountPath: RULES_DIR },
                   ],
-                  ports: [{ name: "reloader", containerPort: PORTS.configReloader }],
-                  resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-                  securityContext: containerSecurity(),
-                  readinessProbe: httpProbe("/healthz", "reloader", { initialDelaySeconds: 2 }),
-                  volumeMounts: [
-                    { name: "config", mountPath: CONFIG_DIR, readOnly: true },
-                    { name: "rules", mountPath: RULES_DIR, readOnly: true },
-                  ],
-                },
+                  PORTS.configReloader,
+                ),
               ],
               volumes: [
                 { name: "config", configMap: { name: configMap.metadata.name } },
