@@ -4,25 +4,28 @@
  *
  * Severity: critical. An emptyDir loses a Prometheus TSDB or an Elasticsearch index on every
  * reschedule; a claim retention policy of Delete, or an unprotected StatefulSet, loses it on a
- * delete or replace. Prod only.
+ * delete or replace. Prod only: objects labeled with another environment are not checked.
  *
  * What a policy can see: `protect` is among the resource options the engine sends; `retainOnDelete`
  * is not, so the claims' own retention (persistentVolumeClaimRetentionPolicy) is checked instead.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { readConfig } from "../lib/config";
-import { appNameOf, asArray, asObj, kindOf, podTemplateOf } from "../lib/k8s";
+import { environmentsSchema, inEnvironments, readConfig } from "../lib/config";
+import { appNameOf, asArray, asObj, kindOf, labelsOf, podTemplateOf } from "../lib/k8s";
 
 export interface PersistentStorageConfig {
   /** app.kubernetes.io/name of the stateful components. */
   statefulApps: string[];
   /** Require the stateful StatefulSets and the claims of stateful Deployments to be registered with protect: true. */
   requireProtect: boolean;
+  /** Environments (the objects' environment label) the rule applies to. */
+  environments: string[];
 }
 
 export const persistentStorageDefaults: PersistentStorageConfig = {
   statefulApps: ["prometheus", "alertmanager", "loki", "elasticsearch", "grafana"],
   requireProtect: true,
+  environments: ["prod"],
 };
 
 export const persistentStorage: ResourceValidationPolicy = {
@@ -33,11 +36,13 @@ export const persistentStorage: ResourceValidationPolicy = {
     properties: {
       statefulApps: { type: "array", items: { type: "string" }, default: persistentStorageDefaults.statefulApps },
       requireProtect: { type: "boolean", default: persistentStorageDefaults.requireProtect },
+      environments: { ...environmentsSchema, default: persistentStorageDefaults.environments },
     },
   },
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     const cfg = readConfig(args, persistentStorageDefaults);
+    if (!inEnvironments(labelsOf(args.props), cfg.environments)) return;
     const app = appNameOf(args.type, args.props);
     if (app === undefined || !cfg.statefulApps.includes(app)) return;
     const unprotected = cfg.requireProtect && args.opts?.protect !== true;

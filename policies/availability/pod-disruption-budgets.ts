@@ -3,18 +3,21 @@
  * and lets a node drain proceed.
  *
  * Severity: medium. Without a PDB a node drain may evict every replica at once; a PDB with
- * maxUnavailable 0 (or minAvailable = replicas) blocks drains forever. Prod only.
+ * maxUnavailable 0 (or minAvailable = replicas) blocks drains forever. Prod only: workloads
+ * labeled with another environment are not checked.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { readConfig } from "../lib/config";
-import { asObj, kindOf, namespaceOf, objectName, podTemplateOf } from "../lib/k8s";
+import { environmentsSchema, inEnvironments, readConfig } from "../lib/config";
+import { asObj, kindOf, labelsOf, namespaceOf, objectName, podTemplateOf } from "../lib/k8s";
 
 export interface PodDisruptionBudgetsConfig {
   /** Workloads with at least this many replicas need a PDB. */
   minReplicas: number;
+  /** Environments (the workloads' environment label) the rule applies to. */
+  environments: string[];
 }
 
-export const podDisruptionBudgetsDefaults: PodDisruptionBudgetsConfig = { minReplicas: 2 };
+export const podDisruptionBudgetsDefaults: PodDisruptionBudgetsConfig = { minReplicas: 2, environments: ["prod"] };
 
 const REPLICATED = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
 const PDB_TYPES = ["kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:policy/v1beta1:PodDisruptionBudget"];
@@ -34,6 +37,7 @@ export const podDisruptionBudgets: StackValidationPolicy = {
   configSchema: {
     properties: {
       minReplicas: { type: "integer", minimum: 1, default: podDisruptionBudgetsDefaults.minReplicas },
+      environments: { ...environmentsSchema, default: podDisruptionBudgetsDefaults.environments },
     },
   },
   enforcementLevel: "mandatory",
@@ -41,7 +45,7 @@ export const podDisruptionBudgets: StackValidationPolicy = {
     const cfg = readConfig(args, podDisruptionBudgetsDefaults);
     const pdbs = args.resources.filter((r) => PDB_TYPES.includes(r.type));
     for (const w of args.resources) {
-      if (!REPLICATED.includes(w.type)) continue;
+      if (!REPLICATED.includes(w.type) || !inEnvironments(labelsOf(w.props), cfg.environments)) continue;
       const replicas = asObj(w.props.spec)?.replicas ?? 1;
       if (typeof replicas !== "number" || replicas < cfg.minReplicas) continue;
       const podLabels = asObj(podTemplateOf(w.type, w.props)?.metadata?.labels) ?? {};

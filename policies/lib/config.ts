@@ -2,6 +2,10 @@
  * Policy configuration: every policy declares its settings once (defaults + JSON schema) and reads
  * them with {@link readConfig}, which lays the per-environment file (policies/config/<env>.json, passed
  * with --policy-pack-config) over the defaults. The engine validates the file against the schema.
+ *
+ * The defaults are what a run without a config file enforces, on any stack: bounds wide enough for
+ * every environment (dev and prod both pass a correct stack), prod-only rules only for objects
+ * labeled environment=prod. The per-environment files tighten the bounds and set the enforcement.
  */
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
@@ -47,3 +51,11 @@ export function withinBounds(days: number, b: DayBounds): boolean {
 export const environmentSchema: PolicyConfigJSONSchema = { type: "string", enum: ["dev", "prod"] };
 
 export type { PolicyConfigSchema };
+
+/** The `environments` property of the rules that apply to some environments only (prod). */
+export const environmentsSchema: PolicyConfigJSONSchema = { type: "array", items: { type: "string" } };
+
+/** Whether an object's environment label is one the rule applies to. */
+export function inEnvironments(labels: Record<string, unknown>, environments: string[]): boolean {
+  return typeof labels.environment === "string" && environments.includes(labels.environment);
+}

@@ -20,7 +20,7 @@ export interface AlertmanagerRetentionConfig {
 export const alertmanagerRetentionDefaults: AlertmanagerRetentionConfig = {
   appName: "alertmanager",
   container: "alertmanager",
-  minHours: 24,
+  minHours: 1,
   maxHours: 720,
 };
 

@@ -24,7 +24,7 @@ export interface ElasticsearchIlmRetentionConfig {
 export const elasticsearchIlmRetentionDefaults: ElasticsearchIlmRetentionConfig = {
   appName: "elasticsearch",
   classes: {},
-  defaultBounds: { minDays: 1, maxDays: 400 },
+  defaultBounds: { minDays: 1, maxDays: 3650 },
 };
 
 const ILM_KEY = /^ilm-(.+)\.json$/;

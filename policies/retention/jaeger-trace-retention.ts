@@ -25,7 +25,7 @@ export interface JaegerTraceRetentionConfig {
 export const jaegerTraceRetentionDefaults: JaegerTraceRetentionConfig = {
   appName: "jaeger",
   configKey: "config.yaml",
-  retention: { minDays: 3, maxDays: 30 },
+  retention: { minDays: 1, maxDays: 30 },
   indexCleanerImage: "jaeger-es-index-cleaner",
 };
 

@@ -22,7 +22,7 @@ export interface LokiRetentionConfig {
 export const lokiRetentionDefaults: LokiRetentionConfig = {
   appName: "loki",
   configKey: "loki.yaml",
-  retention: { minDays: 15, maxDays: 90 },
+  retention: { minDays: 1, maxDays: 90 },
 };
 
 export const lokiRetention: ResourceValidationPolicy = {

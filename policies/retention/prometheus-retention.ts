@@ -21,7 +21,7 @@ export interface PrometheusRetentionConfig {
 export const prometheusRetentionDefaults: PrometheusRetentionConfig = {
   appName: "prometheus",
   container: "prometheus",
-  retention: { minDays: 15, maxDays: 90 },
+  retention: { minDays: 1, maxDays: 90 },
 };
 
 const TIME = "--storage.tsdb.retention.time";

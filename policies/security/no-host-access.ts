@@ -1,7 +1,8 @@
 /**
  * no-host-access: no pod shares the node's namespaces or mounts its filesystem, except the host
- * access a workload declares in this policy's config (the node exporter: host network and PID
- * namespace, /proc, /sys and / read-only).
+ * access declared for it in this policy's config: the node exporter's (host network and PID
+ * namespace, /proc, /sys and / read-only) and the log shipper's (/var/log read-only, its state
+ * directory writable).
  *
  * Severity: high. Host namespaces and hostPath volumes bypass the container boundary; each one
  * must be a deliberate, reviewed exception.
@@ -27,7 +28,11 @@ export interface NoHostAccessConfig {
 
 export const noHostAccessDefaults: NoHostAccessConfig = {
   allowed: {
+    // Node metrics: the node's network and process namespaces, its /proc, /sys and root, read-only.
     "node-exporter": { hostNetwork: true, hostPID: true, hostPaths: ["/proc", "/sys", "/"] },
+    // The log shipper (components/fluent-bit): kubelet's log files read-only, its own offsets and
+    // buffer in a state directory that must survive the pod.
+    "fluent-bit": { hostPaths: ["/var/log", "/var/fluent-bit/state"], writablePaths: ["/var/fluent-bit/state"] },
   },
 };
 

@@ -22,6 +22,12 @@ describe("minimum-replicas", () => {
     return assertResourceViolations(minimumReplicas, resourceArgs(f), ['StatefulSet of "alertmanager" runs 1 replica; allowed: at least 3']);
   });
   test("apps not listed are not checked", () => assertResourceViolations(minimumReplicas, resourceArgs(workload("Deployment", "grafana", [])), []));
+  test("objects of another environment are not checked", () => {
+    const f = prometheus();
+    f.props.spec.replicas = 1;
+    f.props.metadata.labels = { ...f.props.metadata.labels, environment: "dev" };
+    return assertResourceViolations(minimumReplicas, resourceArgs(f), []);
+  });
 });
 
 describe("pod-disruption-budgets", () => {
@@ -33,6 +39,11 @@ describe("pod-disruption-budgets", () => {
   const urn = "urn:pulumi:test::observability-stack::kubernetes:apps/v1:StatefulSet::prometheus";
   test("compliant: a PDB selecting the pods", () => assertNoStackViolations(podDisruptionBudgets, stackArgs([prometheus(), pdb("prometheus")])));
   test("single-replica workloads need none", () => assertNoStackViolations(podDisruptionBudgets, stackArgs([workload("Deployment", "grafana", [])])));
+  test("workloads of another environment are not checked", () => {
+    const f = prometheus();
+    f.props.metadata.labels = { ...f.props.metadata.labels, environment: "dev" };
+    return assertNoStackViolations(podDisruptionBudgets, stackArgs([f]));
+  });
   test("no PDB", () => assertStackViolations(podDisruptionBudgets, stackArgs([prometheus()]), [{ message: 'StatefulSet "prometheus" (2 replicas) has no PodDisruptionBudget selecting its pods', urn }]));
   test("a PDB selecting other pods", () =>
     assertStackViolations(podDisruptionBudgets, stackArgs([prometheus(), pdb("alertmanager")]), [{ message: 'StatefulSet "prometheus" (2 replicas) has no PodDisruptionBudget selecting its pods', urn }]));
@@ -79,4 +90,9 @@ describe("persistent-storage", () => {
     );
   });
   test("stateless apps are not checked", () => assertResourceViolations(persistentStorage, resourceArgs(workload("Deployment", "jaeger", [])), []));
+  test("objects of another environment are not checked", () => {
+    const f = prometheus();
+    f.props.metadata.labels = { ...f.props.metadata.labels, environment: "dev" };
+    return assertResourceViolations(persistentStorage, resourceArgs(f), []);
+  });
 });

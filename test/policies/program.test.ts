@@ -44,6 +44,11 @@ describe("the real program passes the pack", () => {
     expect(show(vs.filter((v) => !KNOWN_UNFIXED(v)))).toEqual([]);
   });
 
+  test("without a config file (`pulumi preview --policy-pack policies`), dev and prod pass too", async () => {
+    expect(show(await runPack(asPolicyResources(dev.resources), {}))).toEqual([]);
+    expect(show((await runPack(asPolicyResources(prod.resources), {})).filter((v) => !KNOWN_UNFIXED(v)))).toEqual([]);
+  });
+
   test("every policy that applies to the program has something to check", () => {
     const types = new Set(prod.resources.map((r) => r.type));
     for (const t of [

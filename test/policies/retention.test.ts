@@ -11,11 +11,16 @@ import devConfig from "../../policies/config/dev.json";
 import { type Fixture, alertmanager, configMap, elasticsearchConfig, ilmPolicy, indexTemplate, jaegerCleaner, jaegerConfig, lokiConfig, prometheus, workload, container } from "./fixtures";
 import { assertNoStackViolations, assertResourceViolations, assertStackViolations, clone, policyResource, resourceArgs, stackArgs } from "./helpers";
 
-const { enforcementLevel: _p, ...PROD_ES } = prodConfig["elasticsearch-ilm-retention"];
+/** A policy's settings in policies/config/prod.json, as the engine hands them over. */
+function PROD(name: keyof typeof prodConfig): Record<string, unknown> {
+  const { enforcementLevel: _, ...props } = prodConfig[name] as Record<string, unknown>;
+  return props;
+}
+const PROD_ES = PROD("elasticsearch-ilm-retention");
 const { enforcementLevel: _d, ...DEV_ES } = devConfig["elasticsearch-ilm-retention"];
 
 describe("prometheus-retention", () => {
-  const args = (f = prometheus(), config = {}) => resourceArgs(f, config);
+  const args = (f = prometheus(), config: Record<string, unknown> = PROD("prometheus-retention")) => resourceArgs(f, config);
   const container0 = (f: Fixture): Record<string, any> => f.props.spec.template.spec.containers[0];
 
   test("compliant: 30d and 170GB on a 200Gi volume", () => assertResourceViolations(prometheusRetention, args(), []));
@@ -82,52 +87,52 @@ describe("prometheus-retention", () => {
 
 describe("alertmanager-retention", () => {
   const c0 = (f: Fixture): Record<string, any> => f.props.spec.template.spec.containers[0];
-  test("compliant: 120h", () => assertResourceViolations(alertmanagerRetention, resourceArgs(alertmanager()), []));
+  test("compliant: 120h", () => assertResourceViolations(alertmanagerRetention, resourceArgs(alertmanager(), PROD("alertmanager-retention")), []));
   test("no --data.retention", async () => {
     const f = alertmanager();
     c0(f).args.pop();
-    await assertResourceViolations(alertmanagerRetention, resourceArgs(f), ['container "alertmanager" has no --data.retention; set it (allowed: 24h to 720h)']);
+    await assertResourceViolations(alertmanagerRetention, resourceArgs(f, PROD("alertmanager-retention")), ['container "alertmanager" has no --data.retention; set it (allowed: 24h to 720h)']);
   });
   test("too long", async () => {
     const f = alertmanager();
     c0(f).args[1] = "--data.retention=8760h";
-    await assertResourceViolations(alertmanagerRetention, resourceArgs(f), ["--data.retention=8760h is 8760 hours; allowed: 24h to 720h"]);
+    await assertResourceViolations(alertmanagerRetention, resourceArgs(f, PROD("alertmanager-retention")), ["--data.retention=8760h is 8760 hours; allowed: 24h to 720h"]);
   });
   test("not a duration", async () => {
     const f = alertmanager();
     c0(f).args[1] = "--data.retention=five";
-    await assertResourceViolations(alertmanagerRetention, resourceArgs(f), ['--data.retention=five is not a duration like "120h"']);
+    await assertResourceViolations(alertmanagerRetention, resourceArgs(f, PROD("alertmanager-retention")), ['--data.retention=five is not a duration like "120h"']);
   });
 });
 
 describe("loki-retention", () => {
-  test("compliant: compactor retention, delete_request_store, 720h", () => assertResourceViolations(lokiRetention, resourceArgs(lokiConfig()), []));
+  test("compliant: compactor retention, delete_request_store, 720h", () => assertResourceViolations(lokiRetention, resourceArgs(lokiConfig(), PROD("loki-retention")), []));
   test("compactor retention off", () =>
-    assertResourceViolations(lokiRetention, resourceArgs(lokiConfig({ compactor: { retention_enabled: false } })), [
+    assertResourceViolations(lokiRetention, resourceArgs(lokiConfig({ compactor: { retention_enabled: false } }), PROD("loki-retention")), [
       "loki.yaml: compactor.retention_enabled is not true; without it Loki never deletes logs",
     ]));
   test("no delete_request_store", () =>
-    assertResourceViolations(lokiRetention, resourceArgs(lokiConfig({ compactor: { delete_request_store: "" } })), [
+    assertResourceViolations(lokiRetention, resourceArgs(lokiConfig({ compactor: { delete_request_store: "" } }), PROD("loki-retention")), [
       "loki.yaml: compactor.delete_request_store is not set; Loki needs it to run retention",
     ]));
   test("no retention_period", () =>
-    assertResourceViolations(lokiRetention, resourceArgs(lokiConfig({ limits_config: { retention_period: undefined } })), [
+    assertResourceViolations(lokiRetention, resourceArgs(lokiConfig({ limits_config: { retention_period: undefined } }), PROD("loki-retention")), [
       "loki.yaml: limits_config.retention_period is not set; allowed: 15 to 90 days",
     ]));
   test("retention_period 0s keeps logs forever", () =>
-    assertResourceViolations(lokiRetention, resourceArgs(lokiConfig({ limits_config: { retention_period: "0s" } })), [
+    assertResourceViolations(lokiRetention, resourceArgs(lokiConfig({ limits_config: { retention_period: "0s" } }), PROD("loki-retention")), [
       'loki.yaml: limits_config.retention_period "0s" keeps logs forever; allowed: 15 to 90 days',
     ]));
   test("retention_period below the bounds (days spelling)", () =>
-    assertResourceViolations(lokiRetention, resourceArgs(lokiConfig({ limits_config: { retention_period: "7d" } })), [
+    assertResourceViolations(lokiRetention, resourceArgs(lokiConfig({ limits_config: { retention_period: "7d" } }), PROD("loki-retention")), [
       'loki.yaml: limits_config.retention_period "7d" is 7 days; allowed: 15 to 90 days',
     ]));
   test("retention_period that is not a duration", () =>
-    assertResourceViolations(lokiRetention, resourceArgs(lokiConfig({ limits_config: { retention_period: "a month" } })), [
+    assertResourceViolations(lokiRetention, resourceArgs(lokiConfig({ limits_config: { retention_period: "a month" } }), PROD("loki-retention")), [
       'loki.yaml: limits_config.retention_period "a month" is not a duration like "720h" or "30d"',
     ]));
   test("invalid YAML", () =>
-    assertResourceViolations(lokiRetention, resourceArgs(configMap("loki", { "loki.yaml": "compactor: [" })), [
+    assertResourceViolations(lokiRetention, resourceArgs(configMap("loki", { "loki.yaml": "compactor: [" }), PROD("loki-retention")), [
       expect.stringMatching(/^loki\.yaml is not valid YAML: /) as unknown as string,
     ]));
 });
@@ -174,25 +179,25 @@ describe("elasticsearch-ilm-retention", () => {
 });
 
 describe("jaeger-trace-retention", () => {
-  test("compliant badger: 168h", () => assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerConfig()), []));
+  test("compliant badger: 168h", () => assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerConfig(), PROD("jaeger-trace-retention")), []));
   test("badger without ttl.spans", () =>
-    assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerConfig({ badger: { ephemeral: false } })), [
+    assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerConfig({ badger: { ephemeral: false } }), PROD("jaeger-trace-retention")), [
       'config.yaml: backend "traces": badger ttl.spans is not set; allowed: 3 to 30 days',
     ]));
   test("badger ttl above the bounds", () =>
-    assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerConfig({ badger: { ttl: { spans: "2160h" } } })), [
+    assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerConfig({ badger: { ttl: { spans: "2160h" } } }), PROD("jaeger-trace-retention")), [
       'config.yaml: backend "traces": badger ttl.spans "2160h" is 90 days; allowed: 3 to 30 days',
     ]));
   test("memory needs max_traces", () =>
-    assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerConfig({ memory: {} })), [
+    assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerConfig({ memory: {} }), PROD("jaeger-trace-retention")), [
       'config.yaml: backend "traces": memory max_traces is not set; in-memory trace storage would grow without bound',
     ]));
-  test("memory with max_traces is bounded", () => assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerConfig({ memory: { max_traces: 25600 } })), []));
-  test("compliant index cleaner: 7 days", () => assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerCleaner()), []));
+  test("memory with max_traces is bounded", () => assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerConfig({ memory: { max_traces: 25600 } }), PROD("jaeger-trace-retention")), []));
+  test("compliant index cleaner: 7 days", () => assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerCleaner(), PROD("jaeger-trace-retention")), []));
   test("index cleaner keeps too long", () =>
-    assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerCleaner("90")), ['index cleaner (container "index-cleaner") keeps 90 days of traces; allowed: 3 to 30 days']));
+    assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerCleaner("90"), PROD("jaeger-trace-retention")), ['index cleaner (container "index-cleaner") keeps 90 days of traces; allowed: 3 to 30 days']));
   test("index cleaner without a day count", () =>
-    assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerCleaner("http://elasticsearch:9200")), [
+    assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerCleaner("http://elasticsearch:9200"), PROD("jaeger-trace-retention")), [
       'index cleaner (container "index-cleaner"): first argument "http://elasticsearch:9200" is not a number of days',
     ]));
 });
