@@ -6,7 +6,8 @@
  * forever unless S3 expires them; an expiration shorter than the store's retention deletes data the
  * store still serves. Elasticsearch snapshots are incremental (newer snapshots reuse older files), so
  * an age-based expiration corrupts them: their bucket must not expire current objects, and an SLM
- * policy with retention.expire_after must exist instead. Buckets of configuration (Loki's ruler) hold
+ * policy with retention.expire_after must exist instead, no longer than the shortest-kept log class
+ * (or logs deleted from the cluster would live on in snapshots). Buckets of configuration (Loki's ruler) hold
  * no telemetry.
  *
  * A bucket's role comes from the first `buckets` rule whose `match` is part of its resource name (a
@@ -59,6 +60,20 @@ function ruleOf(bucket: PolicyResource, cfg: S3BucketLifecycleConfig): BucketRul
   const tag = effectiveTags(bucket.props, bucket.provider?.props)[cfg.storeTag];
   if (typeof tag === "string" && tag !== "") return { match: bucket.name, kind: "telemetry", store: tag.toLowerCase() };
   return { match: bucket.name, kind: "telemetry" };
+}
+
+/** The log class with the shortest ILM delete phase among the given ConfigMaps. */
+function shortestLogClass(maps: { props: Record<string, any> }[]): { cls: string; days: number } | undefined {
+  let out: { cls: string; days: number } | undefined;
+  for (const m of maps) {
+    for (const [key, text] of Object.entries(configMapData(m.props, true))) {
+      const cls = /^ilm-(.+)\.json$/.exec(key)?.[1];
+      const p = cls ? parseJson(text) : undefined;
+      const days = p?.ok ? parseDurationDays(String(at(p.value, "policy.phases.delete.min_age") ?? "")) : undefined;
+      if (cls && days !== undefined && (!out || days < out.days)) out = { cls, days };
+    }
+  }
+  return out;
 }
 
 function linked(lifecycle: PolicyResource, bucket: PolicyResource): boolean {
@@ -118,8 +133,17 @@ export const s3BucketLifecycle: StackValidationPolicy = {
           .filter((d): d is number => d !== undefined && d > 0);
         if (slm.length === 0) {
           reportViolation(`${label} holds snapshots but no ${cfg.slm.key} sets retention.expire_after; snapshots would be kept forever`, bucket.urn);
-        } else if (Math.max(...slm) > cfg.maxDays) {
-          reportViolation(`${label}: the SLM retention keeps snapshots ${formatDays(Math.max(...slm))} days; allowed: at most ${cfg.maxDays} days`, bucket.urn);
+          continue;
+        }
+        const kept = Math.max(...slm);
+        const shortest = shortestLogClass(slmMaps);
+        if (kept > cfg.maxDays) {
+          reportViolation(`${label}: the SLM retention keeps snapshots ${formatDays(kept)} days; allowed: at most ${cfg.maxDays} days`, bucket.urn);
+        } else if (shortest && kept > shortest.days) {
+          reportViolation(
+            `${label}: the SLM retention keeps snapshots ${formatDays(kept)} days, longer than the ${formatDays(shortest.days)} days "${shortest.cls}" logs are kept; deleted logs would live on in snapshots`,
+            bucket.urn,
+          );
         }
         continue;
       }

@@ -308,6 +308,20 @@ describe("s3-bucket-lifecycle", () => {
       { message: 'bucket "obs-es-snapshots" holds snapshots but no slm-policy.json sets retention.expire_after; snapshots would be kept forever', urn: urn("obs-es-snapshots") },
     ]);
   });
+  test("snapshots kept longer than the shortest-kept log class", async () => {
+    const r = compliant();
+    r[7] = configMap(
+      "elasticsearch",
+      { ...elasticsearchConfig().props.data, "slm-policy.json": JSON.stringify({ retention: { expire_after: "400d" } }) },
+      "es-bootstrap",
+    );
+    await assertStackViolations(s3BucketLifecycle, stackArgs(r), [
+      {
+        message: 'bucket "obs-es-snapshots": the SLM retention keeps snapshots 400 days, longer than the 365 days "application" logs are kept; deleted logs would live on in snapshots',
+        urn: urn("obs-es-snapshots"),
+      },
+    ]);
+  });
   test("a Store tag names the store of a bucket the name rules do not know", async () => {
     const tagged = { ...bucket("obs-archive"), props: { ...bucket("obs-archive").props, tags: { Store: "loki" } } };
     await assertStackViolations(s3BucketLifecycle, stackArgs([lokiConfig(), tagged, lifecycle("obs-archive", "obs-archive-bucket", { days: 365 })]), [
