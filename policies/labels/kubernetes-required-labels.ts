@@ -1,6 +1,7 @@
 /**
- * kubernetes-required-labels: every Kubernetes object and every pod template carries the standard
- * labels, present, non-empty and well-formed, and `environment` is the stack's environment.
+ * kubernetes-required-labels: every Kubernetes object, pod template and StatefulSet claim template
+ * carries the standard labels, present, non-empty and well-formed, and `environment` is the stack's
+ * environment.
  *
  * Severity: medium. Routing, dashboards, cost reports and `kubectl -l` all select on these labels;
  * a missing one makes an object invisible to them. (Checking that labels are present, not only
@@ -8,7 +9,7 @@
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { environmentSchema, readConfig } from "../lib/config";
-import { asObj, isKubernetesObject, isValidLabelValue, podTemplateOf } from "../lib/k8s";
+import { asArray, asObj, isKubernetesObject, isValidLabelValue, podTemplateOf } from "../lib/k8s";
 
 export interface KubernetesRequiredLabelsConfig {
   /** Labels every object and pod template must carry, non-empty. */
@@ -58,7 +59,7 @@ export function checkLabels(where: string, labels: unknown, cfg: KubernetesRequi
 
 export const kubernetesRequiredLabels: ResourceValidationPolicy = {
   name: "kubernetes-required-labels",
-  description: "Every Kubernetes object and pod template carries the required labels, non-empty, with environment equal to the stack's environment.",
+  description: "Every Kubernetes object, pod template and claim template carries the required labels, non-empty, with environment equal to the stack's environment.",
   severity: "medium",
   configSchema: {
     properties: {
@@ -75,5 +76,12 @@ export const kubernetesRequiredLabels: ResourceValidationPolicy = {
     checkLabels("metadata.labels", asObj(args.props.metadata)?.labels, cfg, reportViolation);
     const t = podTemplateOf(args.type, args.props);
     if (t && t.path !== "") checkLabels(`${t.path}.metadata.labels`, t.metadata?.labels, cfg, reportViolation);
+    // The claims a StatefulSet creates are objects too, labeled from their templates.
+    if (args.type === "kubernetes:apps/v1:StatefulSet") {
+      asArray(asObj(args.props.spec)?.volumeClaimTemplates).forEach((vct, i) => {
+        const meta = asObj(asObj(vct)?.metadata);
+        checkLabels(`spec.volumeClaimTemplates[${i}] ("${meta?.name ?? "?"}").metadata.labels`, meta?.labels, cfg, reportViolation);
+      });
+    }
   },
 };

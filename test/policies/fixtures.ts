@@ -17,6 +17,12 @@ export function labels(name: string, component = "metrics", environment = "prod"
   };
 }
 
+/** The labels of things that may never change (selectors, claim templates): no version. */
+export function stableLabels(name: string, component = "metrics", environment = "prod"): Record<string, string> {
+  const { "app.kubernetes.io/version": _, ...rest } = labels(name, component, environment);
+  return rest;
+}
+
 export function container(name: string, image: string, extra: Record<string, any> = {}): Record<string, any> {
   return {
     name,
@@ -76,7 +82,9 @@ export const prometheus = () =>
     ],
     {
       replicas: 2,
-      volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "200Gi" } } } }],
+      volumeClaimTemplates: [
+        { metadata: { name: "data", labels: stableLabels("prometheus") }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "200Gi" } } } },
+      ],
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
     },
   );
@@ -84,7 +92,7 @@ export const prometheus = () =>
 export const alertmanager = () =>
   workload("StatefulSet", "alertmanager", [container("alertmanager", "quay.io/prometheus/alertmanager:v0.34.2", { args: ["--config.file=/etc/alertmanager/alertmanager.yml", "--data.retention=120h"] })], {
     replicas: 3,
-    volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { resources: { requests: { storage: "2Gi" } } } }],
+    volumeClaimTemplates: [{ metadata: { name: "data", labels: stableLabels("alertmanager") }, spec: { resources: { requests: { storage: "2Gi" } } } }],
   });
 
 export const lokiConfig = (over: Record<string, any> = {}) => {

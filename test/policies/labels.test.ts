@@ -25,6 +25,13 @@ describe("kubernetes-required-labels", () => {
     delete f.props.spec.template.metadata.labels["app.kubernetes.io/component"];
     await assertResourceViolations(kubernetesRequiredLabels, resourceArgs(f, PROD), ['spec.template.metadata.labels: missing "app.kubernetes.io/component"']);
   });
+  test("a StatefulSet's claim templates are checked too (the claims are objects)", async () => {
+    const f = sts();
+    f.props.spec.volumeClaimTemplates[0].metadata.labels = { "app.kubernetes.io/name": "prometheus" };
+    await assertResourceViolations(kubernetesRequiredLabels, resourceArgs(f, PROD), [
+      'spec.volumeClaimTemplates[0] ("data").metadata.labels: missing "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by", "app.kubernetes.io/component", "environment", "team"',
+    ]);
+  });
   test("a CronJob's pod template is checked too", async () => {
     const f = jaegerCleaner();
     f.props.spec.jobTemplate.spec.template.metadata.labels = {} as ReturnType<typeof labels>;
