@@ -11,6 +11,7 @@ import { grafanaDashboardMetadata } from "./labels/grafana-dashboard-metadata";
 import { kubernetesRequiredLabels } from "./labels/kubernetes-required-labels";
 import { prometheusAlertRuleMetadata } from "./labels/prometheus-alert-rule-metadata";
 import { prometheusRuleCardinality } from "./labels/prometheus-rule-cardinality";
+import { singleEnvironment } from "./labels/single-environment";
 import { stableImmutableLabels } from "./labels/stable-immutable-labels";
 import { alertmanagerRetention } from "./retention/alertmanager-retention";
 import { cloudwatchLogGroupRetention } from "./retention/cloudwatch-log-group-retention";
@@ -44,6 +45,7 @@ export const RETENTION_POLICIES = [
 export const LABEL_POLICIES = [
   kubernetesRequiredLabels,
   stableImmutableLabels,
+  singleEnvironment,
   awsRequiredTags,
   prometheusAlertRuleMetadata,
   prometheusRuleCardinality,

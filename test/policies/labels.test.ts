@@ -3,9 +3,10 @@ import { grafanaDashboardMetadata } from "../../policies/labels/grafana-dashboar
 import { kubernetesRequiredLabels } from "../../policies/labels/kubernetes-required-labels";
 import { prometheusAlertRuleMetadata } from "../../policies/labels/prometheus-alert-rule-metadata";
 import { prometheusRuleCardinality } from "../../policies/labels/prometheus-rule-cardinality";
+import { singleEnvironment } from "../../policies/labels/single-environment";
 import { stableImmutableLabels } from "../../policies/labels/stable-immutable-labels";
 import { alertRule, configMap, jaegerCleaner, labels, prometheus, ruleFile } from "./fixtures";
-import { assertResourceViolations, resourceArgs } from "./helpers";
+import { assertNoStackViolations, assertResourceViolations, assertStackViolations, resourceArgs, stackArgs } from "./helpers";
 
 describe("kubernetes-required-labels", () => {
   const PROD = { environment: "prod" };
@@ -211,5 +212,24 @@ describe("stable-immutable-labels", () => {
     const f = prometheus();
     f.props.spec.template.metadata.labels = labels("prometheus");
     return assertResourceViolations(stableImmutableLabels, resourceArgs(f), []);
+  });
+});
+
+describe("single-environment", () => {
+  const bucket = (env: string) => ({
+    type: "aws:s3/bucket:Bucket",
+    name: "obs-loki-chunks",
+    props: {},
+    providerProps: { defaultTags: JSON.stringify({ tags: { Environment: env } }) },
+  });
+  test("compliant: one environment everywhere", () => assertNoStackViolations(singleEnvironment, stackArgs([prometheus(), configMap("loki", {}), bucket("prod")])));
+  test("an AWS tag that disagrees", () =>
+    assertStackViolations(singleEnvironment, stackArgs([prometheus(), configMap("loki", {}), bucket("dev")]), [
+      { message: "the stack mixes environments: prod (2: prometheus, loki); dev (1: obs-loki-chunks)", urn: undefined },
+    ]));
+  test("a pod template that disagrees with its own object", () => {
+    const f = prometheus();
+    f.props.spec.template.metadata.labels = labels("prometheus", "metrics", "dev");
+    return assertStackViolations(singleEnvironment, stackArgs([f]), [{ message: "the stack mixes environments: dev (1: prometheus); prod (1: prometheus)", urn: undefined }]);
   });
 });
