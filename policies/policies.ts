@@ -22,6 +22,7 @@ import { prometheusRetention } from "./retention/prometheus-retention";
 import { s3BucketLifecycle } from "./retention/s3-bucket-lifecycle";
 import { telemetryRetentionConfigured } from "./retention/telemetry-retention-configured";
 import { containerResources } from "./security/container-resources";
+import { grafanaDatasourceSecrets } from "./security/grafana-datasource-secrets";
 import { grafanaSecureAuth } from "./security/grafana-secure-auth";
 import { noHostAccess } from "./security/no-host-access";
 import { noPrivilegedContainers } from "./security/no-privileged-containers";
@@ -60,6 +61,7 @@ export const SECURITY_POLICIES = [
   noSecretsInConfigmaps,
   noSecretEnvLiterals,
   grafanaSecureAuth,
+  grafanaDatasourceSecrets,
 ];
 
 /** Only meaningful in prod: disabled in policies/config/dev.json. */

@@ -24,9 +24,10 @@ export function isReference(value: string): boolean {
   return v === "" || /^\$\{?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}?$/.test(v) || /^\$__(file|env)\{[^}]+\}$/.test(v) || /^<[^>]*>$/.test(v) || v === "null" || v === "~";
 }
 
-/** Whether a key/variable name holds a credential (and is not a pointer to one). */
+/** Whether a key/variable name holds a credential (and is not a pointer to one); camelCase too. */
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name) && !REFERENCE_NAME.test(name);
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2");
+  return SECRET_NAME.test(words) && !REFERENCE_NAME.test(words);
 }
 
 /** What kind of credential a value is, if it is one. */

@@ -46,10 +46,10 @@ describe("image references", () => {
 });
 
 describe("secrets", () => {
-  test.each(["password", "ELASTIC_PASSWORD", "slack_api_url", "routing_key", "client_secret", "AWS_SECRET_ACCESS_KEY", "api-key"])("%s holds a credential", (n) =>
+  test.each(["password", "ELASTIC_PASSWORD", "slack_api_url", "routing_key", "client_secret", "AWS_SECRET_ACCESS_KEY", "api-key", "basicAuthPassword", "apiKey"])("%s holds a credential", (n) =>
     expect(isSecretName(n)).toBe(true),
   );
-  test.each(["password_file", "GF_SECURITY_ADMIN_PASSWORD__FILE", "bearer_token_file", "secretName", "token_url", "GF_AUTH_ANONYMOUS_ENABLED", "passthrough", "bypass"])(
+  test.each(["password_file", "GF_SECURITY_ADMIN_PASSWORD__FILE", "bearer_token_file", "secretName", "token_url", "GF_AUTH_ANONYMOUS_ENABLED", "passthrough", "bypass", "passwordFile", "tokenUrl", "secretKeyRef"])(
     "%s does not",
     (n) => expect(isSecretName(n)).toBe(false),
   );

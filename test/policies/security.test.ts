@@ -1,4 +1,5 @@
 import { containerResources } from "../../policies/security/container-resources";
+import { grafanaDatasourceSecrets } from "../../policies/security/grafana-datasource-secrets";
 import { grafanaSecureAuth } from "../../policies/security/grafana-secure-auth";
 import { noHostAccess } from "../../policies/security/no-host-access";
 import { noPrivilegedContainers } from "../../policies/security/no-privileged-containers";
@@ -227,5 +228,19 @@ describe("grafana-secure-auth", () => {
     assertResourceViolations(grafanaSecureAuth, resourceArgs(configMap("grafana", { "grafana.ini": "[auth.anonymous]\nenabled = true\norg_role = Admin\n[security]\nadmin_password = admin\n" })), [
       "grafana.ini: anonymous users get the Admin role",
       "grafana.ini: [security] admin_password is a literal; use $__file{...} or GF_SECURITY_ADMIN_PASSWORD from a Secret",
+    ]));
+});
+
+describe("grafana-datasource-secrets", () => {
+  const ds = (jsonData: Record<string, unknown>) =>
+    resourceArgs({ type: "grafana:oss/dataSource:DataSource", props: { uid: "es", type: "elasticsearch", url: "http://es:9200", jsonDataEncoded: JSON.stringify(jsonData) } });
+  test("compliant: settings only", () => assertResourceViolations(grafanaDatasourceSecrets, ds({ index: "logs-*", timeField: "@timestamp", tlsSkipVerify: false }), []));
+  test("a password in jsonData", () =>
+    assertResourceViolations(grafanaDatasourceSecrets, ds({ index: "logs-*", basicAuthPassword: "hunter2" }), [
+      "jsonData.basicAuthPassword is a credential in plain JSON; put it in secureJsonDataEncoded",
+    ]));
+  test("a header value holding a webhook URL, nested", () =>
+    assertResourceViolations(grafanaDatasourceSecrets, ds({ headers: [{ name: "X", value: "https://hooks.slack.com/services/T0/B0/XX" }] }), [
+      "jsonData.headers[0].value holds a Slack webhook URL in plain JSON; put it in secureJsonDataEncoded",
     ]));
 });
