@@ -3,8 +3,9 @@
  *
  *   pulumi preview --policy-pack policies --policy-pack-config policies/config/<env>.json
  *
- * Without a config file every policy is mandatory with prod bounds; the per-environment files set
- * the bounds and enforcement of dev and prod. See README.md.
+ * Without a config file every policy is mandatory with bounds that fit any environment (prod-only
+ * rules apply to objects labeled environment=prod); the per-environment files tighten the bounds and
+ * set the enforcement of dev and prod. See README.md.
  */
 import { PolicyPack } from "@pulumi/policy";
 import { ALL_POLICIES, PACK_NAME } from "./policies";
