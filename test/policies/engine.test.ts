@@ -8,8 +8,8 @@
  * speaks the engine's side of the protocol: GetAnalyzerInfo, Configure with
  * policies/config/prod.json, Analyze and AnalyzeStack.
  *
- * It compiles the pack with type checking (about ten seconds), so it runs when POLICY_ENGINE=1
- * (CI does; see policies/README.md), not in every `npm test`.
+ * It compiles the pack with type checking (about five seconds, in parallel with the other test
+ * files, so the suite's wall time barely moves). POLICY_ENGINE=0 skips it.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
@@ -28,7 +28,7 @@ const analyzergrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const PACK_DIR = path.join(__dirname, "../../policies");
 const LEVELS: Record<string, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
 
-const run = process.env.POLICY_ENGINE === "1" ? describe : describe.skip;
+const run = process.env.POLICY_ENGINE === "0" ? describe.skip : describe;
 
 run("the pack under the engine's protocol", () => {
   let child: ChildProcess;
