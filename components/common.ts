@@ -86,8 +86,11 @@ export function resources(r: Resources): k8s.types.input.core.v1.ResourceRequire
 
 /** A claim template for a StatefulSet's data volume. */
 export function volumeClaimTemplate(ctx: StackContext, w: Workload, name: string, sizeGi: number): k8s.types.input.core.v1.PersistentVolumeClaim {
+  // A StatefulSet's claim templates are immutable: they carry no version label, or the next image
+  // bump could not be applied without replacing the StatefulSet.
+  const { ["app.kubernetes.io/version"]: _version, ...stable } = labels(ctx, w);
   return {
-    metadata: { name, labels: labels(ctx, w) },
+    metadata: { name, labels: stable },
     spec: {
       accessModes: ["ReadWriteOnce"],
       ...(ctx.storageClassName ? { storageClassName: ctx.storageClassName } : {}),

@@ -162,6 +162,9 @@ describe("per-environment differences", () => {
     const p = k8sObject(prod, STS, "prometheus").inputs.spec;
     expect(p.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("200Gi");
     expect(p.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+    // Claim templates are immutable: no version label that an image bump would change.
+    expect(p.volumeClaimTemplates[0].metadata.labels).not.toHaveProperty(["app.kubernetes.io/version"]);
+    expect(p.volumeClaimTemplates[0].metadata.labels["app.kubernetes.io/name"]).toBe("prometheus");
   });
 
   it("stateful data in prod is protected from destroy and kept on delete; dev is not", () => {
