@@ -9,7 +9,7 @@
  * policies/config/prod.json, Analyze and AnalyzeStack.
  *
  * It compiles the pack with type checking (about five seconds, in parallel with the other test
- * files, so the suite's wall time barely moves). POLICY_ENGINE=0 skips it.
+ * files, so the suite's wall time barely moves).
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
