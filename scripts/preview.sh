@@ -8,7 +8,7 @@
 #
 # The policy pack runs with policies/config/<STACK>.json when that file exists.
 #
-# On a fresh machine it does all the set-up: `npm ci` when node_modules is missing, and
+# On a fresh machine it does all the set-up: `npm install` (from the lockfile) when node_modules is missing, and
 # tools/build.sh for the Pulumi CLI with its Node.js language host and for the provider plugins
 # (a first build takes 15-25 minutes on 2 cores; later runs use the cached binaries). Stack state lives in
 # .pulumi-state/ in the checkout (git-ignored); nothing is sent anywhere and no cluster is needed:
@@ -35,8 +35,8 @@ say() { echo "preview: $*" >&2; }
 npm_sdk() { case "$1" in grafana) echo @pulumiverse/grafana ;; *) echo "@pulumi/$1" ;; esac; }
 
 if [ ! -d node_modules ]; then
-  say "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund
+  say "installing npm dependencies from package-lock.json (see scripts/setup.sh for why not npm ci)"
+  npm install --no-audit --no-fund
 fi
 
 tools/build.sh pulumi
@@ -117,9 +117,11 @@ fi
 pulumi stack select --create "$stack" --non-interactive
 
 # The pack's per-environment settings (bounds, enforcement levels) are policies/config/<stack>.json.
+# PREVIEW_POLICY_CONFIG=FILE overrides it.
 policy_args=(--policy-pack policies)
-if [ -f "policies/config/$stack.json" ]; then
-  policy_args+=(--policy-pack-config "policies/config/$stack.json")
+policy_config="${PREVIEW_POLICY_CONFIG:-policies/config/$stack.json}"
+if [ -f "$policy_config" ]; then
+  policy_args+=(--policy-pack-config "$policy_config")
 fi
 if [ "${PREVIEW_POLICY_PACK:-1}" = 0 ]; then
   policy_args=()
