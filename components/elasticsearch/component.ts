@@ -449,9 +449,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      // No in-cluster client needs Kibana: all ingress is denied (kubectl port-forward still works).
-      // An ingress controller, when there is one, gets its own rule here.
-      networkPolicy(ctx, kibanaW, [], this, `${name}-kibana`);
+      // Kibana is a UI for people, like Grafana: reachable from any namespace (ingress controllers).
+      networkPolicy(ctx, kibanaW, [{ from: "cluster", ports: [PORTS.kibana] }], this, `${name}-kibana`);
       this.kibanaUrl = pulumi.output(serviceUrl(SERVICES.kibana, ns, PORTS.kibana));
     }
 

@@ -146,7 +146,7 @@ describe("Elasticsearch component", () => {
     expect(k.readinessProbe.httpGet).toEqual({ path: "/api/status", port: "http" });
     expect(k.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, readOnlyRootFilesystem: true });
     expect(k.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toEqual(["/usr/share/kibana/data", "/usr/share/kibana/plugins", "/usr/share/kibana/logs", "/tmp"]);
-    expect(one(prod.resources, NETPOL, "elasticsearch-kibana").inputs.spec.ingress).toEqual([]);
+    expect(one(prod.resources, NETPOL, "elasticsearch-kibana").inputs.spec.ingress).toEqual([{ from: [{ namespaceSelector: {} }], ports: [{ protocol: "TCP", port: 5601 }] }]);
     expect(one(prod.resources, SVC, "kibana").inputs.spec.ports).toEqual([{ name: "http", port: 5601, targetPort: "http" }]);
     expect(await valueOf(prod.component.kibanaUrl!)).toBe("http://kibana.observability.svc.cluster.local:5601");
   });
