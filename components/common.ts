@@ -156,8 +156,8 @@ export interface IngressRule {
   /** Pod selectors (label sets) in the same namespace; empty list = from anywhere in the cluster. */
   from: Record<string, string>[] | "cluster";
   ports: number[];
-  /** Also allow the ports over UDP (e.g. gossip). */
-  udp?: boolean;
+  /** Protocols of the ports; default TCP only. */
+  protocols?: ("TCP" | "UDP")[];
 }
 
 /**
@@ -177,7 +177,7 @@ export function networkPolicy(ctx: StackContext, w: Workload, rules: IngressRule
             r.from === "cluster"
               ? [{ namespaceSelector: {} }]
               : r.from.map((podLabels) => ({ podSelector: { matchLabels: podLabels } })),
-          ports: r.ports.flatMap((port) => [{ protocol: "TCP", port }, ...(r.udp ? [{ protocol: "UDP", port }] : [])]),
+          ports: r.ports.flatMap((port) => (r.protocols ?? ["TCP"]).map((protocol) => ({ protocol, port }))),
         })),
       },
     },

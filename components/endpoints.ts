@@ -17,6 +17,13 @@ export const PORTS = {
   jaegerQuery: 16686,
   jaegerOtlpGrpc: 4317,
   jaegerOtlpHttp: 4318,
+  /** Legacy Jaeger clients (the seeds' jaeger-client apps): collector HTTP (Thrift). */
+  jaegerThriftHttp: 14268,
+  /** Legacy Jaeger agent protocols over UDP: compact and binary Thrift. */
+  jaegerThriftCompact: 6831,
+  jaegerThriftBinary: 6832,
+  /** Zipkin-format spans. */
+  zipkin: 9411,
   /** Remote sampling strategies served to SDKs (HTTP). */
   jaegerSampling: 5778,
   /** Jaeger's own Prometheus metrics (the collector's telemetry). */

@@ -168,7 +168,7 @@ export class Alertmanager extends pulumi.ComponentResource {
       [
         { from: [podsOf(APPS.prometheus)], ports: [PORTS.alertmanager, PORTS.configReloader] },
         { from: [podsOf(APPS.grafana)], ports: [PORTS.alertmanager] },
-        ...(clustered ? [{ from: [podsOf(APPS.alertmanager)], ports: [PORTS.alertmanagerCluster], udp: true }] : []),
+        ...(clustered ? [{ from: [podsOf(APPS.alertmanager)], ports: [PORTS.alertmanagerCluster], protocols: ["TCP", "UDP"] as ("TCP" | "UDP")[] }] : []),
       ],
       this,
       name,

@@ -48,6 +48,10 @@ export interface JaegerArgs {
 export const JAEGER_PORT_NAMES = {
   otlpGrpc: "otlp-grpc",
   otlpHttp: "otlp-http",
+  thriftHttp: "thrift-http",
+  thriftCompact: "thrift-compact",
+  thriftBinary: "thrift-binary",
+  zipkin: "zipkin",
   query: "query",
   sampling: "sampling",
   metrics: "metrics",
@@ -116,6 +120,10 @@ export class Jaeger extends pulumi.ComponentResource {
           ports: [
             { name: P.otlpGrpc, port: PORTS.jaegerOtlpGrpc, targetPort: P.otlpGrpc, appProtocol: "grpc" },
             { name: P.otlpHttp, port: PORTS.jaegerOtlpHttp, targetPort: P.otlpHttp },
+            { name: P.thriftHttp, port: PORTS.jaegerThriftHttp, targetPort: P.thriftHttp },
+            { name: P.thriftCompact, port: PORTS.jaegerThriftCompact, targetPort: P.thriftCompact, protocol: "UDP" },
+            { name: P.thriftBinary, port: PORTS.jaegerThriftBinary, targetPort: P.thriftBinary, protocol: "UDP" },
+            { name: P.zipkin, port: PORTS.zipkin, targetPort: P.zipkin },
             { name: P.query, port: PORTS.jaegerQuery, targetPort: P.query },
             { name: P.sampling, port: PORTS.jaegerSampling, targetPort: P.sampling },
             { name: P.metrics, port: PORTS.jaegerMetrics, targetPort: P.metrics },
@@ -144,6 +152,10 @@ export class Jaeger extends pulumi.ComponentResource {
             ports: [
               { name: P.otlpGrpc, containerPort: PORTS.jaegerOtlpGrpc },
               { name: P.otlpHttp, containerPort: PORTS.jaegerOtlpHttp },
+              { name: P.thriftHttp, containerPort: PORTS.jaegerThriftHttp },
+              { name: P.thriftCompact, containerPort: PORTS.jaegerThriftCompact, protocol: "UDP" },
+              { name: P.thriftBinary, containerPort: PORTS.jaegerThriftBinary, protocol: "UDP" },
+              { name: P.zipkin, containerPort: PORTS.zipkin },
               { name: P.query, containerPort: PORTS.jaegerQuery },
               { name: P.sampling, containerPort: PORTS.jaegerSampling },
               { name: P.metrics, containerPort: PORTS.jaegerMetrics },
@@ -208,7 +220,8 @@ export class Jaeger extends pulumi.ComponentResource {
       w,
       [
         // Applications anywhere in the cluster send spans and fetch their sampling strategy.
-        { from: "cluster", ports: [PORTS.jaegerOtlpGrpc, PORTS.jaegerOtlpHttp, PORTS.jaegerSampling] },
+        { from: "cluster", ports: [PORTS.jaegerOtlpGrpc, PORTS.jaegerOtlpHttp, PORTS.jaegerSampling, PORTS.jaegerThriftHttp, PORTS.zipkin] },
+        { from: "cluster", ports: [PORTS.jaegerThriftCompact, PORTS.jaegerThriftBinary], protocols: ["UDP"] },
         { from: [podsOf(APPS.grafana)], ports: [PORTS.jaegerQuery] },
         { from: [podsOf(APPS.prometheus)], ports: [PORTS.jaegerMetrics] },
       ],

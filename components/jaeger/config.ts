@@ -115,6 +115,15 @@ export function buildJaegerConfig(settings: JaegerSettings, opts: JaegerConfigOp
           http: { endpoint: `0.0.0.0:${PORTS.jaegerOtlpHttp}` },
         },
       },
+      // Applications still on Jaeger clients or Zipkin (as in the seeds) keep their ports.
+      jaeger: {
+        protocols: {
+          thrift_http: { endpoint: `0.0.0.0:${PORTS.jaegerThriftHttp}` },
+          thrift_compact: { endpoint: `0.0.0.0:${PORTS.jaegerThriftCompact}` },
+          thrift_binary: { endpoint: `0.0.0.0:${PORTS.jaegerThriftBinary}` },
+        },
+      },
+      zipkin: { endpoint: `0.0.0.0:${PORTS.zipkin}` },
     },
     processors: {
       memory_limiter: { check_interval: "1s", limit_mib: limitMib, spike_limit_mib: spikeLimitMib },
@@ -126,7 +135,7 @@ export function buildJaegerConfig(settings: JaegerSettings, opts: JaegerConfigOp
     service: {
       extensions: ["jaeger_storage", "jaeger_query", "remote_sampling", "healthcheckv2"],
       pipelines: {
-        traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["jaeger_storage_exporter"] },
+        traces: { receivers: ["otlp", "jaeger", "zipkin"], processors: ["memory_limiter", "batch"], exporters: ["jaeger_storage_exporter"] },
       },
       telemetry: {
         resource: { "service.name": "jaeger", "service.namespace": opts.namespace },

@@ -53,13 +53,17 @@ describe("Jaeger component", () => {
     expect(jaegerContainer(one(prod.resources, DEPLOY, "jaeger")).args).toEqual(["--config", "/etc/jaeger/config.yaml"]);
   });
 
-  test("Service: the five named ports", () => {
-    expect(one(prod.resources, SVC, "jaeger").inputs.spec.ports.map((p: { name: string; port: number }) => [p.name, p.port])).toEqual([
-      ["otlp-grpc", 4317],
-      ["otlp-http", 4318],
-      ["query", 16686],
-      ["sampling", 5778],
-      ["metrics", 8888],
+  test("Service: OTLP, the legacy Jaeger and Zipkin ports of the seeds' clients, query, sampling, metrics", () => {
+    expect(one(prod.resources, SVC, "jaeger").inputs.spec.ports.map((p: { name: string; port: number; protocol?: string }) => [p.name, p.port, p.protocol ?? "TCP"])).toEqual([
+      ["otlp-grpc", 4317, "TCP"],
+      ["otlp-http", 4318, "TCP"],
+      ["thrift-http", 14268, "TCP"],
+      ["thrift-compact", 6831, "UDP"],
+      ["thrift-binary", 6832, "UDP"],
+      ["zipkin", 9411, "TCP"],
+      ["query", 16686, "TCP"],
+      ["sampling", 5778, "TCP"],
+      ["metrics", 8888, "TCP"],
     ]);
   });
 
@@ -75,7 +79,8 @@ describe("Jaeger component", () => {
   test("NetworkPolicy: OTLP and sampling from the cluster, query from Grafana, metrics from Prometheus", () => {
     const np = one(prod.resources, NETPOL, "jaeger");
     expect(np.inputs.spec.ingress).toEqual([
-      { from: [{ namespaceSelector: {} }], ports: [4317, 4318, 5778].map((port) => ({ protocol: "TCP", port })) },
+      { from: [{ namespaceSelector: {} }], ports: [4317, 4318, 5778, 14268, 9411].map((port) => ({ protocol: "TCP", port })) },
+      { from: [{ namespaceSelector: {} }], ports: [6831, 6832].map((port) => ({ protocol: "UDP", port })) },
       { from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "grafana" } } }], ports: [{ protocol: "TCP", port: 16686 }] },
       { from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }], ports: [{ protocol: "TCP", port: 8888 }] },
     ]);

@@ -62,7 +62,13 @@ describe("pipeline, endpoints and telemetry", () => {
 
   test("OTLP on all interfaces, memory_limiter before batch, into the trace store", () => {
     expect(c.receivers.otlp.protocols).toEqual({ grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } });
-    expect(c.service.pipelines.traces).toEqual({ receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["jaeger_storage_exporter"] });
+    expect(c.receivers.jaeger.protocols).toEqual({
+      thrift_http: { endpoint: "0.0.0.0:14268" },
+      thrift_compact: { endpoint: "0.0.0.0:6831" },
+      thrift_binary: { endpoint: "0.0.0.0:6832" },
+    });
+    expect(c.receivers.zipkin).toEqual({ endpoint: "0.0.0.0:9411" });
+    expect(c.service.pipelines.traces).toEqual({ receivers: ["otlp", "jaeger", "zipkin"], processors: ["memory_limiter", "batch"], exporters: ["jaeger_storage_exporter"] });
     expect(c.exporters.jaeger_storage_exporter.trace_storage).toBe(TRACE_STORE);
     expect(c.extensions.jaeger_query.storage.traces).toBe(TRACE_STORE);
   });
