@@ -1,12 +1,13 @@
 /** 2. Application performance: per-route latency, throughput and errors, the database and the cache. */
-import { HTTP_STATUS_LABEL, baseDashboard, promQ, row, sel, timeSeries } from "./common";
+import { type DashboardOptions, baseDashboard, promQ, row, sel, timeSeries } from "./common";
 import type { dashboardT } from "./sdk";
 
 export const UID = "obs-app-performance";
 
 const rate = (metric: string, extra?: string) => `rate(${sel(metric, extra)}[$__rate_interval])`;
 
-export function appPerformance(): dashboardT.Dashboard {
+export function appPerformance(opts: DashboardOptions): dashboardT.Dashboard {
+  const HTTP_STATUS_LABEL = opts.httpStatusLabel;
   return baseDashboard({
     uid: UID,
     title: "Application performance",

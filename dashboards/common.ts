@@ -28,8 +28,11 @@ export function sel(metric: string, extra?: string): string {
   return `${metric}{${ENV_SVC}${extra ? `, ${extra}` : ""}}`;
 }
 
-/** The HTTP status label of the seeds' http_requests_total (the alerting default, alerting.httpStatusLabel). */
-export const HTTP_STATUS_LABEL = "status_code";
+/** What the dashboards take from the stack's config. */
+export interface DashboardOptions {
+  /** The HTTP status label of http_requests_total (alerting.httpStatusLabel; the seeds disagree). */
+  httpStatusLabel: string;
+}
 
 // ----------------------------------------------------------------------------------------------
 // Variables

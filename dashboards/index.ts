@@ -2,7 +2,9 @@
  * Every dashboard of the stack and the folder it lives in. GrafanaContent creates the folders and
  * dashboards from here; the tests build, lint and check each of them.
  */
+import { alertingDefaults } from "../components/alerting/schema";
 import { appPerformance, UID as APP_PERFORMANCE } from "./app-performance";
+import type { DashboardOptions } from "./common";
 import { businessLearning, UID as BUSINESS } from "./business";
 import { infrastructure, UID as INFRASTRUCTURE } from "./infrastructure";
 import { logsDashboard, UID as LOGS } from "./logs";
@@ -27,7 +29,7 @@ export interface DashboardSpec {
   json: object;
 }
 
-const REGISTRY: { uid: string; folder: FolderKey; build: () => { title?: string; uid?: string } }[] = [
+const REGISTRY: { uid: string; folder: FolderKey; build: (opts: DashboardOptions) => { title?: string; uid?: string } }[] = [
   { uid: SYSTEM_OVERVIEW, folder: "platform", build: systemOverview },
   { uid: INFRASTRUCTURE, folder: "platform", build: infrastructure },
   { uid: APP_PERFORMANCE, folder: "applications", build: appPerformance },
@@ -37,11 +39,14 @@ const REGISTRY: { uid: string; folder: FolderKey; build: () => { title?: string;
   { uid: STACK_HEALTH, folder: "observability", build: stackHealth },
 ];
 
-/** Build every dashboard. Pure: the same JSON every time. */
-export function allDashboards(): DashboardSpec[] {
+/** The defaults: the alerting defaults' status label (the same in dev and prod). */
+export const DEFAULT_DASHBOARD_OPTIONS: DashboardOptions = { httpStatusLabel: alertingDefaults.prod.httpStatusLabel };
+
+/** Build every dashboard. Pure: the same JSON for the same options. */
+export function allDashboards(opts: DashboardOptions = DEFAULT_DASHBOARD_OPTIONS): DashboardSpec[] {
   return REGISTRY.map((r) => {
     // JSON round trip: drops the SDK's marker methods and undefined fields, leaving the plain model.
-    const json = JSON.parse(JSON.stringify(r.build())) as { uid?: string; title?: string; panels?: { id?: number }[] };
+    const json = JSON.parse(JSON.stringify(r.build(opts))) as { uid?: string; title?: string; panels?: { id?: number }[] };
     if (json.uid !== r.uid) throw new Error(`dashboard ${r.uid}: built with uid ${json.uid}`);
     // Stable panel ids in layout order: links to a panel (viewPanel=) survive a rebuild.
     (json.panels ?? []).forEach((p, i) => (p.id = i + 1));

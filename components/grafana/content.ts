@@ -104,7 +104,7 @@ export class GrafanaContent extends pulumi.ComponentResource {
     super("observability:index:GrafanaContent", name, {}, opts);
     const child: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
     const folders = args.folders ?? FOLDERS;
-    const dashboards = args.dashboards ?? allDashboards();
+    const dashboards = args.dashboards ?? allDashboards({ httpStatusLabel: args.alerting.httpStatusLabel });
 
     // Folders and dashboards.
     const folderRes = {} as Record<FolderKey, grafana.oss.Folder>;

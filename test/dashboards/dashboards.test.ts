@@ -199,3 +199,12 @@ describe("metricNames", () => {
     expect(metricNames("up{job=\"x\"} offset 5m")).toEqual(["up"]);
   });
 });
+
+describe("options from the stack config", () => {
+  it("the application dashboard filters errors on the configured HTTP status label", () => {
+    const json = (label: string) => JSON.stringify(allDashboards({ httpStatusLabel: label }).find((d) => d.uid === "obs-app-performance")!.json);
+    expect(json("status_code")).toContain('status_code=~\\"5..\\"');
+    expect(json("status")).toContain('status=~\\"5..\\"');
+    expect(json("status")).not.toContain("status_code");
+  });
+});
