@@ -270,25 +270,24 @@ export class Elasticsearch extends pulumi.ComponentResource {
       staticData[ilmKey(cls)] = JSON.stringify(ilmPolicy(cls, s), null, 2);
       staticData[indexTemplateKey(cls)] = JSON.stringify(indexTemplate(cls, s), null, 2);
     }
-    const bootstrapData: pulumi.Output<Record<string, string>> = args.snapshot
-      ? pulumi
-          .all([pulumi.output(args.snapshot.repositoryBody), pulumi.output(args.snapshot.slmPolicyBody)])
-          .apply(([repo, slm]): Record<string, string> => {
-            const target = (slm as { repository?: unknown }).repository;
-            if (target !== SNAPSHOT_REPOSITORY) {
-              throw new Error(`Elasticsearch "${name}": the SLM policy targets repository ${JSON.stringify(target)}; the bootstrap registers "${SNAPSHOT_REPOSITORY}"`);
-            }
-            return {
-            ...staticData,
-            [SNAPSHOT_REPOSITORY_KEY]: JSON.stringify(repo, null, 2),
-            [SLM_POLICY_KEY]: JSON.stringify(slm, null, 2),
-            };
-          })
-      : (pulumi.output(staticData) as pulumi.Output<Record<string, string>>);
+    // Each key is its own value: the static ILM policies and templates stay known during a preview
+    // (so the policy pack can check them) even when the snapshot bodies are not yet.
+    const snapshotData: Record<string, pulumi.Output<string>> = {};
+    if (args.snapshot) {
+      snapshotData[SNAPSHOT_REPOSITORY_KEY] = pulumi.output(args.snapshot.repositoryBody).apply((repo) => JSON.stringify(repo, null, 2));
+      snapshotData[SLM_POLICY_KEY] = pulumi.output(args.snapshot.slmPolicyBody).apply((slm) => {
+        const target = (slm as { repository?: unknown }).repository;
+        if (target !== SNAPSHOT_REPOSITORY) {
+          throw new Error(`Elasticsearch "${name}": the SLM policy targets repository ${JSON.stringify(target)}; the bootstrap registers "${SNAPSHOT_REPOSITORY}"`);
+        }
+        return JSON.stringify(slm, null, 2);
+      });
+    }
+    const bootstrapData: pulumi.Output<Record<string, string>> = pulumi.all({ ...staticData, ...snapshotData });
     // The ConfigMap carries name=elasticsearch: it configures Elasticsearch itself.
     const bootstrapConfig = new k8s.core.v1.ConfigMap(
       `${name}-bootstrap-config`,
-      { metadata: meta(ctx, w, `${SERVICES.elasticsearch}-bootstrap`), data: bootstrapData },
+      { metadata: meta(ctx, w, `${SERVICES.elasticsearch}-bootstrap`), data: { ...staticData, ...snapshotData } },
       { parent: this },
     );
     // A Job's pod template is immutable and a finished Job never runs again: the name carries a
