@@ -5,6 +5,8 @@
 #   scripts/preview.sh                 # the dev stack
 #   scripts/preview.sh prod --diff     # the prod stack, with a detailed diff
 #   PREVIEW_POLICY_PACK=0 scripts/preview.sh   # without the policy pack
+#   PREVIEW_POLICY_CONFIG=FILE                 # another policy config than policies/config/<STACK>.json
+#   PREVIEW_SECRET_<key>=VALUE                 # set secret config <key> of the local stack first
 #
 # The policy pack runs with policies/config/<STACK>.json when that file exists.
 #
@@ -115,6 +117,13 @@ if [ ! -f "$stack_file" ] || ! grep -q '^encryptionsalt:' "$stack_file"; then
 fi
 
 pulumi stack select --create "$stack" --non-interactive
+
+# PREVIEW_SECRET_<key>=<value> sets secret config <key> of the local stack (encrypted with the
+# local passphrase), for previews of stacks whose receivers need credentials.
+while IFS='=' read -r var value; do
+  key="${var#PREVIEW_SECRET_}"
+  pulumi config set --secret --stack "$stack" "$key" "$value" --non-interactive
+done < <(env | grep '^PREVIEW_SECRET_' || true)
 
 # The pack's per-environment settings (bounds, enforcement levels) are policies/config/<stack>.json.
 # PREVIEW_POLICY_CONFIG=FILE overrides it.

@@ -55,7 +55,9 @@ export const elasticsearchIlmRetention: ResourceValidationPolicy = {
     if (args.type !== "kubernetes:core/v1:ConfigMap") return;
     const cfg = readConfig(args, elasticsearchIlmRetentionDefaults);
     if (labelsOf(args.props)["app.kubernetes.io/name"] !== cfg.appName) return;
-    const data = configMapData(args.props);
+    // Tolerant: values unknown during a preview (the snapshot bodies) are skipped; the ILM and
+    // template keys this policy reads are plain text the program knows.
+    const data = configMapData(args.props, true);
     const ilmClasses = new Set<string>();
     const templateClasses = new Set<string>();
     for (const key of Object.keys(data).sort()) {
