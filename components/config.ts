@@ -171,7 +171,11 @@ export const stackConfigSchema = z
       .object({
         /** Run Grafana in the cluster; false = manage an external Grafana given by url + grafanaToken secret. */
         deploy: z.boolean(),
-        /** URL of an external Grafana (required when deploy is false). */
+        /**
+         * Where Grafana is reached from where `pulumi up` runs. Required for an external Grafana
+         * (deploy false). For the deployed one: its public URL (e.g. an ingress), also Grafana's
+         * root_url; unset = the in-cluster Service URL, which only works from inside the cluster.
+         */
         url: z.string().url().optional(),
         storageGi,
         resources: resourcesSchema,

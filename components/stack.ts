@@ -190,11 +190,12 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       const smtp = email.enabled
         ? { host: email.smarthost, from: email.from, user: email.smtpAuthUsername, password: email.smtpAuthUsername ? args.secrets.smtpPassword : undefined, requireTls: email.requireTls }
         : undefined;
-      const grafana = new Grafana(APPS.grafana, { context: ctx, settings: cfg.grafana, datasources, smtp }, child);
-      grafanaUrl = grafana.url;
+      const grafana = new Grafana(APPS.grafana, { context: ctx, settings: cfg.grafana, datasources, smtp, rootUrl: cfg.grafana.url }, child);
+      // The provider talks to Grafana from where `pulumi up` runs: its public URL when configured.
+      grafanaUrl = cfg.grafana.url ? pulumi.output(cfg.grafana.url) : grafana.url;
       this.grafanaAdminUser = grafana.adminUser;
       this.grafanaAdminPassword = grafana.adminPassword;
-      provider = grafanaProvider(`${name}-grafana`, { url: grafana.url, auth: pulumi.interpolate`${grafana.adminUser}:${grafana.adminPassword}` }, { parent: this });
+      provider = grafanaProvider(`${name}-grafana`, { url: grafanaUrl, auth: pulumi.interpolate`${grafana.adminUser}:${grafana.adminPassword}` }, { parent: this });
       grafanaDeps = [grafana.deployment];
     } else {
       grafanaUrl = pulumi.output(cfg.grafana.url as string);

@@ -203,6 +203,17 @@ describe("per-environment differences", () => {
     expect(JSON.parse(smtpSecret.plainInputs).stringData).toBe("[secret]");
   });
 
+  it("a public Grafana URL is where the provider connects and Grafana's root_url", async () => {
+    const s = await synthesize({ stack: "dev", config: { grafana: { url: "https://grafana.example.com" } } });
+    const provider = ofType(s, "pulumi:providers:grafana")[0];
+    expect(provider.inputs.url).toBe("https://grafana.example.com");
+    const env = container(k8sObject(s, DEP, "grafana"), "grafana").env;
+    expect(env).toContainEqual({ name: "GF_SERVER_ROOT_URL", value: "https://grafana.example.com" });
+    expect(s.outputs.grafanaUrl).toBe("https://grafana.example.com");
+    // Without it, the in-cluster Service.
+    expect(ofType(dev, "pulumi:providers:grafana")[0].inputs.url).toBe("http://grafana.observability.svc.cluster.local:3000");
+  });
+
   it("exports the endpoints, the Grafana URL and the admin password as a secret", () => {
     expect(dev.outputs.grafanaUrl).toBe("http://grafana.observability.svc.cluster.local:3000");
     expect(dev.outputs.endpoints).toMatchObject({

@@ -32,6 +32,8 @@ export interface GrafanaArgs {
    * stored in a Kubernetes Secret and read by reference.
    */
   smtp?: { host: string; from: string; user?: string; password?: pulumi.Input<string>; requireTls: boolean };
+  /** The public URL Grafana is served at (root_url, for links in notifications); unset = its Service URL. */
+  rootUrl?: string;
 }
 
 export const GRAFANA_PORT_NAME = "http";
@@ -155,6 +157,7 @@ export class Grafana extends pulumi.ComponentResource {
                     { name: "GF_PATHS_PROVISIONING", value: "/etc/grafana/provisioning" },
                     { name: "GF_LOG_MODE", value: "console" },
                     { name: "GF_METRICS_ENABLED", value: "true" },
+                    ...(args.rootUrl ? [{ name: "GF_SERVER_ROOT_URL", value: args.rootUrl }] : []),
                     ...smtpEnv,
                   ],
                   readinessProbe: httpProbe("/api/health", GRAFANA_PORT_NAME, { initialDelaySeconds: 5 }),
