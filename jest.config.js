@@ -10,6 +10,7 @@ module.exports = {
   // Tests that start real servers (Loki, Jaeger) on loopback run with `npm run test:live`.
   testPathIgnorePatterns: process.env.LIVE_TESTS === "1" ? [] : ["\\.live\\.test\\.ts$"],
   maxWorkers: 2,
+  reporters: ["default", "<rootDir>/test/helpers/summary-reporter.js"],
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
