@@ -5,17 +5,10 @@
  */
 import { DEFAULTS, type Environment, type StackConfig } from "../../components/config";
 import type { StackContext } from "../../components/common";
+import type { RecordedResource as Recorded } from "./mocks";
+import { recordingMocks } from "./program";
 
-export interface Recorded {
-  type: string;
-  name: string;
-  inputs: Record<string, any>;
-  protect: boolean;
-  retainOnDelete: boolean;
-  parent: string;
-  /** URNs of the explicit and implicit dependencies. */
-  dependencies: string[];
-}
+export type { RecordedResource as Recorded } from "./mocks";
 
 type Pulumi = typeof import("@pulumi/pulumi");
 
@@ -43,35 +36,7 @@ export async function render<T>(
   let out: { resources: Recorded[]; component: T; pulumi: Pulumi } | undefined;
   await jest.isolateModulesAsync(async () => {
     const pulumi: Pulumi = await import("@pulumi/pulumi");
-    const resources: Recorded[] = [];
-    const opts = new Map<string, { protect: boolean; retainOnDelete: boolean; parent: string; dependencies: string[] }>();
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (a) => {
-          const o = opts.get(`${a.type}::${a.name}`);
-          resources.push({ type: a.type, name: a.name, inputs: a.inputs, protect: o?.protect ?? false, retainOnDelete: o?.retainOnDelete ?? false, parent: o?.parent ?? "", dependencies: o?.dependencies ?? [] });
-          return { id: `${a.name}-id`, state: a.inputs };
-        },
-        call: (a) => {
-          throw new Error(`unmocked call ${a.token}: a component must not invoke providers`);
-        },
-      },
-      "observability-stack",
-      stack,
-      false,
-    );
-    // newResource never sees resource options: read them off the registration request.
-    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
-    const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, cb: unknown) => {
-      opts.set(`${req.getType()}::${req.getName()}`, {
-        protect: Boolean(req.getProtect()),
-        retainOnDelete: Boolean(req.getRetainondelete()),
-        parent: req.getParent(),
-        dependencies: req.getDependenciesList(),
-      });
-      return original(req, cb);
-    };
+    const resources = await recordingMocks(pulumi, stack);
     const component = await load(pulumi);
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     out = { resources, component, pulumi };

@@ -17,6 +17,8 @@ export interface RecordedResource {
   retainOnDelete: boolean;
   /** The inputs as JSON with secret-marked values blanked: what the engine would keep in plain text. */
   plainInputs: string;
+  /** URNs of the explicit and implicit dependencies. */
+  dependencies: string[];
 }
 
 export interface Synthesis {

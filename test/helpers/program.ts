@@ -8,29 +8,30 @@ import type { RecordedResource, Synthesis, SynthesisOptions } from "./mocks";
 type Pulumi = typeof import("@pulumi/pulumi");
 
 /**
- * Set mocks on this @pulumi/pulumi instance, set the stack's config, load the program and record
- * every resource it registers. The caller provides a fresh module registry (jest isolation, or a
- * new process in the benchmark) so the program binds to the same @pulumi/pulumi instance.
+ * Set recording mocks on this @pulumi/pulumi instance: every registered resource is pushed to the
+ * returned list with its inputs and the options the engine would see (protect, retainOnDelete,
+ * parent, provider, dependencies), which newResource alone never receives. An invoke throws: a
+ * program or component must not call providers at synthesis.
  */
-export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: () => Promise<Record<string, unknown>>): Promise<Synthesis> {
+export async function recordingMocks(pulumi: Pulumi, stack: string, preview = false): Promise<RecordedResource[]> {
   const resources: RecordedResource[] = [];
-  const extra = new Map<string, { protect: boolean; retainOnDelete: boolean; parent: string; provider: string; plainInputs: string }>();
+  const extra = new Map<string, Pick<RecordedResource, "protect" | "retainOnDelete" | "parent" | "provider" | "plainInputs" | "dependencies">>();
   await pulumi.runtime.setMocks(
     {
       newResource: (a) => {
-        const key = `${a.type}::${a.name}`;
-        const o = extra.get(key);
+        const o = extra.get(`${a.type}::${a.name}`);
         resources.push({
           type: a.type,
           name: a.name,
-          urn: `urn:pulumi:${opts.stack}::${PROJECT}::${a.type}::${a.name}`,
-          parent: o?.parent ?? "",
+          urn: `urn:pulumi:${stack}::${PROJECT}::${a.type}::${a.name}`,
           inputs: a.inputs,
           custom: a.custom ?? true,
-          provider: a.provider ?? "",
+          parent: o?.parent ?? "",
+          provider: o?.provider ?? a.provider ?? "",
           protect: o?.protect ?? false,
           retainOnDelete: o?.retainOnDelete ?? false,
           plainInputs: o?.plainInputs ?? "",
+          dependencies: o?.dependencies ?? [],
         });
         return { id: `${a.name}-id`, state: mockState(a.type, a.name, a.inputs) };
       },
@@ -39,13 +40,10 @@ export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: (
       },
     },
     PROJECT,
-    opts.stack,
-    opts.preview ?? false,
+    stack,
+    preview,
   );
-  // Options are not passed to newResource: read them off the registration request.
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: any, cb: unknown): unknown;
-  };
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, cb: unknown) => {
     extra.set(`${req.getType()}::${req.getName()}`, {
@@ -54,9 +52,20 @@ export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: (
       parent: req.getParent(),
       provider: req.getProvider(),
       plainInputs: plainText(req.getObject()?.toJavaScript() ?? {}),
+      dependencies: req.getDependenciesList(),
     });
     return original(req, cb);
   };
+  return resources;
+}
+
+/**
+ * Set mocks on this @pulumi/pulumi instance, set the stack's config, load the program and record
+ * every resource it registers. The caller provides a fresh module registry (jest isolation, or a
+ * new process in the benchmark) so the program binds to the same @pulumi/pulumi instance.
+ */
+export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: () => Promise<Record<string, unknown>>): Promise<Synthesis> {
+  const resources = await recordingMocks(pulumi, opts.stack, opts.preview ?? false);
 
   const all: Record<string, string> = {};
   const secretKeys: string[] = [];

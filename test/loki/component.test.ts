@@ -8,37 +8,14 @@ import { DEFAULTS } from "../../components/config";
 import type { StackContext } from "../../components/common";
 import { REQUIRED_LABELS } from "../../components/labels";
 import { IMAGES } from "../../components/versions";
+import type { RecordedResource } from "../helpers/mocks";
+import { recordingMocks } from "../helpers/program";
 
-interface Recorded {
-  type: string;
-  name: string;
-  inputs: Record<string, any>;
-}
-const recorded: Recorded[] = [];
+/** Every resource registered, recorded by the shared mocks (set in beforeAll, before the import). */
+let recorded: RecordedResource[] = [];
 
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
-      return { id: `${args.name}-id`, state: args.inputs };
-    },
-    call: (args) => {
-      throw new Error(`unmocked invoke ${args.token}`);
-    },
-  },
-  "observability-stack",
-  "test",
-  false,
-);
-
-/** Wait until no more registrations arrive. */
-async function settle(): Promise<void> {
-  let seen = -1;
-  while (seen !== recorded.length) {
-    seen = recorded.length;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Wait until every registration has completed. */
+const settle = () => (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
@@ -59,6 +36,7 @@ describe("Loki component", () => {
   const outputs: Record<string, unknown> = {};
 
   beforeAll(async () => {
+    recorded = await recordingMocks(pulumi, "test");
     mod = await import("../../components/loki/component");
     const devLoki = new mod.Loki("loki-dev", { context: context("dev"), settings: DEFAULTS.dev.loki });
     const prodLoki = new mod.Loki("loki-prod", {
