@@ -56,7 +56,7 @@ describe("jaeger runs the dev config", () => {
   let logs = "";
   afterAll(() => proc?.kill("SIGKILL"));
 
-  test("ready, stores and returns a span, serves the sampling strategy and metrics", async () => {
+  test("ready, stores and returns OTLP and Zipkin spans, serves the sampling strategy and metrics", async () => {
     if (!existsSync(JAEGER)) throw new Error(MISSING);
     const settings: JaegerSettings = { ...DEFAULTS.dev.jaeger, samplingRate: 0.25 };
     const conf = buildJaegerConfig(settings, ns) as any;
@@ -73,6 +73,12 @@ describe("jaeger runs the dev config", () => {
     conf.extensions.remote_sampling.http.endpoint = swap(conf.extensions.remote_sampling.http.endpoint, sampling);
     conf.extensions.healthcheckv2.http.endpoint = swap(conf.extensions.healthcheckv2.http.endpoint, health);
     conf.service.telemetry.metrics.readers[0].pull.exporter.prometheus = { host: "127.0.0.1", port: metrics };
+    // The legacy receivers too: Jaeger Thrift (HTTP, UDP compact/binary) and Zipkin.
+    const zipkin = await freePort();
+    for (const proto of ["thrift_http", "thrift_compact", "thrift_binary"]) {
+      conf.receivers.jaeger.protocols[proto].endpoint = swap(conf.receivers.jaeger.protocols[proto].endpoint, await freePort());
+    }
+    conf.receivers.zipkin.endpoint = swap(conf.receivers.zipkin.endpoint, zipkin);
     const badger = conf.extensions.jaeger_storage.backends.traces.badger;
     badger.directories = { keys: badger.directories.keys.replace("/var/lib/jaeger", work), values: badger.directories.values.replace("/var/lib/jaeger", work) };
     const strategies = join(work, "sampling-strategies.json");
@@ -110,6 +116,21 @@ describe("jaeger runs the dev config", () => {
       return body.data?.[0]?.spans?.length ? body.data[0] : undefined;
     });
     expect(trace.spans.map((s) => s.operationName)).toEqual(["GET /cart"]);
+
+    // An application still on Zipkin (as in the seeds) reaches the same store.
+    const zipkinTrace = "6b221d5bc9e6496c9b1a2f3c4d5e6f70";
+    const zipkinSpan = [
+      { traceId: zipkinTrace, id: "6b221d5bc9e6496c", name: "post /enroll", timestamp: (Date.now() - 1000) * 1000, duration: 1500, localEndpoint: { serviceName: "enrollment" } },
+    ];
+    const zsent = await fetch(`http://127.0.0.1:${zipkin}/api/v2/spans`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(zipkinSpan) });
+    expect(zsent.status).toBeLessThan(300);
+    const ztrace = await poll("the Zipkin span from the query API", async () => {
+      const r = await fetch(`http://127.0.0.1:${query}/api/traces/${zipkinTrace}`);
+      if (!r.ok) return undefined;
+      const body = (await r.json()) as { data: { spans: { operationName: string }[] }[] };
+      return body.data?.[0]?.spans?.length ? body.data[0] : undefined;
+    });
+    expect(ztrace.spans.map((s) => s.operationName)).toEqual(["post /enroll"]);
 
     const strategy = (await (await fetch(`http://127.0.0.1:${sampling}/api/sampling?service=checkout`)).json()) as Record<string, any>;
     expect(strategy.probabilisticSampling.samplingRate).toBe(0.25);
