@@ -232,6 +232,11 @@ describe("bad config registers nothing", () => {
     ["retention out of range", { stack: "dev", config: { prometheus: { retentionDays: 0 } } }, "observability-stack:prometheus.retentionDays: 0 is too small; allowed: >= 1"],
     ["prod secret missing", { stack: "prod", config: { aws: prodOptions().config!.aws } }, "observability-stack:slackWebhookUrl: missing secret"],
     ["unknown key", { stack: "dev", config: { lokii: {} } }, "observability-stack:lokii: unknown key"],
+    [
+      "a credential set without --secret",
+      { stack: "dev", plainTextSecrets: { webhookUrl: "https://hooks.invalid/plain" } },
+      "observability-stack:webhookUrl: stored in plain text; it is a secret, set it with `pulumi config set --secret webhookUrl <value>`",
+    ],
   ])("%s", async (_l, opts, message) => {
     const err = await synthesize(opts as never).then(
       () => undefined,
