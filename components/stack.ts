@@ -15,7 +15,7 @@ import { Alertmanager, ALERTMANAGER_PORT_NAME } from "./alertmanager/component";
 import { Elasticsearch } from "./elasticsearch/component";
 import { LOG_ALIASES, SNAPSHOT_REPOSITORY } from "./elasticsearch/config";
 import { LogShipper } from "./fluent-bit/component";
-import { Grafana } from "./grafana/component";
+import { GRAFANA_PORT_NAME, Grafana } from "./grafana/component";
 import { GrafanaContent, grafanaProvider } from "./grafana/content";
 import { buildDatasources } from "./grafana/datasources";
 import { Jaeger } from "./jaeger/component";
@@ -161,7 +161,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       { job: JOBS.elasticsearch, namespace: ns, ...elasticsearch.exporterService },
       { job: JOBS.jaeger, namespace: ns, ...jaeger.metricsService },
       logShipper.scrapeTarget,
-      ...(cfg.grafana.deploy ? [{ job: JOBS.grafana, namespace: ns, service: SERVICES.grafana, portName: "http" }] : []),
+      ...(cfg.grafana.deploy ? [{ job: JOBS.grafana, namespace: ns, service: SERVICES.grafana, portName: GRAFANA_PORT_NAME }] : []),
     ];
     const prometheus = new Prometheus(
       APPS.prometheus,
@@ -183,7 +183,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       );
 
     let grafanaUrl: pulumi.Output<string>;
-    let provider;
+    let provider: ReturnType<typeof grafanaProvider>;
     let grafanaDeps: pulumi.Resource[] = [];
     if (cfg.grafana.deploy) {
       const email = cfg.alerting.receivers.email;
