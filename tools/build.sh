@@ -20,7 +20,7 @@ if [ $# -eq 0 ]; then
   exit 2
 fi
 if ! command -v go >/dev/null 2>&1; then
-  echo "tools/build.sh: no Go toolchain on PATH. Install Go >= 1.24 (e.g. apt-get install golang-go, or a release from the Go project) and run again." >&2
+  echo "tools/build.sh: no Go toolchain on PATH. Install Go 1.26.7 or newer (the newest go directive in tools/*/go.mod) and run again." >&2
   exit 1
 fi
 mkdir -p "$bin" "$cache"
