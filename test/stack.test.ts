@@ -62,6 +62,16 @@ describe.each([
     }
   });
 
+  it("every namespaced object waits for the namespace", () => {
+    const namespaced = k8s(get()).filter((r) => !["kubernetes:core/v1:Namespace", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"].includes(r.type));
+    expect(namespaced.length).toBeGreaterThan(40);
+    for (const r of namespaced) {
+      if (!r.dependencies.some((d) => d.endsWith("kubernetes:core/v1:Namespace::observability-namespace"))) {
+        throw new Error(`${r.type} ${r.name} does not depend on the namespace: ${r.dependencies.join(", ")}`);
+      }
+    }
+  });
+
   it("pins every image to an exact version from versions.ts", () => {
     const pinned = new Set(Object.values(IMAGES).map((i) => `${i.repository}:${i.tag}`));
     const containers = allContainers(get());
