@@ -61,16 +61,21 @@ function environmentVariable(kind: DatasourceKind): cogT.Builder<dashboardT.Vari
       .multi(true);
   }
   const query = kind === "prometheus" ? "label_values(up, environment)" : "label_values(environment)";
-  return new dashboard.QueryVariableBuilder("environment")
-    .label("Environment")
-    .description("Environment label of the series (all = every series, with or without the label).")
+  return queryVariable("environment", "Environment", "Environment label of the series (all = every series, with or without the label).", kind, query, ".*");
+}
+
+/** A multi-value variable filled by a label-values query, refreshed with the time range. */
+function queryVariable(name: string, label: string, description: string, kind: DatasourceKind, query: string, allValue: string): cogT.Builder<dashboardT.VariableModel> {
+  return new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .description(description)
     .datasource(ds(kind))
     .query(query)
     .definition(query)
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
     .sort(dashboard.VariableSort.AlphabeticalAsc)
     .includeAll(true)
-    .allValue(".*")
+    .allValue(allValue)
     .multi(true);
 }
 
@@ -86,18 +91,9 @@ function serviceVariable(kind: DatasourceKind): cogT.Builder<dashboardT.Variable
   }
   const query =
     kind === "prometheus" ? `label_values(up{${ENV}}, service)` : `label_values({${LOKI_SERVICE_LABEL}=~".+"}, ${LOKI_SERVICE_LABEL})`;
-  return new dashboard.QueryVariableBuilder("service")
-    .label("Service")
-    .description(kind === "prometheus" ? "Service label of the scraped targets." : "Application label of the log streams.")
-    .datasource(ds(kind))
-    .query(query)
-    .definition(query)
-    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-    .sort(dashboard.VariableSort.AlphabeticalAsc)
-    .includeAll(true)
-    // Loki needs a non-empty matcher in every stream selector; Prometheus series always carry service.
-    .allValue(".+")
-    .multi(true);
+  const description = kind === "prometheus" ? "Service label of the scraped targets." : "Application label of the log streams.";
+  // All = ".+": Loki needs a non-empty matcher in every stream selector; Prometheus series always carry service.
+  return queryVariable("service", "Service", description, kind, query, ".+");
 }
 
 // ----------------------------------------------------------------------------------------------
