@@ -3,12 +3,12 @@
  * scratch directory. A missing tool fails the test with the command that builds it; it never skips.
  */
 import { execFileSync } from "child_process";
-import { existsSync, mkdtempSync } from "fs";
+import { mkdtempSync } from "fs";
 import { tmpdir } from "os";
-import { join, resolve } from "path";
+import { join } from "path";
 import { DEFAULTS, DeepPartial, Environment, SecretKey, StackConfig, deepMerge, stackConfigSchema } from "../../components/config";
 
-export const REPO = resolve(__dirname, "..", "..");
+export { REPO, tool } from "../helpers/tools";
 
 /** The defaults of an environment, optionally overridden, validated by the one schema. */
 export function stackConfig(environment: Environment, overrides: DeepPartial<StackConfig> = {}): StackConfig {
@@ -24,15 +24,6 @@ export const FAKE_SECRETS: Record<SecretKey, string> = {
   webhookUrl: "https://webhook.invalid/alerts",
   grafanaToken: "glsa_fake",
 };
-
-const TOOL_PACKAGES = { promtool: "prometheus", amtool: "alertmanager" } as const;
-
-/** Path of a pinned tool built by tools/build.sh; throws (fails the test) when it is missing. */
-export function tool(name: keyof typeof TOOL_PACKAGES, repo: string = REPO): string {
-  const path = join(repo, ".tools", "bin", name);
-  if (!existsSync(path)) throw new Error(`${name} not found: run tools/build.sh ${TOOL_PACKAGES[name]}`);
-  return path;
-}
 
 /** Run a tool; on a non-zero exit throw with its whole output, so the failing check is visible. */
 export function run(bin: string, args: string[]): string {

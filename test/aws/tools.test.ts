@@ -2,20 +2,13 @@
  * The AWS builders' Kubernetes-side fragments, checked by the real tools at the pinned versions:
  * amtool for the SNS receiver, loki -verify-config for the S3 storage fragment.
  */
-import { existsSync, writeFileSync } from "fs";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
 import { deepMerge } from "../../components/config";
 import { lokiS3Storage } from "../../components/aws/loki-s3";
 import { snsReceiver } from "../../components/aws/sns";
-import { REPO, run, scratchDir, tool } from "../alerting/helpers";
-
-/** The pinned loki binary; a missing one fails the test with the command that builds it. */
-function loki(): string {
-  const path = join(REPO, ".tools", "bin", "loki");
-  if (!existsSync(path)) throw new Error("loki not found: run tools/build.sh loki");
-  return path;
-}
+import { run, scratchDir, tool } from "../alerting/helpers";
 
 describe("snsReceiver with amtool", () => {
   it("is a receiver Alertmanager accepts", () => {
@@ -41,6 +34,6 @@ describe("lokiS3Storage with loki -verify-config", () => {
     const config = deepMerge(base, lokiS3Storage({ region: "eu-west-1", chunksBucket: "obs-loki-chunks-a1b2c3d", rulerBucket: "obs-loki-ruler-a1b2c3d" }));
     const file = join(dir, "loki.yaml");
     writeFileSync(file, stringify(config));
-    expect(run(loki(), [`-config.file=${file}`, "-verify-config"])).toBe("");
+    expect(run(tool("loki"), [`-config.file=${file}`, "-verify-config"])).toBe("");
   });
 });

@@ -3,14 +3,15 @@
  * any error or warning fails. The rules excluded in dashboards/lint.ts each state why.
  */
 import { execFileSync, spawnSync } from "child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "fs";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
-import { join, resolve } from "path";
+import { join } from "path";
 import { stringify } from "yaml";
 import { allDashboards } from "../../dashboards";
 import { LINT_EXCLUSIONS, lintConfig } from "../../dashboards/lint";
+import { tool, toolPath } from "../helpers/tools";
 
-const LINTER = resolve(__dirname, "../../.tools/bin/dashboard-linter");
+const LINTER = toolPath("dashboard-linter");
 
 function lint(dir: string, file: string, json: object): { status: number | null; out: string } {
   const path = join(dir, file);
@@ -22,9 +23,7 @@ function lint(dir: string, file: string, json: object): { status: number | null;
 describe("dashboard-linter --strict", () => {
   let dir: string;
   beforeAll(() => {
-    if (!existsSync(LINTER)) {
-      throw new Error(`dashboard-linter is not built: run tools/build.sh dashboard-linter (expected ${LINTER})`);
-    }
+    tool("dashboard-linter");
     dir = mkdtempSync(join(tmpdir(), "dashboards-"));
     writeFileSync(join(dir, ".lint"), stringify(lintConfig()));
   });

@@ -8,14 +8,14 @@ import { execFile } from "child_process";
 import { existsSync } from "fs";
 import { createServer, type Server } from "http";
 import { AddressInfo } from "net";
-import { resolve } from "path";
 import { promisify } from "util";
 import { DEFAULTS } from "../../components/config";
 import { defaultsFor, one, render } from "../helpers/component-mocks";
+import { missingTool, toolPath } from "../helpers/tools";
 
 const run = promisify(execFile);
-const CLEANER = resolve(__dirname, "../../.tools/bin/jaeger-es-index-cleaner");
-const MISSING = `the index cleaner is missing at ${CLEANER}: run tools/build.sh jaeger`;
+const CLEANER = toolPath("jaeger-es-index-cleaner");
+const MISSING = missingTool("jaeger-es-index-cleaner");
 
 const DAY = 24 * 3600 * 1000;
 const date = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10);

@@ -3,38 +3,20 @@
  * `npm run test:live` (part of `npm run check`), kept out of the fast unit run.
  */
 import { spawn, type ChildProcess } from "child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "fs";
-import { createServer } from "net";
-import { tmpdir } from "os";
-import { join, resolve } from "path";
-import YAML from "yaml";
+import { existsSync, writeFileSync } from "fs";
+import { join } from "path";
 import { DEFAULTS } from "../../components/config";
 import { buildJaegerConfig, buildSamplingStrategies, type JaegerSettings } from "../../components/jaeger/config";
+import { freePort, missingTool, scratchYaml, toolPath } from "../helpers/tools";
 
-const JAEGER = resolve(__dirname, "../../.tools/bin/jaeger");
-const MISSING = `the jaeger binary is missing at ${JAEGER}: run tools/build.sh jaeger`;
+const JAEGER = toolPath("jaeger");
+const MISSING = missingTool("jaeger");
 
-const work = mkdtempSync(join(tmpdir(), "jaeger-verify-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function writeConfig(name: string, conf: object): string {
-  const file = join(work, `${name}.yaml`);
-  writeFileSync(file, YAML.stringify(conf));
-  return file;
-}
+const scratch = scratchYaml("jaeger-verify");
+const work = scratch.dir;
+const writeConfig = scratch.write;
 
 const ns = { namespace: "observability" };
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
 
 async function poll<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;

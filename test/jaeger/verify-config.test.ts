@@ -8,27 +8,19 @@
  *    remote sampling serves the configured probability, and the Prometheus metrics are served.
  */
 import { execFile } from "child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join, resolve } from "path";
+import { existsSync } from "fs";
 import { promisify } from "util";
-import YAML from "yaml";
 import { DEFAULTS } from "../../components/config";
 import { buildJaegerConfig } from "../../components/jaeger/config";
 import { IMAGES } from "../../components/versions";
+import { missingTool, scratchYaml, toolPath } from "../helpers/tools";
 
 const run = promisify(execFile);
-const JAEGER = resolve(__dirname, "../../.tools/bin/jaeger");
-const MISSING = `the jaeger binary is missing at ${JAEGER}: run tools/build.sh jaeger`;
+const JAEGER = toolPath("jaeger");
+const MISSING = missingTool("jaeger");
 
-const work = mkdtempSync(join(tmpdir(), "jaeger-verify-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function writeConfig(name: string, conf: object): string {
-  const file = join(work, `${name}.yaml`);
-  writeFileSync(file, YAML.stringify(conf));
-  return file;
-}
+const scratch = scratchYaml("jaeger-verify");
+const writeConfig = scratch.write;
 
 async function validate(file: string): Promise<{ ok: boolean; output: string }> {
   try {

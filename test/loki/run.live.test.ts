@@ -3,37 +3,19 @@
  * `npm run test:live` (part of `npm run check`), kept out of the fast unit run.
  */
 import { spawn, type ChildProcess } from "child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "fs";
-import { createServer } from "net";
-import { tmpdir } from "os";
-import { join, resolve } from "path";
+import { existsSync } from "fs";
+import { join } from "path";
 import YAML from "yaml";
 import { DEFAULTS } from "../../components/config";
 import { buildLokiConfig } from "../../components/loki/config";
+import { freePort, missingTool, scratchYaml, toolPath } from "../helpers/tools";
 
-const LOKI = resolve(__dirname, "../../.tools/bin/loki");
-const MISSING = `the loki binary is missing at ${LOKI}: run tools/build.sh loki`;
+const LOKI = toolPath("loki");
+const MISSING = missingTool("loki");
 
-const work = mkdtempSync(join(tmpdir(), "loki-verify-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function writeConfig(name: string, conf: object): string {
-  const file = join(work, `${name}.yaml`);
-  writeFileSync(file, YAML.stringify(conf));
-  return file;
-}
-
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once("error", rej);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
-}
+const scratch = scratchYaml("loki-verify");
+const work = scratch.dir;
+const writeConfig = scratch.write;
 
 describe("the dev config runs", () => {
   let proc: ChildProcess | undefined;

@@ -8,27 +8,19 @@
  *    rejects a line older than reject_old_samples_max_age, and reports the retention it enforces.
  */
 import { execFile } from "child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join, resolve } from "path";
+import { existsSync } from "fs";
 import { promisify } from "util";
-import YAML from "yaml";
 import { DEFAULTS } from "../../components/config";
 import { buildLokiConfig, type LokiConfigOptions } from "../../components/loki/config";
 import { IMAGES } from "../../components/versions";
+import { missingTool, scratchYaml, toolPath } from "../helpers/tools";
 
 const run = promisify(execFile);
-const LOKI = resolve(__dirname, "../../.tools/bin/loki");
-const MISSING = `the loki binary is missing at ${LOKI}: run tools/build.sh loki`;
+const LOKI = toolPath("loki");
+const MISSING = missingTool("loki");
 
-const work = mkdtempSync(join(tmpdir(), "loki-verify-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function writeConfig(name: string, conf: object): string {
-  const file = join(work, `${name}.yaml`);
-  writeFileSync(file, YAML.stringify(conf));
-  return file;
-}
+const scratch = scratchYaml("loki-verify");
+const writeConfig = scratch.write;
 
 async function verify(file: string): Promise<{ ok: boolean; output: string }> {
   try {
