@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { StackConfig } from "../config";
 import {
+  IngressRule,
   StackContext,
   Workload,
   antiAffinity,
@@ -168,7 +169,7 @@ export class Alertmanager extends pulumi.ComponentResource {
       [
         { from: [podsOf(APPS.prometheus)], ports: [PORTS.alertmanager, PORTS.configReloader] },
         { from: [podsOf(APPS.grafana)], ports: [PORTS.alertmanager] },
-        ...(clustered ? [{ from: [podsOf(APPS.alertmanager)], ports: [PORTS.alertmanagerCluster], protocols: ["TCP", "UDP"] as ("TCP" | "UDP")[] }] : []),
+        ...(clustered ? [{ from: [podsOf(APPS.alertmanager)], ports: [PORTS.alertmanagerCluster], protocols: ["TCP", "UDP"] } satisfies IngressRule] : []),
       ],
       this,
       name,
