@@ -10,7 +10,7 @@
 #
 # The policy pack runs with policies/config/<STACK>.json when that file exists.
 #
-# On a fresh machine it does all the set-up: `npm install` (from the lockfile) when node_modules is missing, and
+# On a fresh machine it does all the set-up: `npm ci` (from the lockfile) when node_modules is missing, and
 # tools/build.sh for the Pulumi CLI with its Node.js language host and for the provider plugins
 # (a first build takes 15-25 minutes on 2 cores; later runs use the cached binaries). Stack state lives in
 # .pulumi-state/ in the checkout (git-ignored); nothing is sent anywhere and no cluster is needed:
@@ -37,8 +37,8 @@ say() { echo "preview: $*" >&2; }
 npm_sdk() { case "$1" in grafana) echo @pulumiverse/grafana ;; *) echo "@pulumi/$1" ;; esac; }
 
 if [ ! -d node_modules ]; then
-  say "installing npm dependencies from package-lock.json (see scripts/setup.sh for why not npm ci)"
-  npm install --no-audit --no-fund
+  say "installing npm dependencies from package-lock.json"
+  npm ci --no-audit --no-fund
 fi
 
 tools/build.sh pulumi

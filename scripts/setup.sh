@@ -5,11 +5,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: installing npm packages from package-lock.json" >&2
-  # `npm install`, not `npm ci`: npm 11 writes lockfiles without the other platforms' optional
-  # packages (e.g. @swc/core's) and then refuses them in `npm ci`. With a lockfile present,
-  # `npm install` installs exactly its versions and leaves it unchanged.
-  npm install --no-audit --no-fund
+  echo "setup: installing npm packages from package-lock.json (npm ci)" >&2
+  # The lockfile was generated from scratch (no node_modules), so it holds every platform's
+  # optional packages (@swc/core-darwin-arm64, ...) and `npm ci` accepts it on any OS. Regenerate
+  # it the same way after a dependency change: rm -rf node_modules package-lock.json && npm install.
+  npm ci --no-audit --no-fund
 fi
 
 # The real tools the tests prove generated configuration with, at the versions we deploy.
