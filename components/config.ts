@@ -172,9 +172,10 @@ export const stackConfigSchema = z
         /** Run Grafana in the cluster; false = manage an external Grafana given by url + grafanaToken secret. */
         deploy: z.boolean(),
         /**
-         * Where Grafana is reached from where `pulumi up` runs. Required for an external Grafana
-         * (deploy false). For the deployed one: its public URL (e.g. an ingress), also Grafana's
-         * root_url; unset = the in-cluster Service URL, which only works from inside the cluster.
+         * An external Grafana (deploy false): where its API is reached from where `pulumi up` runs;
+         * required. The deployed one: its public URL (e.g. an ingress), Grafana's root_url in links
+         * and the exported grafanaUrl; unset = the in-cluster Service URL. The deployed Grafana's
+         * content is provisioned from files, so `pulumi up` never connects to it.
          */
         url: z.string().url().optional(),
         storageGi,

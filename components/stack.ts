@@ -18,6 +18,7 @@ import { LogShipper } from "./fluent-bit/component";
 import { GRAFANA_PORT_NAME, Grafana } from "./grafana/component";
 import { GrafanaContent, grafanaProvider } from "./grafana/content";
 import { buildDatasources } from "./grafana/datasources";
+import { allDashboards } from "../dashboards";
 import { Jaeger } from "./jaeger/component";
 import { Loki } from "./loki/component";
 import { NodeExporter, NODE_EXPORTER_PORT_NAME } from "./node-exporter/component";
@@ -183,34 +184,39 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       );
 
     let grafanaUrl: pulumi.Output<string>;
-    let provider: ReturnType<typeof grafanaProvider>;
-    let grafanaDeps: pulumi.Resource[] = [];
     if (cfg.grafana.deploy) {
       const email = cfg.alerting.receivers.email;
       const smtp = email.enabled
         ? { host: email.smarthost, from: email.from, user: email.smtpAuthUsername, password: email.smtpAuthUsername ? args.secrets.smtpPassword : undefined, requireTls: email.requireTls }
         : undefined;
-      const grafana = new Grafana(APPS.grafana, { context: ctx, settings: cfg.grafana, datasources, smtp, rootUrl: cfg.grafana.url }, child);
-      // The provider talks to Grafana from where `pulumi up` runs: its public URL when configured.
+      // Everything Grafana shows is provisioned from files it mounts: `pulumi up` needs only the
+      // Kubernetes API, never a network path to Grafana itself.
+      const grafana = new Grafana(
+        APPS.grafana,
+        {
+          context: ctx,
+          settings: cfg.grafana,
+          datasources,
+          smtp,
+          rootUrl: cfg.grafana.url,
+          dashboards: allDashboards({ httpStatusLabel: cfg.alerting.httpStatusLabel }),
+          alerting: { environment: cfg.environment, alerting: cfg.alerting, secrets: args.secrets },
+        },
+        child,
+      );
       grafanaUrl = cfg.grafana.url ? pulumi.output(cfg.grafana.url) : grafana.url;
       this.grafanaAdminUser = grafana.adminUser;
       this.grafanaAdminPassword = grafana.adminPassword;
-      provider = grafanaProvider(`${name}-grafana`, { url: grafanaUrl, auth: pulumi.interpolate`${grafana.adminUser}:${grafana.adminPassword}` }, { parent: this });
-      grafanaDeps = [grafana.deployment];
     } else {
+      // An external Grafana: its content goes through its HTTP API, with a service-account token.
       grafanaUrl = pulumi.output(cfg.grafana.url as string);
-      provider = grafanaProvider(`${name}-grafana`, { url: grafanaUrl, auth: args.secrets.grafanaToken as pulumi.Output<string> }, { parent: this });
+      const provider = grafanaProvider(`${name}-grafana`, { url: grafanaUrl, auth: args.secrets.grafanaToken as pulumi.Output<string> }, { parent: this });
+      new GrafanaContent(
+        `${name}-grafana-content`,
+        { environment: cfg.environment, alerting: cfg.alerting, secrets: args.secrets, datasources },
+        { parent: this, providers: { grafana: provider } },
+      );
     }
-    new GrafanaContent(
-      `${name}-grafana-content`,
-      {
-        environment: cfg.environment,
-        alerting: cfg.alerting,
-        secrets: args.secrets,
-        datasources: cfg.grafana.deploy ? undefined : datasources,
-      },
-      { parent: this, providers: { grafana: provider }, dependsOn: grafanaDeps },
-    );
 
     this.endpoints = {
       prometheus: prometheus.url,

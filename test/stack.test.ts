@@ -5,6 +5,7 @@
  */
 import { REQUIRED_LABELS } from "../components/labels";
 import { IMAGES } from "../components/versions";
+import { allDashboards } from "../dashboards";
 import { Synthesis, RecordedResource, container, k8sObject, ofType, prodOptions, synthesize, PROD_SECRETS } from "./helpers/mocks";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
@@ -41,9 +42,11 @@ describe.each([
     for (const name of ["node-exporter", "fluent-bit"]) expect(k8sObject(s, DS, name).inputs.spec.template.spec.tolerations).toEqual([{ operator: "Exists" }]);
     expect(k8sObject(s, DEP, "grafana").inputs.spec.replicas).toBe(1);
     expect(s.resources.filter((r) => (r.type === DEP || r.type === STS) && r.inputs.metadata.name === "jaeger")).toHaveLength(1);
-    const types = new Set(s.resources.map((r) => r.type));
-    expect(types).toContain("grafana:oss/dashboard:Dashboard");
-    expect(types).toContain("grafana:oss/folder:Folder");
+    // Grafana's content is provisioned from files: nothing talks to Grafana's API, so no Grafana
+    // provider and no Grafana resource exists, and `pulumi up` needs only the Kubernetes API.
+    expect(s.resources.filter((r) => r.type.startsWith("grafana:") || r.type === "pulumi:providers:grafana").map((r) => r.type)).toEqual([]);
+    const dashboards = ofType(s, "kubernetes:core/v1:ConfigMap").filter((r) => r.inputs.metadata.name.startsWith("grafana-dashboards-"));
+    expect(dashboards.flatMap((r) => Object.keys(r.inputs.data)).sort()).toEqual(allDashboards().map((d) => `${d.uid}.json`).sort());
   });
 
   it("labels every Kubernetes object and pod template with the standard labels", () => {
@@ -213,15 +216,46 @@ describe("per-environment differences", () => {
     expect(JSON.parse(smtpSecret.plainInputs).stringData).toBe("[secret]");
   });
 
-  it("a public Grafana URL is where the provider connects and Grafana's root_url", async () => {
+  it("Grafana alerting is provisioned from a file; contact-point credentials only from a Secret", () => {
+    const alertingCm = k8sObject(prod, "kubernetes:core/v1:ConfigMap", "grafana-alerting");
+    const text = alertingCm.inputs.data["alerting.yaml"] as string;
+    expect(text).toContain("$CONTACT_POINT_SLACK_WEBHOOK_URL");
+    for (const v of Object.values(PROD_SECRETS)) expect(text).not.toContain(v);
+    const secret = k8sObject(prod, "kubernetes:core/v1:Secret", "grafana-contact-points");
+    expect(JSON.parse(secret.plainInputs).stringData).toBe("[secret]");
+    expect(JSON.stringify(secret.inputs.stringData)).toContain(PROD_SECRETS.slackWebhookUrl);
+    const grafana = k8sObject(prod, DEP, "grafana");
+    const env = container(grafana, "grafana").env;
+    expect(env).toContainEqual({ name: "CONTACT_POINT_SLACK_WEBHOOK_URL", valueFrom: { secretKeyRef: { name: "grafana-contact-points", key: "CONTACT_POINT_SLACK_WEBHOOK_URL" } } });
+    expect(env).toContainEqual({ name: "CONTACT_POINT_PAGERDUTY_ROUTING_KEY", valueFrom: { secretKeyRef: { name: "grafana-contact-points", key: "CONTACT_POINT_PAGERDUTY_ROUTING_KEY" } } });
+    // Files read at start-up restart Grafana when they change; the dashboards are polled instead.
+    const annotations = grafana.inputs.spec.template.metadata.annotations;
+    expect(Object.keys(annotations).sort()).toEqual(["checksum/alerting", "checksum/contact-point-credentials", "checksum/dashboard-providers", "checksum/datasources"]);
+    expect(annotations["checksum/contact-point-credentials"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(grafana.inputs)).not.toContain(PROD_SECRETS.slackWebhookUrl);
+    // dev: no receiver, no credential.
+    expect(ofType(dev, "kubernetes:core/v1:Secret").map((x) => x.inputs.metadata.name)).not.toContain("grafana-contact-points");
+  });
+
+  it("a public Grafana URL is Grafana's root_url and the exported URL", async () => {
     const s = await synthesize({ stack: "dev", config: { grafana: { url: "https://grafana.example.com" } } });
-    const provider = ofType(s, "pulumi:providers:grafana")[0];
-    expect(provider.inputs.url).toBe("https://grafana.example.com");
     const env = container(k8sObject(s, DEP, "grafana"), "grafana").env;
     expect(env).toContainEqual({ name: "GF_SERVER_ROOT_URL", value: "https://grafana.example.com" });
     expect(s.outputs.grafanaUrl).toBe("https://grafana.example.com");
-    // Without it, the in-cluster Service.
-    expect(ofType(dev, "pulumi:providers:grafana")[0].inputs.url).toBe("http://grafana.observability.svc.cluster.local:3000");
+    expect(ofType(s, "pulumi:providers:grafana")).toEqual([]);
+  });
+
+  it("an external Grafana (grafana.deploy: false) gets its content through its API", async () => {
+    const s = await synthesize({
+      stack: "dev",
+      config: { grafana: { deploy: false, url: "https://grafana.example.com" } },
+      secrets: { grafanaToken: "glsa_external-token" },
+    });
+    expect(ofType(s, "pulumi:providers:grafana").map((p) => p.inputs.url)).toEqual(["https://grafana.example.com"]);
+    expect(ofType(s, DEP).filter((d) => d.inputs.metadata.name === "grafana")).toEqual([]);
+    expect(ofType(s, "grafana:oss/dashboard:Dashboard")).toHaveLength(allDashboards().length);
+    expect(ofType(s, "grafana:oss/folder:Folder")).toHaveLength(4);
+    expect(ofType(s, "grafana:oss/dataSource:DataSource")).toHaveLength(4);
   });
 
   it("exports the endpoints, the Grafana URL and the admin password as a secret", () => {

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
@@ -20,6 +21,17 @@ import {
 import { APPS, PORTS, SERVICES, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
 import { DatasourceDef, datasourceProvisioningFile } from "./datasources";
+import { allDashboards, FOLDERS, type DashboardSpec } from "../../dashboards";
+import type { SecretKey } from "../config";
+import {
+  alertingProvisioning,
+  dashboardFiles,
+  dashboardFolderPath,
+  dashboardProviders,
+  PROVISIONING_DIR,
+  type AlertingProvisioningArgs,
+  type Folders,
+} from "./provisioning";
 
 export interface GrafanaArgs {
   context: StackContext;
@@ -34,15 +46,35 @@ export interface GrafanaArgs {
   smtp?: { host: string; from: string; user?: string; password?: pulumi.Input<string>; requireTls: boolean };
   /** The public URL Grafana is served at (root_url, for links in notifications); unset = its Service URL. */
   rootUrl?: string;
+  /**
+   * Dashboards provisioned from files, one ConfigMap per folder. Grafana rescans them every 30 s, so
+   * a change is live after the next `up` without a restart.
+   * @default allDashboards()
+   */
+  dashboards?: DashboardSpec[];
+  /** Folders the dashboards go in, by key. @default FOLDERS */
+  folders?: Folders;
+  /**
+   * Grafana alerting provisioned from a file: message template, mute timing, and the contact points
+   * and notification policy tree of the enabled receivers. Unset = none.
+   */
+  alerting?: AlertingProvisioningArgs & {
+    /** Secret config values as secret Outputs; only those the enabled receivers reference are read. */
+    secrets: Partial<Record<SecretKey, pulumi.Input<string>>>;
+  };
 }
 
 export const GRAFANA_PORT_NAME = "http";
+/** On each dashboards ConfigMap: the uid of the Grafana folder its dashboards are provisioned into. */
+export const DASHBOARD_FOLDER_ANNOTATION = "observability-stack/grafana-folder-uid";
 const ADMIN_USER = "admin";
 
 /**
  * Grafana as a Deployment with a persistent volume. The admin password is generated, kept in a
  * Kubernetes Secret and exposed only as a secret output; anonymous access, sign-up and phone-home
- * are off; datasources are provisioned from a file.
+ * are off. Datasources, folders, dashboards and alerting are provisioned from mounted files, so
+ * nothing has to reach Grafana's API from where `pulumi up` runs; contact-point credentials reach the
+ * alerting file as environment variables from a Secret, never through a ConfigMap.
  */
 export class Grafana extends pulumi.ComponentResource {
   /** In-cluster URL of Grafana. */
@@ -83,6 +115,79 @@ export class Grafana extends pulumi.ComponentResource {
       { name: "datasources", configMap: { name: datasources.metadata.name } },
       { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
     ];
+    const mounts: k8s.types.input.core.v1.VolumeMount[] = [
+      { name: "datasources", mountPath: `${PROVISIONING_DIR}/datasources`, readOnly: true },
+      { name: "tmp", mountPath: "/tmp" },
+    ];
+    // Read at start-up only: a change of these restarts Grafana (checksum annotations below).
+    const startupChecksums: Record<string, pulumi.Input<string>> = { "checksum/datasources": provisioning.apply(checksum) };
+
+    // Dashboards: the providers file, and the dashboard JSON of each folder in a ConfigMap of its own.
+    const folders = args.folders ?? FOLDERS;
+    const providersYaml = stringify(dashboardProviders(folders));
+    const providers = new k8s.core.v1.ConfigMap(
+      `${name}-dashboard-providers`,
+      { metadata: meta(ctx, w, `${SERVICES.grafana}-dashboard-providers`), data: { "dashboards.yaml": providersYaml } },
+      { parent: this },
+    );
+    volumes.push({ name: "dashboard-providers", configMap: { name: providers.metadata.name } });
+    mounts.push({ name: "dashboard-providers", mountPath: `${PROVISIONING_DIR}/dashboards`, readOnly: true });
+    startupChecksums["checksum/dashboard-providers"] = checksum(providersYaml);
+    const files = dashboardFiles(args.dashboards ?? allDashboards(), folders);
+    for (const [key, data] of Object.entries(files)) {
+      const folder = folders[key as keyof Folders];
+      const cm = new k8s.core.v1.ConfigMap(
+        `${name}-dashboards-${key}`,
+        {
+          metadata: {
+            ...meta(ctx, w, `${SERVICES.grafana}-dashboards-${key}`),
+            // What the policy pack reads to check dashboards wherever they live.
+            annotations: { [DASHBOARD_FOLDER_ANNOTATION]: folder.uid },
+          },
+          data,
+        },
+        { parent: this },
+      );
+      volumes.push({ name: `dashboards-${key}`, configMap: { name: cm.metadata.name } });
+      mounts.push({ name: `dashboards-${key}`, mountPath: dashboardFolderPath(key), readOnly: true });
+    }
+
+    // Alerting: the file in a ConfigMap, its credentials from a Secret as environment variables.
+    const credentialEnv: k8s.types.input.core.v1.EnvVar[] = [];
+    if (args.alerting) {
+      const { file, credentials } = alertingProvisioning(args.alerting);
+      const alertingYaml = stringify(file);
+      const alertingCm = new k8s.core.v1.ConfigMap(
+        `${name}-alerting`,
+        { metadata: meta(ctx, w, `${SERVICES.grafana}-alerting`), data: { "alerting.yaml": alertingYaml } },
+        { parent: this },
+      );
+      volumes.push({ name: "alerting", configMap: { name: alertingCm.metadata.name } });
+      mounts.push({ name: "alerting", mountPath: `${PROVISIONING_DIR}/alerting`, readOnly: true });
+      startupChecksums["checksum/alerting"] = checksum(alertingYaml);
+      const envNames = Object.keys(credentials).sort();
+      if (envNames.length) {
+        const secrets = args.alerting.secrets;
+        const stringData: Record<string, pulumi.Output<string>> = {};
+        for (const env of envNames) {
+          const value = secrets[credentials[env]];
+          if (value === undefined) throw new Error(`Grafana: the alerting contact points need the secret ${credentials[env]}, which is not set`);
+          stringData[env] = pulumi.secret(value);
+        }
+        const credentialSecret = new k8s.core.v1.Secret(
+          `${name}-contact-points`,
+          { metadata: meta(ctx, w, `${SERVICES.grafana}-contact-points`), type: "Opaque", stringData },
+          { parent: this },
+        );
+        for (const env of envNames) credentialEnv.push({ name: env, valueFrom: { secretKeyRef: { name: credentialSecret.metadata.name, key: env } } });
+        // A rotated credential restarts Grafana, which reads it at start-up. The annotation is an
+        // HMAC keyed with the generated admin password: it changes with any credential but cannot be
+        // brute-forced back to one, so it may be stored in plain text.
+        startupChecksums["checksum/contact-point-credentials"] = pulumi.unsecret(
+          pulumi.all([password.result, ...envNames.map((e) => stringData[e])]).apply(([key, ...values]) => createHmac("sha256", key).update(values.join("\n")).digest("hex")),
+        );
+      }
+    }
     if (ctx.persistence.enabled) {
       const claim = new k8s.core.v1.PersistentVolumeClaim(
         `${name}-data`,
@@ -134,7 +239,7 @@ export class Grafana extends pulumi.ComponentResource {
             metadata: {
               labels: labels(ctx, w),
               // Provisioning is read at start-up: a datasource change restarts Grafana.
-              annotations: { "checksum/datasources": provisioning.apply(checksum) },
+              annotations: startupChecksums,
             },
             spec: {
               automountServiceAccountToken: false,
@@ -154,21 +259,18 @@ export class Grafana extends pulumi.ComponentResource {
                     { name: "GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", value: "false" },
                     { name: "GF_SERVER_HTTP_PORT", value: String(PORTS.grafana) },
                     { name: "GF_PATHS_DATA", value: "/var/lib/grafana" },
-                    { name: "GF_PATHS_PROVISIONING", value: "/etc/grafana/provisioning" },
+                    { name: "GF_PATHS_PROVISIONING", value: PROVISIONING_DIR },
                     { name: "GF_LOG_MODE", value: "console" },
                     { name: "GF_METRICS_ENABLED", value: "true" },
                     ...(args.rootUrl ? [{ name: "GF_SERVER_ROOT_URL", value: args.rootUrl }] : []),
                     ...smtpEnv,
+                    ...credentialEnv,
                   ],
                   readinessProbe: httpProbe("/api/health", GRAFANA_PORT_NAME, { initialDelaySeconds: 5 }),
                   livenessProbe: httpProbe("/api/health", GRAFANA_PORT_NAME, { initialDelaySeconds: 30 }),
                   resources: resources(s.resources),
                   securityContext: containerSecurity(),
-                  volumeMounts: [
-                    { name: "data", mountPath: "/var/lib/grafana" },
-                    { name: "datasources", mountPath: "/etc/grafana/provisioning/datasources", readOnly: true },
-                    { name: "tmp", mountPath: "/tmp" },
-                  ],
+                  volumeMounts: [{ name: "data", mountPath: "/var/lib/grafana" }, ...mounts],
                 },
               ],
               volumes,

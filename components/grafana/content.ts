@@ -1,6 +1,9 @@
 /**
- * Grafana as code: folders, dashboards, (for an external Grafana) datasources, and Grafana alerting's
- * contact points, notification policy tree, mute timing and message template.
+ * Grafana as code through Grafana's HTTP API, for an external Grafana (grafana.deploy: false): folders,
+ * dashboards, datasources, and Grafana alerting's contact points, notification policy tree, mute timing
+ * and message template. The in-cluster Grafana gets the same content from provisioning files
+ * (./provisioning.ts, mounted by the Grafana component), so deploying it needs no network path into
+ * the cluster.
  *
  * Everything goes through an explicit Grafana provider (grafanaProvider below) that the caller passes
  * in opts.providers; every child also depends on what the caller passed in opts.dependsOn (the Grafana
@@ -20,9 +23,32 @@ import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import type { Environment, SecretKey } from "../config";
 import type { AlertingConfig } from "../alerting/schema";
-import { GROUP_BY } from "../alerting/alertmanager";
 import { allDashboards, FOLDERS, type DashboardSpec, type FolderKey } from "../../dashboards";
 import { DATASOURCE_UIDS, type DatasourceDef, type DatasourceKey } from "./datasources";
+import {
+  buildPolicyTree,
+  contactPointSpecs,
+  DEFAULT_MAINTENANCE_WINDOW,
+  GRAFANA_ALERTING_NAMES,
+  messageTemplate,
+  type ContactPointRole,
+  type IntegrationSpec,
+  type IntegrationType,
+  type MaintenanceWindow,
+} from "./provisioning";
+
+// The pure alerting builders moved to ./provisioning (shared with file provisioning); kept
+// importable from here for existing callers.
+export {
+  buildPolicyTree,
+  DEFAULT_MAINTENANCE_WINDOW,
+  GRAFANA_ALERTING_NAMES,
+  messageTemplate,
+  type ContactPointRole,
+  type MaintenanceWindow,
+  type PolicyNode,
+  type PolicyTree,
+} from "./provisioning";
 
 /** Connection to a Grafana: its URL and either "user:password" (basic auth) or a service-account token. */
 export interface GrafanaConnection {
@@ -34,28 +60,6 @@ export interface GrafanaConnection {
 export function grafanaProvider(name: string, c: GrafanaConnection, opts?: pulumi.CustomResourceOptions): grafana.Provider {
   return new grafana.Provider(name, { url: c.url, auth: pulumi.secret(c.auth) }, opts);
 }
-
-/** A weekly window in which warning and info notifications are muted (critical ones never are). */
-export interface MaintenanceWindow {
-  /** Lower-case weekday names, e.g. ["sunday"]. */
-  weekdays: string[];
-  /** "HH:MM", 24h. */
-  start: string;
-  end: string;
-  /** IANA time zone. */
-  location: string;
-}
-
-/** Sunday 02:00–04:00 UTC: the platform's maintenance window. */
-export const DEFAULT_MAINTENANCE_WINDOW: MaintenanceWindow = { weekdays: ["sunday"], start: "02:00", end: "04:00", location: "UTC" };
-
-/** Names the Grafana UI, the policy tree and the contact points' templates use. */
-export const GRAFANA_ALERTING_NAMES = {
-  contactPoints: { critical: "critical", warning: "warning", info: "info", education: "education-team" },
-  muteTiming: "maintenance-window",
-  template: "observability-stack",
-} as const;
-export type ContactPointRole = keyof typeof GRAFANA_ALERTING_NAMES.contactPoints;
 
 export interface GrafanaContentArgs {
   /** dev or prod: named in the notification template and every dashboard's version message. */
@@ -76,21 +80,6 @@ export interface GrafanaContentArgs {
   /** Default: DEFAULT_MAINTENANCE_WINDOW. */
   maintenanceWindow?: MaintenanceWindow;
 }
-
-/** Notification title and body shared by every contact point. */
-export function messageTemplate(environment: Environment): string {
-  const t = GRAFANA_ALERTING_NAMES.template;
-  return [
-    `{{ define "${t}.title" }}[${environment}] [{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}{{ with .CommonLabels.service }} ({{ . }}){{ end }}{{ end }}`,
-    `{{ define "${t}.message" }}{{ range .Alerts }}{{ .Annotations.summary }}`,
-    `{{ .Annotations.description }}{{ with .Annotations.runbook_url }}`,
-    `Runbook: {{ . }}{{ end }}`,
-    `{{ end }}{{ end }}`,
-  ].join("\n");
-}
-
-const TITLE = `{{ template "${GRAFANA_ALERTING_NAMES.template}.title" . }}`;
-const MESSAGE = `{{ template "${GRAFANA_ALERTING_NAMES.template}.message" . }}`;
 
 export class GrafanaContent extends pulumi.ComponentResource {
   /** Folder uid by key. */
@@ -212,109 +201,34 @@ export class GrafanaContent extends pulumi.ComponentResource {
 }
 
 /**
- * Contact point arguments per role, for the receivers that are enabled. A role none of whose
- * integrations is enabled is absent. An enabled receiver without its secret is a configuration error.
+ * Contact point arguments per role, for the receivers that are enabled (contactPointSpecs), with each
+ * credential as a secret Output. An enabled receiver without its secret is a configuration error.
  */
 export function buildContactPoints(
   alerting: AlertingConfig,
   secrets: Partial<Record<SecretKey, pulumi.Input<string>>>,
 ): Partial<Record<ContactPointRole, grafana.alerting.ContactPointArgs>> {
-  const r = alerting.receivers;
-  const secret = (key: SecretKey, receiver: string): pulumi.Output<string> => {
-    const v = secrets[key];
-    if (v === undefined) throw new Error(`GrafanaContent: alerting.receivers.${receiver} is enabled but the secret ${key} is not set`);
-    return pulumi.secret(v);
-  };
-  const slack = (channel: string): grafana.types.input.alerting.ContactPointSlack => ({
-    url: secret("slackWebhookUrl", "slack"),
-    recipient: channel,
-    title: TITLE,
-    text: MESSAGE,
-  });
-  const email = (to: string): grafana.types.input.alerting.ContactPointEmail => ({ addresses: [to], subject: TITLE, message: MESSAGE, singleEmail: true });
-  const webhook = (): grafana.types.input.alerting.ContactPointWebhook => ({ url: secret("webhookUrl", "webhook"), title: TITLE, message: MESSAGE });
-
-  const roles: Record<ContactPointRole, Omit<grafana.alerting.ContactPointArgs, "name">> = {
-    critical: {
-      pagerduties: r.pagerduty.enabled
-        ? [{ integrationKey: secret("pagerdutyRoutingKey", "pagerduty"), severity: "critical", summary: TITLE }]
-        : [],
-      slacks: r.slack.enabled ? [slack(r.slack.criticalChannel)] : [],
-      emails: r.email.enabled ? [email(r.email.onCallTo)] : [],
-      webhooks: r.webhook.enabled ? [webhook()] : [],
-    },
-    warning: {
-      slacks: r.slack.enabled ? [slack(r.slack.warningChannel)] : [],
-      webhooks: r.webhook.enabled ? [webhook()] : [],
-    },
-    info: {
-      slacks: r.slack.enabled ? [slack(r.slack.infoChannel)] : [],
-      webhooks: r.webhook.enabled ? [webhook()] : [],
-    },
-    education: {
-      emails: r.email.enabled ? [email(r.email.educationTeamTo)] : [],
-    },
+  const field: Record<IntegrationType, "slacks" | "pagerduties" | "emails" | "webhooks"> = {
+    slack: "slacks",
+    pagerduty: "pagerduties",
+    email: "emails",
+    webhook: "webhooks",
   };
   const out: Partial<Record<ContactPointRole, grafana.alerting.ContactPointArgs>> = {};
-  for (const [role, parts] of Object.entries(roles) as [ContactPointRole, Record<string, unknown[]>][]) {
-    const present = Object.fromEntries(Object.entries(parts).filter(([, v]) => v.length > 0));
-    if (Object.keys(present).length) out[role] = { name: GRAFANA_ALERTING_NAMES.contactPoints[role], ...present };
+  for (const [role, integrations] of Object.entries(contactPointSpecs(alerting)) as [ContactPointRole, IntegrationSpec[]][]) {
+    const args: Record<string, unknown[]> = {};
+    for (const i of integrations) {
+      const item: Record<string, unknown> = { ...i.settings };
+      // The API takes a list of addresses where the provisioning file takes a ";"-separated string.
+      if (typeof item.addresses === "string") item.addresses = item.addresses.split(";");
+      if (i.credential) {
+        const v = secrets[i.credential.secret];
+        if (v === undefined) throw new Error(`GrafanaContent: alerting.receivers.${i.type} is enabled but the secret ${i.credential.secret} is not set`);
+        item[i.credential.setting] = pulumi.secret(v);
+      }
+      (args[field[i.type]] ??= []).push(item);
+    }
+    out[role] = { name: GRAFANA_ALERTING_NAMES.contactPoints[role], ...args };
   }
   return out;
-}
-
-export interface PolicyNode {
-  contactPoint: ContactPointRole;
-  matchers: { label: string; match: "=" | "!=" | "=~" | "!~"; value: string }[];
-  continue?: boolean;
-  groupWait?: string;
-  groupInterval?: string;
-  repeatInterval?: string;
-  /** Mute timings by name (the maintenance window). */
-  muteTimings?: string[];
-}
-
-export interface PolicyTree {
-  root: ContactPointRole;
-  groupBy: string[];
-  groupWait: string;
-  groupInterval: string;
-  repeatInterval: string;
-  policies: PolicyNode[];
-}
-
-/**
- * The notification policy tree for the contact points that exist, or undefined when none does.
- * Same order, matchers and timings as Alertmanager's routes; warning and info are muted during the
- * maintenance window, critical never is.
- */
-export function buildPolicyTree(alerting: AlertingConfig, present: ContactPointRole[]): PolicyTree | undefined {
-  const has = (r: ContactPointRole) => present.includes(r);
-  const root = (["info", "warning", "critical"] as const).find(has) ?? (has("education") ? "education" : undefined);
-  if (!root) return undefined;
-  const t = alerting.routing;
-  const repeat = t.repeatIntervalHours;
-  const sev = (value: string) => [{ label: "severity", match: "=" as const, value }];
-  const mute = [GRAFANA_ALERTING_NAMES.muteTiming];
-  const policies: PolicyNode[] = [];
-  if (has("education")) {
-    policies.push({ contactPoint: "education", matchers: [{ label: "category", match: "=", value: "educational" }], continue: true });
-  }
-  if (has("critical")) {
-    policies.push({ contactPoint: "critical", matchers: sev("critical"), groupWait: `${t.criticalGroupWaitSeconds}s`, repeatInterval: `${repeat.critical}h` });
-  }
-  if (has("warning")) {
-    policies.push({ contactPoint: "warning", matchers: sev("warning"), repeatInterval: `${repeat.warning}h`, muteTimings: mute });
-  }
-  if (has("info")) {
-    policies.push({ contactPoint: "info", matchers: sev("info"), groupWait: "5m", groupInterval: "30m", repeatInterval: `${repeat.info}h`, muteTimings: mute });
-  }
-  return {
-    root,
-    groupBy: [...GROUP_BY],
-    groupWait: `${t.groupWaitSeconds}s`,
-    groupInterval: `${t.groupIntervalMinutes}m`,
-    repeatInterval: `${repeat.warning}h`,
-    policies,
-  };
 }

@@ -46,10 +46,17 @@ describe("the real program passes the pack", () => {
       "kubernetes:policy/v1:PodDisruptionBudget",
       "aws:s3/bucket:Bucket",
       "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-      "grafana:oss/dashboard:Dashboard",
     ]) {
       expect(types).toContain(t);
     }
+    // The in-cluster Grafana's dashboards live in provisioning ConfigMaps, one per folder.
+    const dashboardFolders = prod.resources.filter((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.metadata?.annotations?.["observability-stack/grafana-folder-uid"]);
+    expect(dashboardFolders.map((r) => r.inputs.metadata.annotations["observability-stack/grafana-folder-uid"]).sort()).toEqual([
+      "obs-applications",
+      "obs-business",
+      "obs-observability",
+      "obs-platform",
+    ]);
   });
 });
 
@@ -215,12 +222,13 @@ describe("deliberately broken prod stacks give the expected violations", () => {
     let name = "";
     let title = "";
     const added = await brokenProd((rs) => {
-      const d = rs.find((r) => r.type === "grafana:oss/dashboard:Dashboard")!;
-      name = d.name;
-      const json = JSON.parse(d.props.configJson);
+      const cm = rs.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.props.metadata?.annotations?.["observability-stack/grafana-folder-uid"] === "obs-platform")!;
+      name = cm.name;
+      const file = Object.keys(cm.props.data).sort()[0];
+      const json = JSON.parse(cm.props.data[file]);
       title = json.title;
       json.tags = [];
-      d.props.configJson = JSON.stringify(json);
+      cm.props.data[file] = JSON.stringify(json);
     });
     expect(added).toEqual([{ policy: "grafana-dashboard-metadata", resource: name, message: `dashboard "${title}" has no tags` }]);
   });
