@@ -7,7 +7,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  // Tests that start real servers (Loki, Jaeger) on loopback run with `npm run test:live`.
+  // Tests that start real servers (Jaeger) on loopback run with `npm run test:live`.
   testPathIgnorePatterns: process.env.LIVE_TESTS === "1" ? [] : ["\\.live\\.test\\.ts$"],
   maxWorkers: 2,
   reporters: ["default", "<rootDir>/test/helpers/summary-reporter.js"],

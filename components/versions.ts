@@ -35,15 +35,16 @@ export function appVersion(name: ImageName): string {
 /**
  * The tools built from the Go module proxy (tools/<folder>/go.mod pins them; a test holds each pin
  * to this table). Tools that check a deployed component are the image's version.
+ * No AGPL-licensed Go module is built, directly or as a dependency (test/tools/licences.test.ts): so
+ * no Loki binary (its config is checked against Loki's reference, test/loki/config-reference.test.ts)
+ * and no Grafana dashboard linter (dashboards/lint.ts has our own checks).
  */
 export const TOOLS = {
   /** Pulumi CLI: the engine version of the pinned @pulumi/pulumi SDK. */
   pulumi: { folder: "pulumi", module: "github.com/pulumi/pulumi/pkg/v3", version: "v3.248.0" },
   promtool: { folder: "prometheus", module: "github.com/prometheus/prometheus", version: "v0.316.0" },
   amtool: { folder: "alertmanager", module: "github.com/prometheus/alertmanager", version: IMAGES.alertmanager.tag },
-  loki: { folder: "loki", module: "github.com/grafana/loki/v3", version: `v${IMAGES.loki.tag}` },
   /** Jaeger v2.13.0 is published as Go module v1.76.0. */
   jaeger: { folder: "jaeger", module: "github.com/jaegertracing/jaeger", version: "v1.76.0" },
-  dashboardLinter: { folder: "dashboard-linter", module: "github.com/grafana/dashboard-linter", version: "v0.3.0" },
   actionlint: { folder: "actionlint", module: "github.com/rhysd/actionlint", version: "v1.7.12" },
 } as const;

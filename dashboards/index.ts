@@ -25,7 +25,7 @@ export interface DashboardSpec {
   uid: string;
   title: string;
   folder: FolderKey;
-  /** The dashboard model, as Grafana's API and the dashboard linter take it. */
+  /** The dashboard model, as Grafana's API takes it (and dashboards/lint.ts checks it). */
   json: object;
 }
 

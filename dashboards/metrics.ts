@@ -112,7 +112,7 @@ const PROMQL_KEYWORDS = new Set([
 /**
  * The metric names a PromQL expression selects. A small scanner, enough for our own queries: it drops
  * strings, label matchers, grouping clauses, ranges, numbers, template variables and function calls,
- * and keeps the identifiers left. (The dashboard linter separately proves every query parses.)
+ * and keeps the identifiers left. (dashboards/lint.ts separately parses every query, with dashboards/query.ts.)
  */
 export function metricNames(expr: string): string[] {
   let s = expr

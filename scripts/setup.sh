@@ -13,5 +13,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 # The real tools the tests prove generated configuration with, at the versions we deploy.
-TEST_TOOLS=(prometheus alertmanager dashboard-linter loki jaeger actionlint)
+TEST_TOOLS=(prometheus alertmanager jaeger actionlint)
 tools/build.sh "${TEST_TOOLS[@]}"

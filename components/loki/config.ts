@@ -7,7 +7,9 @@
  * back than the data that is kept.
  *
  * Every key here was checked against Loki 3.7's configuration reference, and the generated files are
- * run through the real `loki -verify-config` (test/loki/verify-config.test.ts).
+ * held to it by test/loki/config-reference.test.ts: every key and its type, and the cross-field rules
+ * Loki enforces at startup (no Loki binary runs in the tests: Loki is AGPL-licensed, and the
+ * toolchain builds no AGPL module).
  */
 import type { StackConfig } from "../config";
 import { deepMerge } from "../config";

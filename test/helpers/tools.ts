@@ -14,10 +14,8 @@ export const REPO = resolve(__dirname, "..", "..");
 const BUILT_BY = {
   promtool: "prometheus",
   amtool: "alertmanager",
-  loki: "loki",
   jaeger: "jaeger",
   "jaeger-es-index-cleaner": "jaeger",
-  "dashboard-linter": "dashboard-linter",
 } as const;
 export type PinnedBinary = keyof typeof BUILT_BY;
 
