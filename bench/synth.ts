@@ -67,3 +67,28 @@ if (fs.existsSync(path.join(repo, ".tools", "bin", "pulumi")) || process.env.BEN
 } else {
   console.log("\n== real engine ==\nnot measured: the Pulumi CLI is not built yet (npm run preview builds it)");
 }
+
+// The real deploy: the dev stack's up, no-change up and destroy on the local Kubernetes, from the
+// deploy test's timing table (scripts/deploy-test.ts). BENCH_DEPLOY=0 skips it.
+const deployTools = ["pulumi", "pulumi-resource-kubernetes", "pulumi-resource-random", "kube-apiserver", "etcd", "kwok"];
+if (process.env.BENCH_DEPLOY !== "0" && deployTools.every((t) => fs.existsSync(path.join(repo, ".tools", "bin", t)))) {
+  const r = spawnSync("npx", ["tsx", path.join(repo, "scripts", "deploy-test.ts")], {
+    cwd: repo,
+    encoding: "utf8",
+    env: { ...process.env, DEPLOY_TEST_STACKS: "dev" },
+  });
+  if (r.status !== 0) {
+    console.log(`\nreal deploy failed:\n${r.stdout}\n${r.stderr.split("\n").slice(-40).join("\n")}`);
+    process.exit(1);
+  }
+  const timings = JSON.parse(fs.readFileSync(path.join(repo, ".deploy-test", "timings.json"), "utf8")) as { stack: string; step: string; seconds: number }[];
+  const t = (step: string) => timings.find((x) => x.stack === "dev" && x.step === step)?.seconds.toFixed(1) ?? "?";
+  console.log("\n== real deploy (dev, local Kubernetes, real kubernetes provider) ==");
+  console.log(`pulumi up (create everything, wait for Ready): ${t("up")} s`);
+  console.log(`second pulumi up (0 changes): ${t("second up: 0 changes")} s`);
+  console.log(`pulumi destroy: ${t("destroy")} s`);
+  const cluster = timings.find((x) => x.step === "cluster up");
+  if (cluster) console.log(`local cluster start: ${cluster.seconds.toFixed(1)} s`);
+} else {
+  console.log("\n== real deploy ==\nnot measured: the deploy tools are not built yet (npm run test:deploy builds them)");
+}

@@ -12,6 +12,25 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
+# Debian packages the local Kubernetes (scripts/cluster.sh) needs: openssl for its certificates,
+# curl for health checks, util-linux for setsid and flock. Installed when missing (as root).
+missing=()
+for pair in openssl:openssl curl:curl setsid:util-linux flock:util-linux; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian packages: ${missing[*]}" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+  else
+    echo "setup: missing commands from Debian packages ${missing[*]}; install them (apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+fi
+
 # The real tools the tests prove generated configuration with, at the versions we deploy.
 TEST_TOOLS=(prometheus alertmanager jaeger actionlint)
-tools/build.sh "${TEST_TOOLS[@]}"
+# The deploy test's: the engine, the real kubernetes provider, the random test double, and the
+# local Kubernetes (etcd, kube-apiserver & co., kwok).
+DEPLOY_TOOLS=(pulumi kubernetes random-test-double etcd kube kwok)
+tools/build.sh "${TEST_TOOLS[@]}" "${DEPLOY_TOOLS[@]}"

@@ -1,0 +1,400 @@
+/**
+ * The deploy test (`npm run test:deploy`): the real Pulumi engine, the real Kubernetes provider
+ * plugin and the policy pack deploy the stack to a local Kubernetes (scripts/cluster.sh: a real
+ * kube-apiserver, controller manager and scheduler, with kwok's fake nodes), for dev and for prod
+ * without AWS, and prove what mocks cannot:
+ *
+ *   up            every object is accepted by the API server, every workload becomes Ready, the
+ *                 Elasticsearch bootstrap Job completes; kubectl checks each component's objects
+ *   second up     changes nothing (`up --expect-no-changes`), and `refresh` is clean
+ *   retention     a retention change updates in place: no StatefulSet replaced, no claim recreated
+ *   dashboards    (dev) a dashboard change lands in its ConfigMap in place, Grafana not restarted
+ *   destroy       dev: everything is removed; prod: stops on the protected data, which stays
+ *
+ * It ends with a table of steps and wall times, also written to .deploy-test/timings.json (which
+ * `npm run bench` reads). The only stand-in is tools/random-test-double, for the one
+ * random:index/randomPassword:RandomPassword of the Grafana admin password (no random provider
+ * builds here). The cluster it starts is always stopped, on failure and on interrupt too.
+ *
+ *   npm run test:deploy                 # dev and prod
+ *   DEPLOY_TEST_STACKS=dev npm run test:deploy
+ *   DEPLOY_TEST_KEEP=1 ...              # leave the cluster and state up afterwards, for a look
+ */
+import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DEFAULTS } from "../components/config";
+
+const repo = path.resolve(__dirname, "..");
+const work = path.join(repo, ".deploy-test");
+const bin = path.join(repo, ".tools", "bin");
+const clusterDir = path.join(work, "cluster");
+const kubeconfig = path.join(clusterDir, "kubeconfig");
+const NAMESPACE = "observability";
+
+type Stack = "dev" | "prod";
+const stacks = (process.env.DEPLOY_TEST_STACKS ?? "dev,prod").split(",").map((s) => s.trim()) as Stack[];
+for (const s of stacks) if (s !== "dev" && s !== "prod") throw new Error(`DEPLOY_TEST_STACKS: "${s}" is not a stack; allowed: dev, prod`);
+
+// Ports of the test's own cluster: apart from scripts/cluster.sh's defaults, so a cluster a
+// developer has up is left alone. Each can be overridden like the script's own variables.
+const clusterEnv: Record<string, string> = {
+  CLUSTER_DIR: clusterDir,
+  CLUSTER_ETCD_PORT: process.env.CLUSTER_ETCD_PORT ?? "23790",
+  CLUSTER_ETCD_PEER_PORT: process.env.CLUSTER_ETCD_PEER_PORT ?? "23800",
+  CLUSTER_APISERVER_PORT: process.env.CLUSTER_APISERVER_PORT ?? "16443",
+  CLUSTER_CONTROLLER_MANAGER_PORT: process.env.CLUSTER_CONTROLLER_MANAGER_PORT ?? "20257",
+  CLUSTER_SCHEDULER_PORT: process.env.CLUSTER_SCHEDULER_PORT ?? "20259",
+  CLUSTER_KWOK_PORT: process.env.CLUSTER_KWOK_PORT ?? "20247",
+};
+
+const pulumiEnv: Record<string, string> = {
+  PATH: `${bin}:${process.env.PATH}`,
+  PULUMI_HOME: path.join(work, "home"),
+  PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,
+  // Protects only this test's throw-away state and its test secrets.
+  PULUMI_CONFIG_PASSPHRASE: "deploy-test-only",
+  PULUMI_SKIP_UPDATE_CHECK: "true",
+  PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+  PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+  PULUMI_NODEJS_TYPESCRIPT: "true",
+  KUBECONFIG: kubeconfig,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Running things
+
+interface Timing {
+  stack: string;
+  step: string;
+  seconds: number;
+  result: string;
+}
+const timings: Timing[] = [];
+
+function log(msg: string): void {
+  process.stderr.write(`deploy-test: ${msg}\n`);
+}
+
+class StepError extends Error {}
+
+function run(cmd: string, args: string[], opts: { env?: Record<string, string>; allowFail?: boolean; logFile?: string; input?: string } = {}): SpawnSyncReturns<string> {
+  const r = spawnSync(cmd, args, {
+    cwd: repo,
+    env: { ...process.env, ...(opts.env ?? {}) },
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    input: opts.input,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  if (opts.logFile) fs.appendFileSync(opts.logFile, `\n$ ${cmd} ${args.join(" ")}\n${r.stdout ?? ""}${r.stderr ?? ""}`);
+  if (r.error) throw r.error;
+  if (r.status !== 0 && !opts.allowFail) {
+    const tail = `${r.stdout ?? ""}\n${r.stderr ?? ""}`.trim().split("\n").slice(-60).join("\n");
+    throw new StepError(`${path.basename(cmd)} ${args.join(" ")} exited ${r.status ?? r.signal}:\n${tail}`);
+  }
+  return r;
+}
+
+let current: { stack: string; step: string; start: number } | undefined;
+function step<T>(stack: string, name: string, fn: () => T): T {
+  log(`[${stack}] ${name}`);
+  current = { stack, step: name, start: Date.now() };
+  try {
+    const out = fn();
+    timings.push({ stack, step: name, seconds: (Date.now() - current.start) / 1000, result: "ok" });
+    return out;
+  } catch (e) {
+    timings.push({ stack, step: name, seconds: (Date.now() - current.start) / 1000, result: "FAILED" });
+    throw e;
+  } finally {
+    current = undefined;
+  }
+}
+
+function check(cond: boolean, what: string): void {
+  if (!cond) throw new StepError(what);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cluster
+
+let clusterStarted = false;
+function clusterUp(): void {
+  // Marked before the call: an `up` that fails half-way has still started something to stop.
+  clusterStarted = true;
+  run("bash", ["scripts/cluster.sh", "up"], { env: clusterEnv });
+}
+function clusterDown(): void {
+  if (!clusterStarted || process.env.DEPLOY_TEST_KEEP) return;
+  clusterStarted = false;
+  const r = spawnSync("bash", ["scripts/cluster.sh", "down"], { cwd: repo, env: { ...process.env, ...clusterEnv }, stdio: "inherit" });
+  if (r.status !== 0) log("scripts/cluster.sh down failed; see its output above");
+}
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(sig, () => {
+    log(`${sig}: stopping the cluster`);
+    clusterDown();
+    process.exit(130);
+  });
+}
+
+function kubectl(args: string[], allowFail = false): SpawnSyncReturns<string> {
+  return run(path.join(bin, "kubectl"), ["--kubeconfig", kubeconfig, "--request-timeout=30s", ...args], { allowFail });
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type K8sObject = { metadata: { name: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; status?: any; data?: Record<string, string> };
+function list(kind: string, namespaced = true): K8sObject[] {
+  return JSON.parse(kubectl(["get", kind, ...(namespaced ? ["-n", NAMESPACE] : []), "-o", "json"]).stdout).items as K8sObject[];
+}
+function get(kind: string, name: string): K8sObject {
+  return JSON.parse(kubectl(["get", kind, name, "-n", NAMESPACE, "-o", "json"]).stdout) as K8sObject;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pulumi
+
+function pulumi(stack: Stack, args: string[], opts: { allowFail?: boolean } = {}): SpawnSyncReturns<string> {
+  // `pulumi stack ...` takes no --config-file; every command that reads config does.
+  const config = args[0] === "stack" ? [] : ["--config-file", configFile(stack)];
+  return run(path.join(bin, "pulumi"), [...args, "--stack", stack, "--non-interactive", ...config], {
+    env: pulumiEnv,
+    allowFail: opts.allowFail,
+    logFile: path.join(work, `${stack}.log`),
+  });
+}
+const configFile = (stack: Stack) => path.join(work, `Pulumi.${stack}.yaml`);
+const policyArgs = (stack: Stack) => ["--policy-pack", "policies", "--policy-pack-config", `policies/config/${stack}.json`];
+
+/** The test's secrets for prod's receivers: made-up destinations, never contacted (nothing runs). */
+const PROD_TEST_SECRETS: Record<string, string> = {
+  slackWebhookUrl: "https://alerts.invalid/slack/deploy-test",
+  pagerdutyRoutingKey: "deploy-test-routing-key-0000000000",
+  deadMansSwitchUrl: "https://alerts.invalid/deadmansswitch/deploy-test",
+};
+
+function setUpStack(stack: Stack): void {
+  // The committed example stack file, plus the test's changes, in a file of the test's own.
+  fs.copyFileSync(path.join(repo, `Pulumi.${stack}.yaml`), configFile(stack));
+  pulumi(stack, ["stack", "init"]);
+  if (stack === "prod") {
+    // Prod without AWS: everything else is the prod defaults (HA, persistence, protection).
+    pulumi(stack, ["config", "set", "--path", "aws.enabled", "false"]);
+    for (const [k, v] of Object.entries(PROD_TEST_SECRETS)) pulumi(stack, ["config", "set", "--secret", k, v]);
+  }
+}
+
+function installPlugins(): void {
+  const sdkVersion = (pkg: string) => JSON.parse(fs.readFileSync(path.join(repo, "node_modules", pkg, "package.json"), "utf8")).version as string;
+  const plugins: [string, string, string][] = [
+    ["kubernetes", sdkVersion("@pulumi/kubernetes"), path.join(bin, "pulumi-resource-kubernetes")],
+    // The one stand-in: a labelled test double for random:index/randomPassword:RandomPassword.
+    ["random", sdkVersion("@pulumi/random"), path.join(bin, "pulumi-resource-random")],
+  ];
+  for (const [name, version, file] of plugins) {
+    run(path.join(bin, "pulumi"), ["plugin", "install", "resource", name, version, "--file", file, "--reinstall"], { env: pulumiEnv });
+  }
+}
+
+interface PlanStep {
+  op: string;
+  urn: string;
+  type: string;
+}
+/** The steps of a preview, from `pulumi preview --json`. */
+function plan(stack: Stack): PlanStep[] {
+  const r = pulumi(stack, ["preview", "--json", ...policyArgs(stack)]);
+  const parsed = JSON.parse(r.stdout) as { steps?: { op: string; urn: string; newState?: { type: string }; oldState?: { type: string } }[] };
+  return (parsed.steps ?? []).map((s) => ({ op: s.op, urn: s.urn, type: s.newState?.type ?? s.oldState?.type ?? s.urn.split("::")[2] }));
+}
+const changes = (p: PlanStep[]) => p.filter((s) => s.op !== "same");
+const REPLACE_OPS = ["replace", "create-replacement", "delete-replaced", "discard-replaced"];
+
+// ---------------------------------------------------------------------------------------------
+// What each stack must have
+
+interface Expected {
+  statefulSets: Record<string, number>;
+  deployments: Record<string, number>;
+  daemonSets: string[];
+  claims: boolean;
+}
+function expected(stack: Stack): Expected {
+  const d = DEFAULTS[stack];
+  const jaegerKind = d.jaeger.storage === "badger" ? "statefulSets" : "deployments";
+  const out: Expected = {
+    statefulSets: { prometheus: d.prometheus.replicas, alertmanager: d.alertmanager.replicas, loki: 1, elasticsearch: d.elasticsearch.replicas },
+    deployments: { grafana: 1 },
+    daemonSets: ["node-exporter", "fluent-bit"],
+    claims: d.persistence.enabled,
+  };
+  out[jaegerKind].jaeger = d.jaeger.replicas;
+  if (d.elasticsearch.kibana.enabled) out.deployments.kibana = 1;
+  return out;
+}
+
+function checkObjects(stack: Stack): void {
+  const e = expected(stack);
+  const nodes = list("nodes", false).length;
+  const sts = new Map(list("statefulsets").map((s) => [s.metadata.name, s]));
+  for (const [name, replicas] of Object.entries(e.statefulSets)) {
+    const s = sts.get(name);
+    check(s !== undefined, `StatefulSet ${name} is missing; have ${[...sts.keys()].join(", ")}`);
+    check(s!.spec.replicas === replicas, `StatefulSet ${name}: spec.replicas ${s!.spec.replicas}, expected ${replicas}`);
+    check(s!.status.readyReplicas === replicas, `StatefulSet ${name}: ${s!.status.readyReplicas ?? 0}/${replicas} ready`);
+  }
+  const deps = new Map(list("deployments").map((d) => [d.metadata.name, d]));
+  for (const [name, replicas] of Object.entries(e.deployments)) {
+    const d = deps.get(name);
+    check(d !== undefined, `Deployment ${name} is missing; have ${[...deps.keys()].join(", ")}`);
+    check(d!.status.readyReplicas === replicas, `Deployment ${name}: ${d!.status.readyReplicas ?? 0}/${replicas} ready`);
+  }
+  const ds = new Map(list("daemonsets").map((d) => [d.metadata.name, d]));
+  for (const name of e.daemonSets) {
+    const d = ds.get(name);
+    check(d !== undefined, `DaemonSet ${name} is missing`);
+    check(d!.status.numberReady === nodes, `DaemonSet ${name}: ${d!.status.numberReady}/${nodes} nodes ready`);
+  }
+  const jobs = list("jobs");
+  const bootstrap = jobs.find((j) => j.metadata.name.startsWith("elasticsearch") && j.metadata.name.includes("bootstrap"));
+  check(bootstrap !== undefined, `the Elasticsearch bootstrap Job is missing; jobs: ${jobs.map((j) => j.metadata.name).join(", ")}`);
+  check(bootstrap!.status.succeeded === 1, `Job ${bootstrap!.metadata.name} has not completed: ${JSON.stringify(bootstrap!.status)}`);
+  const pvcs = list("persistentvolumeclaims");
+  if (e.claims) {
+    const want = Object.entries(e.statefulSets).reduce((n, [, r]) => n + r, 0);
+    check(pvcs.length >= want, `${pvcs.length} claims, expected at least ${want} (one per StatefulSet replica)`);
+    for (const c of pvcs) check(c.status.phase === "Bound", `claim ${c.metadata.name} is ${c.status.phase}`);
+  } else {
+    check(pvcs.length === 0, `dev keeps no data, but has claims ${pvcs.map((c) => c.metadata.name).join(", ")}`);
+  }
+  const services = list("services").map((s) => s.metadata.name);
+  for (const name of ["prometheus", "alertmanager", "loki", "elasticsearch", "grafana"]) check(services.includes(name), `Service ${name} is missing`);
+  const endpoints = list("endpoints");
+  for (const name of ["prometheus", "grafana"]) {
+    const ep = endpoints.find((x) => x.metadata.name === name) as unknown as { subsets?: { addresses?: unknown[] }[] } | undefined;
+    check((ep?.subsets ?? []).some((s) => (s.addresses ?? []).length > 0), `Service ${name} has no ready endpoint`);
+  }
+  const cms = list("configmaps").map((c) => c.metadata.name);
+  for (const f of ["platform", "applications", "business", "observability"]) check(cms.includes(`grafana-dashboards-${f}`), `ConfigMap grafana-dashboards-${f} is missing`);
+  check(cms.includes("grafana-alerting"), "ConfigMap grafana-alerting is missing");
+  log(`[${stack}] ${sts.size} StatefulSets, ${deps.size} Deployments, ${ds.size} DaemonSets on ${nodes} nodes, ${pvcs.length} claims, ${jobs.length} Jobs: as configured`);
+}
+
+const uids = (kind: string) => Object.fromEntries(list(kind).map((o) => [o.metadata.name, o.metadata.uid]));
+
+// ---------------------------------------------------------------------------------------------
+// The scenario
+
+function deployStack(stack: Stack): void {
+  step(stack, "up", () => {
+    setUpStack(stack);
+    pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+  });
+  step(stack, "objects and replicas", () => checkObjects(stack));
+  step(stack, "second up: 0 changes", () => {
+    const r = pulumi(stack, ["up", "--yes", "--expect-no-changes", ...policyArgs(stack)]);
+    const m = /(\d+) unchanged/.exec(r.stdout);
+    check(m !== null && !/\b(to create|created|to update|updated|to delete|deleted|to replace|replaced)\b/.test(r.stdout), `the second up changed something:\n${r.stdout.split("\n").slice(-25).join("\n")}`);
+    log(`[${stack}] ${m![1]} resources unchanged`);
+  });
+  step(stack, "refresh", () => {
+    pulumi(stack, ["refresh", "--yes", "--expect-no-changes"]);
+  });
+
+  step(stack, "retention change in place", () => {
+    const before = { sts: uids("statefulsets"), pvc: uids("persistentvolumeclaims") };
+    const days = DEFAULTS[stack].prometheus.retentionDays + 1;
+    pulumi(stack, ["config", "set", "--path", "prometheus.retentionDays", String(days)]);
+    const p = changes(plan(stack));
+    const replaced = p.filter((s) => REPLACE_OPS.includes(s.op));
+    check(replaced.length === 0, `a retention change would replace ${replaced.map((s) => `${s.type} ${s.urn.split("::").pop()}`).join(", ")}`);
+    const updated = p.filter((s) => s.op === "update").map((s) => s.urn.split("::").pop());
+    check(updated.includes("prometheus-statefulset") || updated.some((u) => u?.startsWith("prometheus")), `the plan does not update Prometheus: ${JSON.stringify(p)}`);
+    pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+    const sts = get("statefulset", "prometheus");
+    const args: string[] = sts.spec.template.spec.containers.find((c: { name: string }) => c.name === "prometheus").args;
+    check(args.includes(`--storage.tsdb.retention.time=${days}d`), `prometheus args after the change: ${args.join(" ")}`);
+    const after = { sts: uids("statefulsets"), pvc: uids("persistentvolumeclaims") };
+    check(JSON.stringify(after.sts) === JSON.stringify(before.sts), `StatefulSets recreated: ${JSON.stringify(before.sts)} → ${JSON.stringify(after.sts)}`);
+    check(JSON.stringify(after.pvc) === JSON.stringify(before.pvc), `claims recreated: ${JSON.stringify(before.pvc)} → ${JSON.stringify(after.pvc)}`);
+    log(`[${stack}] ${p.length} updates, 0 replacements; ${Object.keys(after.pvc).length} claims kept (same UIDs)`);
+  });
+
+  if (stack === "dev") {
+    step(stack, "dashboard change in place", () => {
+      // The HTTP status label is read by the dashboards' queries: a change of it is a dashboard change.
+      const before = get("deployment", "grafana");
+      const cmBefore = get("configmap", "grafana-dashboards-applications");
+      pulumi(stack, ["config", "set", "--path", "alerting.httpStatusLabel", "http_status_code"]);
+      pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+      const cm = get("configmap", "grafana-dashboards-applications");
+      check(cm.metadata.uid === cmBefore.metadata.uid, "the dashboards ConfigMap was recreated instead of updated");
+      check(Object.values(cm.data ?? {}).some((v) => v.includes("http_status_code")), "the dashboards do not use the new status label");
+      const after = get("deployment", "grafana");
+      check(
+        JSON.stringify(after.spec.template.metadata.annotations) === JSON.stringify(before.spec.template.metadata.annotations),
+        "Grafana's pod template changed: a dashboard change should need no restart (Grafana rescans the files)",
+      );
+    });
+  }
+
+  if (stack === "dev") {
+    step(stack, "destroy", () => {
+      pulumi(stack, ["destroy", "--yes", "--skip-preview"]);
+      const ns = kubectl(["get", "namespace", NAMESPACE], true);
+      check(ns.status !== 0 && /NotFound/.test(ns.stderr), `namespace ${NAMESPACE} still exists after destroy`);
+      const roles = JSON.parse(kubectl(["get", "clusterroles,clusterrolebindings", "-o", "json"]).stdout).items as K8sObject[];
+      const left = roles.filter((r) => r.metadata.labels?.["app.kubernetes.io/managed-by"] === "pulumi").map((r) => r.metadata.name);
+      check(left.length === 0, `cluster-scoped objects left after destroy: ${left.join(", ")}`);
+    });
+  } else {
+    step(stack, "destroy stops on protected data", () => {
+      const before = { sts: uids("statefulsets"), pvc: uids("persistentvolumeclaims") };
+      const r = pulumi(stack, ["destroy", "--yes"], { allowFail: true });
+      const out = `${r.stdout}\n${r.stderr}`;
+      check(r.status !== 0, "pulumi destroy of prod succeeded, but its data is protected");
+      check(/protected/.test(out), `pulumi destroy failed, but not on protection:\n${out.split("\n").slice(-30).join("\n")}`);
+      const after = { sts: uids("statefulsets"), pvc: uids("persistentvolumeclaims") };
+      check(JSON.stringify(after) === JSON.stringify(before), "a refused destroy still changed the StatefulSets or claims");
+      log(`[${stack}] destroy refused; ${Object.keys(after.pvc).length} claims and ${Object.keys(after.sts).length} StatefulSets kept`);
+    });
+  }
+}
+
+function table(): string {
+  const rows = timings.map((t) => [t.stack, t.step, t.seconds.toFixed(1), t.result]);
+  const head = ["stack", "step", "seconds", "result"];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (i === 2 ? c.padStart(w[i]) : c.padEnd(w[i]))).join(" | ")} |`;
+  return [line(head), `|${w.map((n, i) => (i === 2 ? "-".repeat(n + 1) + ":" : "-".repeat(n + 2))).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+function main(): number {
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(path.join(work, "state"), { recursive: true });
+  let failed: unknown;
+  try {
+    step("-", "tools", () => {
+      run("bash", ["tools/build.sh", "pulumi", "kubernetes", "random-test-double", "etcd", "kube", "kwok"]);
+      installPlugins();
+    });
+    step("-", "cluster up", clusterUp);
+    for (const stack of stacks) deployStack(stack);
+  } catch (e) {
+    failed = e;
+  } finally {
+    step("-", "cluster down", clusterDown);
+  }
+  fs.writeFileSync(path.join(work, "timings.json"), JSON.stringify(timings, null, 2));
+  process.stdout.write(`\n${table()}\n\n`);
+  if (failed) {
+    process.stderr.write(`deploy-test: FAILED: ${failed instanceof Error ? failed.message : String(failed)}\n`);
+    process.stderr.write(`deploy-test: logs: ${work}/<stack>.log, ${clusterDir}/logs (kept until the next run)\n`);
+    return 1;
+  }
+  const steps = timings.filter((t) => t.stack !== "-").length;
+  process.stdout.write(`deploy: ${steps} passed, 0 failed\n`);
+  return 0;
+}
+
+process.exitCode = main();
