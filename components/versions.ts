@@ -47,4 +47,17 @@ export const TOOLS = {
   /** Jaeger v2.13.0 is published as Go module v1.76.0. */
   jaeger: { folder: "jaeger", module: "github.com/jaegertracing/jaeger", version: "v1.76.0" },
   actionlint: { folder: "actionlint", module: "github.com/rhysd/actionlint", version: "v1.7.12" },
+  /**
+   * The Pulumi Kubernetes provider plugin, release v4.25.0 (the pinned @pulumi/kubernetes). The
+   * module proxy serves its provider module only at this pseudo-version, the commit of v4.25.0.
+   */
+  kubernetesProvider: { folder: "kubernetes", module: "github.com/pulumi/pulumi-kubernetes/provider/v4", version: "v4.0.0-20260115033456-f47bc2d6f199" },
+  kubernetesSdk: { folder: "kubernetes", module: "github.com/pulumi/pulumi-kubernetes/sdk/v4", version: "v4.25.0" },
+  /** The local Kubernetes of the deploy test (scripts/cluster.sh). */
+  kubernetes: { folder: "kube", module: "k8s.io/kubernetes", version: "v1.34.4" },
+  etcd: { folder: "etcd", module: "go.etcd.io/etcd/server/v3", version: "v3.6.16" },
+  kwok: { folder: "kwok", module: "sigs.k8s.io/kwok", version: "v0.8.0" },
 } as const;
+
+/** tools/ folders that build our own code (no upstream release to pin in TOOLS). */
+export const OWN_TOOLS = ["preview-stub-provider", "random-test-double"] as const;

@@ -1,6 +1,6 @@
-import { readFileSync } from "fs";
+import { readFileSync, readdirSync, existsSync } from "fs";
 import { join } from "path";
-import { IMAGES, TOOLS } from "../components/versions";
+import { IMAGES, OWN_TOOLS, TOOLS } from "../components/versions";
 
 const REPO = join(__dirname, "..");
 
@@ -19,6 +19,21 @@ describe("pinned versions", () => {
   it("the Pulumi CLI is the engine of the npm SDK in package.json", () => {
     const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
     expect(TOOLS.pulumi.version).toBe(`v${pkg.dependencies["@pulumi/pulumi"]}`);
+  });
+
+  it("the kubernetes provider plugin is the release of the npm SDK in package.json", () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
+    expect(TOOLS.kubernetesSdk.version).toBe(`v${pkg.dependencies["@pulumi/kubernetes"]}`);
+    expect(readFileSync(join(REPO, "tools", "kubernetes", "build.sh"), "utf8")).toContain(`version=${pkg.dependencies["@pulumi/kubernetes"]}\n`);
+  });
+
+  it("every tools/ folder is pinned in TOOLS or is our own code", () => {
+    const folders = readdirSync(join(REPO, "tools"), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(REPO, "tools", d.name, "build.sh")))
+      .map((d) => d.name)
+      .sort();
+    const known = new Set<string>([...Object.values(TOOLS).map((t) => t.folder), ...OWN_TOOLS]);
+    expect(folders.filter((f) => !known.has(f))).toEqual([]);
   });
 
   it("Jaeger's tool is the deployed image: module v1.(minor+63) is release v2.minor", () => {
