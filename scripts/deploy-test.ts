@@ -78,9 +78,9 @@ function log(msg: string): void {
 
 class StepError extends Error {}
 
-function run(cmd: string, args: string[], opts: { env?: Record<string, string>; allowFail?: boolean; logFile?: string; input?: string } = {}): SpawnSyncReturns<string> {
+function run(cmd: string, args: string[], opts: { env?: Record<string, string>; allowFail?: boolean; logFile?: string; input?: string; cwd?: string } = {}): SpawnSyncReturns<string> {
   const r = spawnSync(cmd, args, {
-    cwd: repo,
+    cwd: opts.cwd ?? repo,
     env: { ...process.env, ...(opts.env ?? {}) },
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
@@ -154,17 +154,26 @@ function get(kind: string, name: string): K8sObject {
 // ---------------------------------------------------------------------------------------------
 // Pulumi
 
-function pulumi(stack: Stack, args: string[], opts: { allowFail?: boolean } = {}): SpawnSyncReturns<string> {
-  // `pulumi stack ...` takes no --config-file; every command that reads config does.
-  const config = args[0] === "stack" ? [] : ["--config-file", configFile(stack)];
-  return run(path.join(bin, "pulumi"), [...args, "--stack", stack, "--non-interactive", ...config], {
-    env: pulumiEnv,
+// The test's own project folder: the repository's Pulumi.yaml with `main` pointing back at the
+// repository, so stack files (and the passphrase salt `stack init` writes into them) stay out of
+// the checkout.
+const projectDir = path.join(work, "project");
+function writeProject(): void {
+  fs.mkdirSync(projectDir, { recursive: true });
+  const project = fs.readFileSync(path.join(repo, "Pulumi.yaml"), "utf8");
+  if (/^main:/m.test(project)) throw new Error("Pulumi.yaml sets main; the deploy test sets it to the repository");
+  fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), project.replace(/^(name: .*\n)/m, `$1main: ${repo}\n`));
+}
+
+function pulumi(stack: Stack, args: string[], opts: { allowFail?: boolean; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
+  return run(path.join(bin, "pulumi"), [...args, "--stack", stack, "--non-interactive"], {
+    cwd: projectDir,
+    env: { ...pulumiEnv, ...(opts.env ?? {}) },
     allowFail: opts.allowFail,
     logFile: path.join(work, `${stack}.log`),
   });
 }
-const configFile = (stack: Stack) => path.join(work, `Pulumi.${stack}.yaml`);
-const policyArgs = (stack: Stack) => ["--policy-pack", "policies", "--policy-pack-config", `policies/config/${stack}.json`];
+const policyArgs = (stack: Stack) => ["--policy-pack", path.join(repo, "policies"), "--policy-pack-config", path.join(repo, "policies", "config", `${stack}.json`)];
 
 /** The test's secrets for prod's receivers: made-up destinations, never contacted (nothing runs). */
 const PROD_TEST_SECRETS: Record<string, string> = {
@@ -175,7 +184,7 @@ const PROD_TEST_SECRETS: Record<string, string> = {
 
 function setUpStack(stack: Stack): void {
   // The committed example stack file, plus the test's changes, in a file of the test's own.
-  fs.copyFileSync(path.join(repo, `Pulumi.${stack}.yaml`), configFile(stack));
+  fs.copyFileSync(path.join(repo, `Pulumi.${stack}.yaml`), path.join(projectDir, `Pulumi.${stack}.yaml`));
   pulumi(stack, ["stack", "init"]);
   if (stack === "prod") {
     // Prod without AWS: everything else is the prod defaults (HA, persistence, protection).
@@ -285,6 +294,41 @@ const uids = (kind: string) => Object.fromEntries(list(kind).map((o) => [o.metad
 // ---------------------------------------------------------------------------------------------
 // The scenario
 
+/**
+ * A kubeconfig that points nowhere (a closed loopback port): `pulumi up` must stop with the
+ * provider's error, promptly, having created no Kubernetes object. The stack is removed afterwards.
+ */
+function unreachable(stack: Stack): void {
+  const dir = path.join(work, "nowhere");
+  fs.mkdirSync(dir, { recursive: true });
+  const kc = path.join(dir, "kubeconfig");
+  fs.writeFileSync(
+    kc,
+    [
+      "apiVersion: v1",
+      "kind: Config",
+      "clusters: [{name: nowhere, cluster: {server: 'https://127.0.0.1:1', insecure-skip-tls-verify: true}}]",
+      "users: [{name: nobody, user: {token: none}}]",
+      "contexts: [{name: nowhere, context: {cluster: nowhere, user: nobody}}]",
+      "current-context: nowhere",
+      "",
+    ].join("\n"),
+  );
+  setUpStack(stack);
+  const start = Date.now();
+  const r = pulumi(stack, ["up", "--yes", "--skip-preview"], { allowFail: true, env: { KUBECONFIG: kc } });
+  const seconds = (Date.now() - start) / 1000;
+  const out = `${r.stdout}\n${r.stderr}`;
+  check(r.status !== 0, "pulumi up against an unreachable cluster succeeded");
+  check(/configured Kubernetes cluster is unreachable/.test(out), `no clear error for an unreachable cluster:\n${out.split("\n").slice(-20).join("\n")}`);
+  check(seconds < 120, `pulumi up took ${seconds.toFixed(0)} s to give up on an unreachable cluster`);
+  const state = JSON.parse(pulumi(stack, ["stack", "export"]).stdout) as { deployment: { resources?: { type: string }[] } };
+  const created = (state.deployment.resources ?? []).filter((x) => x.type.startsWith("kubernetes:") && !x.type.startsWith("pulumi:providers"));
+  check(created.length === 0, `created ${created.length} Kubernetes objects against an unreachable cluster`);
+  pulumi(stack, ["stack", "rm", "--yes", "--force"]);
+  log(`[${stack}] failed in ${seconds.toFixed(1)} s with "configured Kubernetes cluster is unreachable"; nothing created`);
+}
+
 function deployStack(stack: Stack): void {
   step(stack, "up", () => {
     setUpStack(stack);
@@ -378,6 +422,8 @@ function main(): number {
       run("bash", ["tools/build.sh", "pulumi", "kubernetes", "random-test-double", "etcd", "kube", "kwok"]);
       installPlugins();
     });
+    writeProject();
+    if (stacks.includes("dev")) step("dev", "unreachable cluster: a clear error", () => unreachable("dev"));
     step("-", "cluster up", clusterUp);
     for (const stack of stacks) deployStack(stack);
   } catch (e) {
