@@ -20,7 +20,7 @@
  *   DEPLOY_TEST_STACKS=dev npm run test:deploy
  *   DEPLOY_TEST_KEEP=1 ...              # leave the cluster and state up afterwards, for a look
  */
-import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULTS } from "../components/config";
@@ -78,37 +78,43 @@ function log(msg: string): void {
 
 class StepError extends Error {}
 
-function run(cmd: string, args: string[], opts: { env?: Record<string, string>; allowFail?: boolean; logFile?: string; input?: string; cwd?: string } = {}): SpawnSyncReturns<string> {
-  const r = spawnSync(cmd, args, {
-    cwd: opts.cwd ?? repo,
-    env: { ...process.env, ...(opts.env ?? {}) },
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-    input: opts.input,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  if (opts.logFile) fs.appendFileSync(opts.logFile, `\n$ ${cmd} ${args.join(" ")}\n${r.stdout ?? ""}${r.stderr ?? ""}`);
-  if (r.error) throw r.error;
+interface RunResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+/** The child running now: an interrupt stops it before stopping the cluster. */
+let child: ChildProcess | undefined;
+
+async function run(cmd: string, args: string[], opts: { env?: Record<string, string>; allowFail?: boolean; logFile?: string; cwd?: string } = {}): Promise<RunResult> {
+  const r = await new Promise<RunResult>((resolve, reject) => {
+    const c = spawn(cmd, args, { cwd: opts.cwd ?? repo, env: { ...process.env, ...(opts.env ?? {}) }, stdio: ["ignore", "pipe", "pipe"] });
+    child = c;
+    let stdout = "";
+    let stderr = "";
+    c.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    c.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    c.on("error", reject);
+    c.on("close", (status, signal) => resolve({ status, signal, stdout, stderr }));
+  }).finally(() => (child = undefined));
+  if (opts.logFile) fs.appendFileSync(opts.logFile, `\n$ ${cmd} ${args.join(" ")}\n${r.stdout}${r.stderr}`);
   if (r.status !== 0 && !opts.allowFail) {
-    const tail = `${r.stdout ?? ""}\n${r.stderr ?? ""}`.trim().split("\n").slice(-60).join("\n");
+    const tail = `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-60).join("\n");
     throw new StepError(`${path.basename(cmd)} ${args.join(" ")} exited ${r.status ?? r.signal}:\n${tail}`);
   }
   return r;
 }
 
-let current: { stack: string; step: string; start: number } | undefined;
-function step<T>(stack: string, name: string, fn: () => T): T {
+async function step(stack: string, name: string, fn: () => Promise<void> | void): Promise<void> {
   log(`[${stack}] ${name}`);
-  current = { stack, step: name, start: Date.now() };
+  const start = Date.now();
   try {
-    const out = fn();
-    timings.push({ stack, step: name, seconds: (Date.now() - current.start) / 1000, result: "ok" });
-    return out;
+    await fn();
+    timings.push({ stack, step: name, seconds: (Date.now() - start) / 1000, result: "ok" });
   } catch (e) {
-    timings.push({ stack, step: name, seconds: (Date.now() - current.start) / 1000, result: "FAILED" });
+    timings.push({ stack, step: name, seconds: (Date.now() - start) / 1000, result: interrupted ? "interrupted" : "FAILED" });
     throw e;
-  } finally {
-    current = undefined;
   }
 }
 
@@ -120,10 +126,10 @@ function check(cond: boolean, what: string): void {
 // The cluster
 
 let clusterStarted = false;
-function clusterUp(): void {
+async function clusterUp(): Promise<void> {
   // Marked before the call: an `up` that fails half-way has still started something to stop.
   clusterStarted = true;
-  run("bash", ["scripts/cluster.sh", "up"], { env: clusterEnv });
+  await run("bash", ["scripts/cluster.sh", "up"], { env: clusterEnv });
 }
 function clusterDown(): void {
   if (!clusterStarted || process.env.DEPLOY_TEST_KEEP) return;
@@ -131,24 +137,33 @@ function clusterDown(): void {
   const r = spawnSync("bash", ["scripts/cluster.sh", "down"], { cwd: repo, env: { ...process.env, ...clusterEnv }, stdio: "inherit" });
   if (r.status !== 0) log("scripts/cluster.sh down failed; see its output above");
 }
+/** Set by an interrupt: the step running is stopped, the cluster stopped, and the test exits 130. */
+let interrupted = false;
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(sig, () => {
-    log(`${sig}: stopping the cluster`);
-    clusterDown();
-    process.exit(130);
+    if (interrupted) return;
+    interrupted = true;
+    log(`${sig}: stopping the step that runs, then the cluster`);
+    // The child (pulumi, kubectl, cluster.sh) ends; its step fails; main() stops the cluster. If the
+    // child does not end within 30 s, stop the cluster anyway.
+    child?.kill("SIGTERM");
+    setTimeout(() => {
+      clusterDown();
+      process.exit(130);
+    }, 30_000).unref();
   });
 }
 
-function kubectl(args: string[], allowFail = false): SpawnSyncReturns<string> {
+async function kubectl(args: string[], allowFail = false): Promise<RunResult> {
   return run(path.join(bin, "kubectl"), ["--kubeconfig", kubeconfig, "--request-timeout=30s", ...args], { allowFail });
 }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type K8sObject = { metadata: { name: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; status?: any; data?: Record<string, string> };
-function list(kind: string, namespaced = true): K8sObject[] {
-  return JSON.parse(kubectl(["get", kind, ...(namespaced ? ["-n", NAMESPACE] : []), "-o", "json"]).stdout).items as K8sObject[];
+async function list(kind: string, namespaced = true): Promise<K8sObject[]> {
+  return JSON.parse((await kubectl(["get", kind, ...(namespaced ? ["-n", NAMESPACE] : []), "-o", "json"])).stdout).items as K8sObject[];
 }
-function get(kind: string, name: string): K8sObject {
-  return JSON.parse(kubectl(["get", kind, name, "-n", NAMESPACE, "-o", "json"]).stdout) as K8sObject;
+async function get(kind: string, name: string): Promise<K8sObject> {
+  return JSON.parse((await kubectl(["get", kind, name, "-n", NAMESPACE, "-o", "json"])).stdout) as K8sObject;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +180,7 @@ function writeProject(): void {
   fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), project.replace(/^(name: .*\n)/m, `$1main: ${repo}\n`));
 }
 
-function pulumi(stack: Stack, args: string[], opts: { allowFail?: boolean; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
+async function pulumi(stack: Stack, args: string[], opts: { allowFail?: boolean; env?: Record<string, string> } = {}): Promise<RunResult> {
   return run(path.join(bin, "pulumi"), [...args, "--stack", stack, "--non-interactive"], {
     cwd: projectDir,
     env: { ...pulumiEnv, ...(opts.env ?? {}) },
@@ -182,18 +197,18 @@ const PROD_TEST_SECRETS: Record<string, string> = {
   deadMansSwitchUrl: "https://alerts.invalid/deadmansswitch/deploy-test",
 };
 
-function setUpStack(stack: Stack): void {
+async function setUpStack(stack: Stack): Promise<void> {
   // The committed example stack file, plus the test's changes, in a file of the test's own.
   fs.copyFileSync(path.join(repo, `Pulumi.${stack}.yaml`), path.join(projectDir, `Pulumi.${stack}.yaml`));
-  pulumi(stack, ["stack", "init"]);
+  await pulumi(stack, ["stack", "init"]);
   if (stack === "prod") {
     // Prod without AWS: everything else is the prod defaults (HA, persistence, protection).
-    pulumi(stack, ["config", "set", "--path", "aws.enabled", "false"]);
-    for (const [k, v] of Object.entries(PROD_TEST_SECRETS)) pulumi(stack, ["config", "set", "--secret", k, v]);
+    await pulumi(stack, ["config", "set", "--path", "aws.enabled", "false"]);
+    for (const [k, v] of Object.entries(PROD_TEST_SECRETS)) await pulumi(stack, ["config", "set", "--secret", k, v]);
   }
 }
 
-function installPlugins(): void {
+async function installPlugins(): Promise<void> {
   const sdkVersion = (pkg: string) => JSON.parse(fs.readFileSync(path.join(repo, "node_modules", pkg, "package.json"), "utf8")).version as string;
   const plugins: [string, string, string][] = [
     ["kubernetes", sdkVersion("@pulumi/kubernetes"), path.join(bin, "pulumi-resource-kubernetes")],
@@ -201,7 +216,7 @@ function installPlugins(): void {
     ["random", sdkVersion("@pulumi/random"), path.join(bin, "pulumi-resource-random")],
   ];
   for (const [name, version, file] of plugins) {
-    run(path.join(bin, "pulumi"), ["plugin", "install", "resource", name, version, "--file", file, "--reinstall"], { env: pulumiEnv });
+    await run(path.join(bin, "pulumi"), ["plugin", "install", "resource", name, version, "--file", file, "--reinstall"], { env: pulumiEnv });
   }
 }
 
@@ -211,8 +226,8 @@ interface PlanStep {
   type: string;
 }
 /** The steps of a preview, from `pulumi preview --json`. */
-function plan(stack: Stack): PlanStep[] {
-  const r = pulumi(stack, ["preview", "--json", ...policyArgs(stack)]);
+async function plan(stack: Stack): Promise<PlanStep[]> {
+  const r = await pulumi(stack, ["preview", "--json", ...policyArgs(stack)]);
   const parsed = JSON.parse(r.stdout) as { steps?: { op: string; urn: string; newState?: { type: string }; oldState?: { type: string } }[] };
   return (parsed.steps ?? []).map((s) => ({ op: s.op, urn: s.urn, type: s.newState?.type ?? s.oldState?.type ?? s.urn.split("::")[2] }));
 }
@@ -242,33 +257,33 @@ function expected(stack: Stack): Expected {
   return out;
 }
 
-function checkObjects(stack: Stack): void {
+async function checkObjects(stack: Stack): Promise<void> {
   const e = expected(stack);
-  const nodes = list("nodes", false).length;
-  const sts = new Map(list("statefulsets").map((s) => [s.metadata.name, s]));
+  const nodes = (await list("nodes", false)).length;
+  const sts = new Map((await list("statefulsets")).map((s) => [s.metadata.name, s]));
   for (const [name, replicas] of Object.entries(e.statefulSets)) {
     const s = sts.get(name);
     check(s !== undefined, `StatefulSet ${name} is missing; have ${[...sts.keys()].join(", ")}`);
     check(s!.spec.replicas === replicas, `StatefulSet ${name}: spec.replicas ${s!.spec.replicas}, expected ${replicas}`);
     check(s!.status.readyReplicas === replicas, `StatefulSet ${name}: ${s!.status.readyReplicas ?? 0}/${replicas} ready`);
   }
-  const deps = new Map(list("deployments").map((d) => [d.metadata.name, d]));
+  const deps = new Map((await list("deployments")).map((d) => [d.metadata.name, d]));
   for (const [name, replicas] of Object.entries(e.deployments)) {
     const d = deps.get(name);
     check(d !== undefined, `Deployment ${name} is missing; have ${[...deps.keys()].join(", ")}`);
     check(d!.status.readyReplicas === replicas, `Deployment ${name}: ${d!.status.readyReplicas ?? 0}/${replicas} ready`);
   }
-  const ds = new Map(list("daemonsets").map((d) => [d.metadata.name, d]));
+  const ds = new Map((await list("daemonsets")).map((d) => [d.metadata.name, d]));
   for (const name of e.daemonSets) {
     const d = ds.get(name);
     check(d !== undefined, `DaemonSet ${name} is missing`);
     check(d!.status.numberReady === nodes, `DaemonSet ${name}: ${d!.status.numberReady}/${nodes} nodes ready`);
   }
-  const jobs = list("jobs");
+  const jobs = await list("jobs");
   const bootstrap = jobs.find((j) => j.metadata.name.startsWith("elasticsearch") && j.metadata.name.includes("bootstrap"));
   check(bootstrap !== undefined, `the Elasticsearch bootstrap Job is missing; jobs: ${jobs.map((j) => j.metadata.name).join(", ")}`);
   check(bootstrap!.status.succeeded === 1, `Job ${bootstrap!.metadata.name} has not completed: ${JSON.stringify(bootstrap!.status)}`);
-  const pvcs = list("persistentvolumeclaims");
+  const pvcs = await list("persistentvolumeclaims");
   if (e.claims) {
     const want = Object.entries(e.statefulSets).reduce((n, [, r]) => n + r, 0);
     check(pvcs.length >= want, `${pvcs.length} claims, expected at least ${want} (one per StatefulSet replica)`);
@@ -276,20 +291,20 @@ function checkObjects(stack: Stack): void {
   } else {
     check(pvcs.length === 0, `dev keeps no data, but has claims ${pvcs.map((c) => c.metadata.name).join(", ")}`);
   }
-  const services = list("services").map((s) => s.metadata.name);
+  const services = (await list("services")).map((s) => s.metadata.name);
   for (const name of ["prometheus", "alertmanager", "loki", "elasticsearch", "grafana"]) check(services.includes(name), `Service ${name} is missing`);
-  const endpoints = list("endpoints");
+  const endpoints = await list("endpoints");
   for (const name of ["prometheus", "grafana"]) {
     const ep = endpoints.find((x) => x.metadata.name === name) as unknown as { subsets?: { addresses?: unknown[] }[] } | undefined;
     check((ep?.subsets ?? []).some((s) => (s.addresses ?? []).length > 0), `Service ${name} has no ready endpoint`);
   }
-  const cms = list("configmaps").map((c) => c.metadata.name);
+  const cms = (await list("configmaps")).map((c) => c.metadata.name);
   for (const f of ["platform", "applications", "business", "observability"]) check(cms.includes(`grafana-dashboards-${f}`), `ConfigMap grafana-dashboards-${f} is missing`);
   check(cms.includes("grafana-alerting"), "ConfigMap grafana-alerting is missing");
   log(`[${stack}] ${sts.size} StatefulSets, ${deps.size} Deployments, ${ds.size} DaemonSets on ${nodes} nodes, ${pvcs.length} claims, ${jobs.length} Jobs: as configured`);
 }
 
-const uids = (kind: string) => Object.fromEntries(list(kind).map((o) => [o.metadata.name, o.metadata.uid]));
+const uids = async (kind: string) => Object.fromEntries((await list(kind)).map((o) => [o.metadata.name, o.metadata.uid]));
 
 // ---------------------------------------------------------------------------------------------
 // The scenario
@@ -298,7 +313,7 @@ const uids = (kind: string) => Object.fromEntries(list(kind).map((o) => [o.metad
  * A kubeconfig that points nowhere (a closed loopback port): `pulumi up` must stop with the
  * provider's error, promptly, having created no Kubernetes object. The stack is removed afterwards.
  */
-function unreachable(stack: Stack): void {
+async function unreachable(stack: Stack): Promise<void> {
   const dir = path.join(work, "nowhere");
   fs.mkdirSync(dir, { recursive: true });
   const kc = path.join(dir, "kubeconfig");
@@ -314,67 +329,67 @@ function unreachable(stack: Stack): void {
       "",
     ].join("\n"),
   );
-  setUpStack(stack);
+  await setUpStack(stack);
   const start = Date.now();
-  const r = pulumi(stack, ["up", "--yes", "--skip-preview"], { allowFail: true, env: { KUBECONFIG: kc } });
+  const r = await pulumi(stack, ["up", "--yes", "--skip-preview"], { allowFail: true, env: { KUBECONFIG: kc } });
   const seconds = (Date.now() - start) / 1000;
   const out = `${r.stdout}\n${r.stderr}`;
   check(r.status !== 0, "pulumi up against an unreachable cluster succeeded");
   check(/configured Kubernetes cluster is unreachable/.test(out), `no clear error for an unreachable cluster:\n${out.split("\n").slice(-20).join("\n")}`);
   check(seconds < 120, `pulumi up took ${seconds.toFixed(0)} s to give up on an unreachable cluster`);
-  const state = JSON.parse(pulumi(stack, ["stack", "export"]).stdout) as { deployment: { resources?: { type: string }[] } };
+  const state = JSON.parse((await pulumi(stack, ["stack", "export"])).stdout) as { deployment: { resources?: { type: string }[] } };
   const created = (state.deployment.resources ?? []).filter((x) => x.type.startsWith("kubernetes:") && !x.type.startsWith("pulumi:providers"));
   check(created.length === 0, `created ${created.length} Kubernetes objects against an unreachable cluster`);
-  pulumi(stack, ["stack", "rm", "--yes", "--force"]);
+  await pulumi(stack, ["stack", "rm", "--yes", "--force"]);
   log(`[${stack}] failed in ${seconds.toFixed(1)} s with "configured Kubernetes cluster is unreachable"; nothing created`);
 }
 
-function deployStack(stack: Stack): void {
-  step(stack, "up", () => {
-    setUpStack(stack);
-    pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+async function deployStack(stack: Stack): Promise<void> {
+  await step(stack, "up", async () => {
+    await setUpStack(stack);
+    await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
   });
-  step(stack, "objects and replicas", () => checkObjects(stack));
-  step(stack, "second up: 0 changes", () => {
-    const r = pulumi(stack, ["up", "--yes", "--expect-no-changes", ...policyArgs(stack)]);
+  await step(stack, "objects and replicas", () => checkObjects(stack));
+  await step(stack, "second up: 0 changes", async () => {
+    const r = await pulumi(stack, ["up", "--yes", "--expect-no-changes", ...policyArgs(stack)]);
     const m = /(\d+) unchanged/.exec(r.stdout);
     check(m !== null && !/\b(to create|created|to update|updated|to delete|deleted|to replace|replaced)\b/.test(r.stdout), `the second up changed something:\n${r.stdout.split("\n").slice(-25).join("\n")}`);
     log(`[${stack}] ${m![1]} resources unchanged`);
   });
-  step(stack, "refresh", () => {
-    pulumi(stack, ["refresh", "--yes", "--expect-no-changes"]);
+  await step(stack, "refresh", async () => {
+    await pulumi(stack, ["refresh", "--yes", "--expect-no-changes"]);
   });
 
-  step(stack, "retention change in place", () => {
-    const before = { sts: uids("statefulsets"), pvc: uids("persistentvolumeclaims") };
+  await step(stack, "retention change in place", async () => {
+    const before = { sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
     const days = DEFAULTS[stack].prometheus.retentionDays + 1;
-    pulumi(stack, ["config", "set", "--path", "prometheus.retentionDays", String(days)]);
-    const p = changes(plan(stack));
+    await pulumi(stack, ["config", "set", "--path", "prometheus.retentionDays", String(days)]);
+    const p = changes(await plan(stack));
     const replaced = p.filter((s) => REPLACE_OPS.includes(s.op));
     check(replaced.length === 0, `a retention change would replace ${replaced.map((s) => `${s.type} ${s.urn.split("::").pop()}`).join(", ")}`);
     const updated = p.filter((s) => s.op === "update").map((s) => s.urn.split("::").pop());
     check(updated.includes("prometheus-statefulset") || updated.some((u) => u?.startsWith("prometheus")), `the plan does not update Prometheus: ${JSON.stringify(p)}`);
-    pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
-    const sts = get("statefulset", "prometheus");
+    await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+    const sts = await get("statefulset", "prometheus");
     const args: string[] = sts.spec.template.spec.containers.find((c: { name: string }) => c.name === "prometheus").args;
     check(args.includes(`--storage.tsdb.retention.time=${days}d`), `prometheus args after the change: ${args.join(" ")}`);
-    const after = { sts: uids("statefulsets"), pvc: uids("persistentvolumeclaims") };
+    const after = { sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
     check(JSON.stringify(after.sts) === JSON.stringify(before.sts), `StatefulSets recreated: ${JSON.stringify(before.sts)} → ${JSON.stringify(after.sts)}`);
     check(JSON.stringify(after.pvc) === JSON.stringify(before.pvc), `claims recreated: ${JSON.stringify(before.pvc)} → ${JSON.stringify(after.pvc)}`);
     log(`[${stack}] ${p.length} updates, 0 replacements; ${Object.keys(after.pvc).length} claims kept (same UIDs)`);
   });
 
   if (stack === "dev") {
-    step(stack, "dashboard change in place", () => {
+    await step(stack, "dashboard change in place", async () => {
       // The HTTP status label is read by the dashboards' queries: a change of it is a dashboard change.
-      const before = get("deployment", "grafana");
-      const cmBefore = get("configmap", "grafana-dashboards-applications");
-      pulumi(stack, ["config", "set", "--path", "alerting.httpStatusLabel", "http_status_code"]);
-      pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
-      const cm = get("configmap", "grafana-dashboards-applications");
+      const before = await get("deployment", "grafana");
+      const cmBefore = await get("configmap", "grafana-dashboards-applications");
+      await pulumi(stack, ["config", "set", "--path", "alerting.httpStatusLabel", "http_status_code"]);
+      await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+      const cm = await get("configmap", "grafana-dashboards-applications");
       check(cm.metadata.uid === cmBefore.metadata.uid, "the dashboards ConfigMap was recreated instead of updated");
       check(Object.values(cm.data ?? {}).some((v) => v.includes("http_status_code")), "the dashboards do not use the new status label");
-      const after = get("deployment", "grafana");
+      const after = await get("deployment", "grafana");
       check(
         JSON.stringify(after.spec.template.metadata.annotations) === JSON.stringify(before.spec.template.metadata.annotations),
         "Grafana's pod template changed: a dashboard change should need no restart (Grafana rescans the files)",
@@ -383,22 +398,22 @@ function deployStack(stack: Stack): void {
   }
 
   if (stack === "dev") {
-    step(stack, "destroy", () => {
-      pulumi(stack, ["destroy", "--yes", "--skip-preview"]);
-      const ns = kubectl(["get", "namespace", NAMESPACE], true);
+    await step(stack, "destroy", async () => {
+      await pulumi(stack, ["destroy", "--yes", "--skip-preview"]);
+      const ns = await kubectl(["get", "namespace", NAMESPACE], true);
       check(ns.status !== 0 && /NotFound/.test(ns.stderr), `namespace ${NAMESPACE} still exists after destroy`);
-      const roles = JSON.parse(kubectl(["get", "clusterroles,clusterrolebindings", "-o", "json"]).stdout).items as K8sObject[];
+      const roles = JSON.parse((await kubectl(["get", "clusterroles,clusterrolebindings", "-o", "json"])).stdout).items as K8sObject[];
       const left = roles.filter((r) => r.metadata.labels?.["app.kubernetes.io/managed-by"] === "pulumi").map((r) => r.metadata.name);
       check(left.length === 0, `cluster-scoped objects left after destroy: ${left.join(", ")}`);
     });
   } else {
-    step(stack, "destroy stops on protected data", () => {
-      const before = { sts: uids("statefulsets"), pvc: uids("persistentvolumeclaims") };
-      const r = pulumi(stack, ["destroy", "--yes"], { allowFail: true });
+    await step(stack, "destroy stops on protected data", async () => {
+      const before = { sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
+      const r = await pulumi(stack, ["destroy", "--yes"], { allowFail: true });
       const out = `${r.stdout}\n${r.stderr}`;
       check(r.status !== 0, "pulumi destroy of prod succeeded, but its data is protected");
       check(/protected/.test(out), `pulumi destroy failed, but not on protection:\n${out.split("\n").slice(-30).join("\n")}`);
-      const after = { sts: uids("statefulsets"), pvc: uids("persistentvolumeclaims") };
+      const after = { sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
       check(JSON.stringify(after) === JSON.stringify(before), "a refused destroy still changed the StatefulSets or claims");
       log(`[${stack}] destroy refused; ${Object.keys(after.pvc).length} claims and ${Object.keys(after.sts).length} StatefulSets kept`);
     });
@@ -413,26 +428,33 @@ function table(): string {
   return [line(head), `|${w.map((n, i) => (i === 2 ? "-".repeat(n + 1) + ":" : "-".repeat(n + 2))).join("|")}|`, ...rows.map(line)].join("\n");
 }
 
-function main(): number {
+async function main(): Promise<number> {
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(path.join(work, "state"), { recursive: true });
   let failed: unknown;
   try {
-    step("-", "tools", () => {
-      run("bash", ["tools/build.sh", "pulumi", "kubernetes", "random-test-double", "etcd", "kube", "kwok"]);
-      installPlugins();
+    await step("-", "tools", async () => {
+      await run("bash", ["tools/build.sh", "pulumi", "kubernetes", "random-test-double", "etcd", "kube", "kwok"]);
+      await installPlugins();
     });
     writeProject();
-    if (stacks.includes("dev")) step("dev", "unreachable cluster: a clear error", () => unreachable("dev"));
-    step("-", "cluster up", clusterUp);
-    for (const stack of stacks) deployStack(stack);
+    if (stacks.includes("dev")) await step("dev", "unreachable cluster: a clear error", () => unreachable("dev"));
+    await step("-", "cluster up", clusterUp);
+    for (const stack of stacks) {
+      if (interrupted) break;
+      await deployStack(stack);
+    }
   } catch (e) {
     failed = e;
   } finally {
-    step("-", "cluster down", clusterDown);
+    await step("-", "cluster down", clusterDown);
   }
   fs.writeFileSync(path.join(work, "timings.json"), JSON.stringify(timings, null, 2));
   process.stdout.write(`\n${table()}\n\n`);
+  if (interrupted) {
+    process.stderr.write("deploy-test: interrupted; the cluster it started is stopped\n");
+    return 130;
+  }
   if (failed) {
     process.stderr.write(`deploy-test: FAILED: ${failed instanceof Error ? failed.message : String(failed)}\n`);
     process.stderr.write(`deploy-test: logs: ${work}/<stack>.log, ${clusterDir}/logs (kept until the next run)\n`);
@@ -443,4 +465,11 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    clusterDown();
+    process.stderr.write(`deploy-test: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  },
+);
