@@ -50,6 +50,31 @@ function waitFor(dep: pulumi.Resource): pulumi.ResourceTransformation {
   return (a) => (a.type.startsWith("kubernetes:") ? { props: a.props, opts: pulumi.mergeOptions(a.opts, { dependsOn: [dep] }) } : undefined);
 }
 
+/**
+ * The Server-Side Apply field manager of every Kubernetes object of the stack (the provider's
+ * `pulumi.com/patchFieldManager` annotation). The provider's default is a random name per resource
+ * kept in the state: after a destroy that kept the data (retainOnDelete), a new `up` applied the
+ * retained objects under a new name and failed on field conflicts with the old one. One stable name
+ * lets the next `up` take the retained objects back as their owner.
+ */
+export const FIELD_MANAGER = "observability-stack";
+export const FIELD_MANAGER_ANNOTATION = "pulumi.com/patchFieldManager";
+
+/** Set the stable field manager on a Kubernetes object's metadata (plain or Output annotations). */
+function stableFieldManager(): pulumi.ResourceTransformation {
+  return (a) => {
+    if (!a.type.startsWith("kubernetes:") || a.type.startsWith("pulumi:providers:")) return undefined;
+    const metadata = (a.props.metadata ?? {}) as Record<string, unknown>;
+    if (pulumi.Output.isInstance(metadata)) return undefined;
+    const add = (ann: Record<string, string> | undefined) => ({ ...(ann ?? {}), [FIELD_MANAGER_ANNOTATION]: FIELD_MANAGER });
+    const annotations = metadata.annotations as pulumi.Input<Record<string, string>> | undefined;
+    return {
+      props: { ...a.props, metadata: { ...metadata, annotations: pulumi.Output.isInstance(annotations) ? annotations.apply(add) : add(annotations as Record<string, string> | undefined) } },
+      opts: a.opts,
+    };
+  };
+}
+
 export class ObservabilityStack extends pulumi.ComponentResource {
   public readonly endpoints: StackEndpoints;
   /** Grafana admin user and generated password (secret); undefined for an external Grafana. */
@@ -57,7 +82,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
   public readonly grafanaAdminPassword?: pulumi.Output<string>;
 
   constructor(name: string, args: ObservabilityStackArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("observability:index:ObservabilityStack", name, {}, opts);
+    // Inherited by every descendant: one stable field manager for every Kubernetes object.
+    super("observability:index:ObservabilityStack", name, {}, { ...opts, transformations: [...(opts?.transformations ?? []), stableFieldManager()] });
     const cfg = args.config;
     const ns = cfg.namespace;
     const ctx: StackContext = {

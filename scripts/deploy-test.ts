@@ -10,6 +10,8 @@
  *   retention     a retention change updates in place: no StatefulSet replaced, no claim recreated
  *   dashboards    (dev) a dashboard change lands in its ConfigMap in place, Grafana not restarted
  *   destroy       dev: everything is removed; prod: stops on the protected data, which stays
+ *   take back     prod: after unprotect + destroy (the data is retained), a new up takes the
+ *                 namespace, StatefulSets and claims back without recreating any
  *
  * It ends with a table of steps and wall times, also written to .deploy-test/timings.json (which
  * `npm run bench` reads). The only stand-in is tools/random-test-double, for the one
@@ -416,6 +418,24 @@ async function deployStack(stack: Stack): Promise<void> {
       const after = { sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
       check(JSON.stringify(after) === JSON.stringify(before), "a refused destroy still changed the StatefulSets or claims");
       log(`[${stack}] destroy refused; ${Object.keys(after.pvc).length} claims and ${Object.keys(after.sts).length} StatefulSets kept`);
+    });
+    await step(stack, "retained data taken back", async () => {
+      // The README's recovery procedure: a destroy that keeps the data (protection lifted), then a
+      // new up of the same stack takes the retained objects back, recreating none of them.
+      const nsUid = async () => (await kubectl(["get", "namespace", NAMESPACE, "-o", "jsonpath={.metadata.uid}"])).stdout;
+      const before = { ns: await nsUid(), sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
+      await pulumi(stack, ["state", "unprotect", "--all", "--yes"]);
+      await pulumi(stack, ["destroy", "--yes", "--skip-preview"]);
+      const kept = { ns: await nsUid(), sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
+      check(JSON.stringify(kept) === JSON.stringify(before), `destroy did not keep the data: ${JSON.stringify(before)} → ${JSON.stringify(kept)}`);
+      const state = JSON.parse((await pulumi(stack, ["stack", "export"])).stdout) as { deployment: { resources?: unknown[] } };
+      check((state.deployment.resources ?? []).length === 0, `the stack still has ${(state.deployment.resources ?? []).length} resources after destroy`);
+      await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+      const after = { ns: await nsUid(), sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
+      check(JSON.stringify(after) === JSON.stringify(before), `the new up recreated retained objects: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+      await pulumi(stack, ["up", "--yes", "--expect-no-changes", ...policyArgs(stack)]);
+      await checkObjects(stack);
+      log(`[${stack}] namespace, ${Object.keys(after.sts).length} StatefulSets and ${Object.keys(after.pvc).length} claims taken back with the same UIDs; protected again`);
     });
   }
 }

@@ -49,6 +49,12 @@ describe.each([
     expect(dashboards.flatMap((r) => Object.keys(r.inputs.data)).sort()).toEqual(allDashboards().map((d) => `${d.uid}.json`).sort());
   });
 
+  it("every Kubernetes object is applied by one stable field manager (retained data can be taken back)", () => {
+    const objects = k8s(get());
+    expect(objects.length).toBeGreaterThan(50);
+    expect(objects.filter((o) => o.inputs.metadata?.annotations?.["pulumi.com/patchFieldManager"] !== "observability-stack").map((o) => o.name)).toEqual([]);
+  });
+
   it("labels every Kubernetes object and pod template with the standard labels", () => {
     const objects = k8s(get());
     expect(objects.length).toBeGreaterThan(40);
