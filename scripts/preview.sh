@@ -16,13 +16,16 @@
 # .pulumi-state/ in the checkout (git-ignored); nothing is sent anywhere and no cluster is needed:
 # the preview is computed client-side.
 #
-# Provider plugins: the real kubernetes, random, grafana and aws plugins cannot be built from the
-# Go module proxy (their modules are refused at every version; pulumi-aws needs a patched git
+# Provider plugins: the kubernetes plugin is the real one, built by tools/kubernetes (v4.25.0, the
+# release of the pinned @pulumi/kubernetes). The random, grafana and aws plugins cannot be built from
+# the Go module proxy (their modules are refused at every version; pulumi-aws needs a patched git
 # submodule besides), so unless a tools/<name> folder builds the real one, the preview installs
-# tools/preview-stub-provider in its place (PREVIEW_STUB_PROVIDERS=1 forces the stub). The stub
-# passes each resource's inputs through unchanged: the program, the plan and the policy pack run
-# for real, but there is no provider-side validation and computed outputs show as unknown. It
-# refuses to deploy anything. Plugins live in .pulumi-state/home, never in ~/.pulumi.
+# tools/preview-stub-provider in their place and says so in a NOTE (PREVIEW_STUB_PROVIDERS=1 forces
+# the stub for all four). The stub passes each resource's inputs through unchanged: the program, the
+# plan and the policy pack run for real, but there is no provider-side validation and computed
+# outputs show as unknown. It refuses to deploy anything. Plugins live in .pulumi-state/home, never
+# in ~/.pulumi. With no reachable cluster in the kubeconfig, the real kubernetes plugin previews
+# without the API server's dry run; with one (scripts/cluster.sh), the API server checks every object.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
