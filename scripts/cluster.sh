@@ -262,7 +262,11 @@ command_of() {
         --authentication-kubeconfig="$dir/scheduler.kubeconfig" \
         --authorization-kubeconfig="$dir/scheduler.kubeconfig" \
         --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" --cert-dir="$dir/run/kube-scheduler" \
-        --leader-elect=false --profiling=false)
+        --leader-elect=false --profiling=false \
+        --pod-max-in-unschedulable-pods-duration=10s)
+      # A pod that waits for its claim to bind is parked as unschedulable; when the bind event
+      # races its parking, it stays there until this flush (default 5 min: a cold CI run once
+      # waited 300 s for prometheus-1). Deprecated upstream but present in the pinned 1.34.
       ;;
     kwok)
       CMD=("$bin/kwok" --kubeconfig="$dir/kwok.kubeconfig" --config="$dir/kwok.yaml" \
