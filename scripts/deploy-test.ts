@@ -307,6 +307,12 @@ async function checkObjects(stack: Stack): Promise<void> {
 }
 
 const uids = async (kind: string) => Object.fromEntries((await list(kind)).map((o) => [o.metadata.name, o.metadata.uid]));
+/** The UIDs of the objects that hold data: a recreated one has a new UID. */
+const dataUids = async () => ({ sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") });
+/** Fails, naming both sides, unless the UIDs are the same. */
+function checkSame(before: object, after: object, what: string): void {
+  check(JSON.stringify(after) === JSON.stringify(before), `${what}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+}
 
 // ---------------------------------------------------------------------------------------------
 // The scenario
@@ -363,7 +369,7 @@ async function deployStack(stack: Stack): Promise<void> {
   });
 
   await step(stack, "retention change in place", async () => {
-    const before = { sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
+    const before = await dataUids();
     const days = DEFAULTS[stack].prometheus.retentionDays + 1;
     await pulumi(stack, ["config", "set", "--path", "prometheus.retentionDays", String(days)]);
     const p = changes(await plan(stack));
@@ -375,9 +381,9 @@ async function deployStack(stack: Stack): Promise<void> {
     const sts = await get("statefulset", "prometheus");
     const args: string[] = sts.spec.template.spec.containers.find((c: { name: string }) => c.name === "prometheus").args;
     check(args.includes(`--storage.tsdb.retention.time=${days}d`), `prometheus args after the change: ${args.join(" ")}`);
-    const after = { sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
-    check(JSON.stringify(after.sts) === JSON.stringify(before.sts), `StatefulSets recreated: ${JSON.stringify(before.sts)} → ${JSON.stringify(after.sts)}`);
-    check(JSON.stringify(after.pvc) === JSON.stringify(before.pvc), `claims recreated: ${JSON.stringify(before.pvc)} → ${JSON.stringify(after.pvc)}`);
+    const after = await dataUids();
+    checkSame(before.sts, after.sts, "StatefulSets recreated");
+    checkSame(before.pvc, after.pvc, "claims recreated");
     log(`[${stack}] ${p.length} updates, 0 replacements; ${Object.keys(after.pvc).length} claims kept (same UIDs)`);
   });
 
@@ -410,29 +416,28 @@ async function deployStack(stack: Stack): Promise<void> {
     });
   } else {
     await step(stack, "destroy stops on protected data", async () => {
-      const before = { sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
+      const before = await dataUids();
       const r = await pulumi(stack, ["destroy", "--yes"], { allowFail: true });
       const out = `${r.stdout}\n${r.stderr}`;
       check(r.status !== 0, "pulumi destroy of prod succeeded, but its data is protected");
       check(/protected/.test(out), `pulumi destroy failed, but not on protection:\n${out.split("\n").slice(-30).join("\n")}`);
-      const after = { sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
-      check(JSON.stringify(after) === JSON.stringify(before), "a refused destroy still changed the StatefulSets or claims");
+      const after = await dataUids();
+      checkSame(before, after, "a refused destroy still changed the StatefulSets or claims");
       log(`[${stack}] destroy refused; ${Object.keys(after.pvc).length} claims and ${Object.keys(after.sts).length} StatefulSets kept`);
     });
     await step(stack, "retained data taken back", async () => {
       // The README's recovery procedure: a destroy that keeps the data (protection lifted), then a
       // new up of the same stack takes the retained objects back, recreating none of them.
       const nsUid = async () => (await kubectl(["get", "namespace", NAMESPACE, "-o", "jsonpath={.metadata.uid}"])).stdout;
-      const before = { ns: await nsUid(), sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
+      const before = { ns: await nsUid(), ...(await dataUids()) };
       await pulumi(stack, ["state", "unprotect", "--all", "--yes"]);
       await pulumi(stack, ["destroy", "--yes", "--skip-preview"]);
-      const kept = { ns: await nsUid(), sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
-      check(JSON.stringify(kept) === JSON.stringify(before), `destroy did not keep the data: ${JSON.stringify(before)} → ${JSON.stringify(kept)}`);
+      checkSame(before, { ns: await nsUid(), ...(await dataUids()) }, "destroy did not keep the data");
       const state = JSON.parse((await pulumi(stack, ["stack", "export"])).stdout) as { deployment: { resources?: unknown[] } };
       check((state.deployment.resources ?? []).length === 0, `the stack still has ${(state.deployment.resources ?? []).length} resources after destroy`);
       await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
-      const after = { ns: await nsUid(), sts: await uids("statefulsets"), pvc: await uids("persistentvolumeclaims") };
-      check(JSON.stringify(after) === JSON.stringify(before), `the new up recreated retained objects: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+      const after = { ns: await nsUid(), ...(await dataUids()) };
+      checkSame(before, after, "the new up recreated retained objects");
       await pulumi(stack, ["up", "--yes", "--expect-no-changes", ...policyArgs(stack)]);
       await checkObjects(stack);
       log(`[${stack}] namespace, ${Object.keys(after.sts).length} StatefulSets and ${Object.keys(after.pvc).length} claims taken back with the same UIDs; protected again`);

@@ -27,6 +27,7 @@ import { allDashboards, FOLDERS, type DashboardSpec, type FolderKey } from "../.
 import { DATASOURCE_UIDS, type DatasourceDef, type DatasourceKey } from "./datasources";
 import {
   buildPolicyTree,
+  checkDashboards,
   contactPointSpecs,
   DEFAULT_MAINTENANCE_WINDOW,
   GRAFANA_ALERTING_NAMES,
@@ -37,18 +38,6 @@ import {
   type MaintenanceWindow,
 } from "./provisioning";
 
-// The pure alerting builders moved to ./provisioning (shared with file provisioning); kept
-// importable from here for existing callers.
-export {
-  buildPolicyTree,
-  DEFAULT_MAINTENANCE_WINDOW,
-  GRAFANA_ALERTING_NAMES,
-  messageTemplate,
-  type ContactPointRole,
-  type MaintenanceWindow,
-  type PolicyNode,
-  type PolicyTree,
-} from "./provisioning";
 
 /** Connection to a Grafana: its URL and either "user:password" (basic auth) or a service-account token. */
 export interface GrafanaConnection {
@@ -100,12 +89,9 @@ export class GrafanaContent extends pulumi.ComponentResource {
     for (const [key, f] of Object.entries(folders) as [FolderKey, { uid: string; title: string }][]) {
       folderRes[key] = new grafana.oss.Folder(`${name}-folder-${key}`, { uid: f.uid, title: f.title, preventDestroyIfNotEmpty: false }, child);
     }
-    const seen = new Set<string>();
+    checkDashboards(dashboards, folders);
     for (const d of dashboards) {
-      if (seen.has(d.uid)) throw new Error(`GrafanaContent: two dashboards with uid "${d.uid}"`);
-      seen.add(d.uid);
       const folder = folderRes[d.folder];
-      if (!folder) throw new Error(`GrafanaContent: dashboard "${d.uid}" is in folder "${d.folder}", which is not one of ${Object.keys(folders).join(", ")}`);
       new grafana.oss.Dashboard(
         `${name}-dashboard-${d.uid}`,
         {

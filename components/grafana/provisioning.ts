@@ -275,20 +275,29 @@ export function dashboardProviders(folders: Folders): Record<string, unknown> {
 }
 
 /**
+ * Every dashboard has its own uid and sits in one of `folders`; throws, naming the dashboard, if not.
+ * Shared by the files of the in-cluster Grafana and the API resources of an external one.
+ */
+export function checkDashboards(dashboards: DashboardSpec[], folders: Folders): void {
+  const seen = new Set<string>();
+  for (const d of dashboards) {
+    if (seen.has(d.uid)) throw new Error(`Grafana dashboards: two dashboards with uid "${d.uid}"`);
+    seen.add(d.uid);
+    if (!(d.folder in folders)) {
+      throw new Error(`Grafana dashboards: dashboard "${d.uid}" is in folder "${d.folder}", which is not one of ${Object.keys(folders).join(", ")}`);
+    }
+  }
+}
+
+/**
  * The dashboard files of each folder: `<uid>.json` → the dashboard model. Every folder of `folders`
  * is present (empty when it holds no dashboard), so its provider always has a directory to read.
  * Throws on a duplicate uid, an unknown folder, or a folder too large for one ConfigMap.
  */
 export function dashboardFiles(dashboards: DashboardSpec[], folders: Folders): Record<FolderKey, Record<string, string>> {
+  checkDashboards(dashboards, folders);
   const out = Object.fromEntries(Object.keys(folders).map((k) => [k, {} as Record<string, string>])) as Record<FolderKey, Record<string, string>>;
-  const seen = new Set<string>();
-  for (const d of dashboards) {
-    if (seen.has(d.uid)) throw new Error(`Grafana dashboards: two dashboards with uid "${d.uid}"`);
-    seen.add(d.uid);
-    const files = out[d.folder];
-    if (!files) throw new Error(`Grafana dashboards: dashboard "${d.uid}" is in folder "${d.folder}", which is not one of ${Object.keys(folders).join(", ")}`);
-    files[`${d.uid}.json`] = JSON.stringify(d.json);
-  }
+  for (const d of dashboards) out[d.folder][`${d.uid}.json`] = JSON.stringify(d.json);
   for (const [key, files] of Object.entries(out)) {
     const bytes = Object.entries(files).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
     if (bytes > CONFIGMAP_MAX_BYTES) {

@@ -260,7 +260,8 @@ describe("GrafanaContent, other configurations", () => {
   });
 
   test("only a webhook enabled: three severity contact points, info is the root, no education route (pure builders)", async () => {
-    const { buildContactPoints, buildPolicyTree } = await import("../../components/grafana/content");
+    const { buildContactPoints } = await import("../../components/grafana/content");
+    const { buildPolicyTree } = await import("../../components/grafana/provisioning");
     const cfg = defaultsFor("dev").cfg;
     cfg.alerting.receivers.webhook.enabled = true;
     const cps = buildContactPoints(cfg.alerting, { webhookUrl: SECRETS.webhookUrl });
