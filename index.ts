@@ -3,8 +3,10 @@
  * A bad config fails here, with every problem named, before any resource is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, PROJECT, RawConfig, SECRET_KEYS, SecretKey, loadConfig, requiredSecrets } from "./components/config";
+import * as k8s from "@pulumi/kubernetes";
+import { ConfigError, PROJECT, RawConfig, SECRET_KEYS, SecretKey, StackConfig, loadConfig, requiredSecrets } from "./components/config";
 import { ObservabilityStack } from "./components/stack";
+import { DataVolumes, dataVolumeProblems, expansionProblems, growingClasses, plannedDataVolumes } from "./components/data-volumes";
 
 // The only place that reads Pulumi's config: plain values go through loadConfig(), secrets are read
 // as secret Outputs and handed to the components.
@@ -65,13 +67,57 @@ function load() {
   }
 }
 
-const config = load();
-const stack = new ObservabilityStack("observability", { config, secrets: readSecrets(requiredSecrets(config)) });
+/** The value of an Output, awaited (for reads that must finish before anything is registered). */
+function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply((v) => resolve(v)));
+}
 
-export const environment = config.environment;
-export const namespace = config.namespace;
-export const endpoints = stack.endpoints;
-export const grafanaUrl = stack.endpoints.grafana;
-export const grafanaAdminUser = stack.grafanaAdminUser;
-/** Secret: shown only with `pulumi stack output --show-secrets`. */
-export const grafanaAdminPassword = stack.grafanaAdminPassword;
+/**
+ * The data volumes of this stack's last update: its own `dataVolumes` output, read through a
+ * reference to itself. Undefined for a new stack (or one last updated before the output existed).
+ */
+async function previousDataVolumes(): Promise<DataVolumes | undefined> {
+  const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`);
+  const details = await self.getOutputDetails("dataVolumes");
+  return (details.value ?? details.secretValue) as DataVolumes | undefined;
+}
+
+/**
+ * Refuse, before any resource is registered, a config that would lose data or that Kubernetes
+ * cannot apply to the claims that exist: every problem at once.
+ */
+async function checkDataVolumes(config: StackConfig, previous: DataVolumes | undefined): Promise<void> {
+  const planned = plannedDataVolumes(config);
+  const problems = dataVolumeProblems(previous, planned);
+  const growing = growingClasses(previous, planned);
+  if (growing.size > 0) {
+    // Only when claims grow: the StorageClass must allow expansion (read from the cluster).
+    const allows: Record<string, boolean | undefined> = {};
+    for (const cls of growing.keys()) {
+      const sc = k8s.storage.v1.StorageClass.get(`storage-class-${cls}`, cls);
+      allows[cls] = await valueOf(sc.allowVolumeExpansion);
+    }
+    problems.push(...expansionProblems(growing, allows));
+  }
+  if (problems.length > 0) throw new pulumi.RunError(new ConfigError(problems).message);
+}
+
+async function main() {
+  const config = load();
+  const previous = await previousDataVolumes();
+  await checkDataVolumes(config, previous);
+  const stack = new ObservabilityStack("observability", { config, secrets: readSecrets(requiredSecrets(config)), previous });
+  return {
+    environment: config.environment,
+    namespace: config.namespace,
+    endpoints: stack.endpoints,
+    grafanaUrl: stack.endpoints.grafana,
+    grafanaAdminUser: stack.grafanaAdminUser,
+    /** Secret: shown only with `pulumi stack output --show-secrets`. */
+    grafanaAdminPassword: stack.grafanaAdminPassword,
+    /** What the claims are; the next update compares the config against it (components/data-volumes.ts). */
+    dataVolumes: stack.dataVolumes,
+  };
+}
+
+export = main();

@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { createHash } from "crypto";
 import type { Environment, Resources } from "./config";
 import { selectorLabels, standardLabels } from "./labels";
+import { claimName } from "./data-volumes";
 import { image } from "./versions";
 
 /** What every component needs to know about the stack it is part of. */
@@ -24,6 +25,11 @@ export interface StackContext {
     /** Protect stateful resources from `pulumi destroy` and keep their volumes on delete/replace. */
     protect: boolean;
   };
+  /**
+   * Whether the last update had the other persistence for a StatefulSet (so this update replaces it).
+   * Unset: no previous update is known.
+   */
+  persistenceChanges?: (statefulSet: string, persistent: boolean) => boolean;
 }
 
 /** Identity of one workload: its labels and selector. */
@@ -84,38 +90,117 @@ export function resources(r: Resources): k8s.types.input.core.v1.ResourceRequire
   return { requests: { ...r.requests }, limits: { ...r.limits } };
 }
 
-/** A claim template for a StatefulSet's data volume. */
-export function volumeClaimTemplate(ctx: StackContext, w: Workload, name: string, sizeGi: number): k8s.types.input.core.v1.PersistentVolumeClaim {
-  // A StatefulSet's claim templates are immutable: they carry no version label, or the next image
-  // bump could not be applied without replacing the StatefulSet.
-  const { ["app.kubernetes.io/version"]: _version, ...stable } = labels(ctx, w);
+/** The claim spec of a data volume: the same for a StatefulSet's template and its claims. */
+function claimSpec(ctx: StackContext, sizeGi: number): k8s.types.input.core.v1.PersistentVolumeClaimSpec {
   return {
-    metadata: { name, labels: stable },
-    spec: {
-      accessModes: ["ReadWriteOnce"],
-      ...(ctx.storageClassName ? { storageClassName: ctx.storageClassName } : {}),
-      resources: { requests: { storage: `${sizeGi}Gi` } },
-    },
+    accessModes: ["ReadWriteOnce"],
+    ...(ctx.storageClassName ? { storageClassName: ctx.storageClassName } : {}),
+    resources: { requests: { storage: `${sizeGi}Gi` } },
   };
 }
 
 /**
- * Data volume of a stateful workload: a claim template when persistence is on, else an emptyDir
- * bounded by the same size.
+ * Labels of a claim template: without the version label, as the template is immutable and an image
+ * bump must not replace the StatefulSet. (The claims themselves carry it: their labels can change.)
  */
-export function dataVolume(ctx: StackContext, w: Workload, volumeName: string, sizeGi: number) {
-  return ctx.persistence.enabled
-    ? {
-        volumes: [] as k8s.types.input.core.v1.Volume[],
-        volumeClaimTemplates: [volumeClaimTemplate(ctx, w, volumeName, sizeGi)],
-        // Keep the claims when the StatefulSet is deleted or scaled down: the data outlives the workload.
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-      }
-    : {
-        volumes: [{ name: volumeName, emptyDir: { sizeLimit: `${sizeGi}Gi` } }] as k8s.types.input.core.v1.Volume[],
-        volumeClaimTemplates: [] as k8s.types.input.core.v1.PersistentVolumeClaim[],
-        persistentVolumeClaimRetentionPolicy: undefined,
-      };
+function claimLabels(ctx: StackContext, w: Workload): Record<string, string> {
+  const { ["app.kubernetes.io/version"]: _version, ...stable } = labels(ctx, w);
+  return stable;
+}
+
+/** Annotation on a StatefulSet saying whether its pods have persistent claims ("true"/"false"). */
+export const PERSISTENT_VOLUMES_ANNOTATION = "observability-stack/persistent-volumes";
+
+/**
+ * Claim fields Pulumi leaves alone on a StatefulSet's template, which Kubernetes never lets change:
+ * the size grows through the claims themselves, and a class change is refused before the update
+ * (components/data-volumes.ts).
+ */
+const TEMPLATE_IGNORED = ["spec.volumeClaimTemplates[0].spec.resources.requests.storage", "spec.volumeClaimTemplates[0].spec.storageClassName"];
+
+/** Where a StatefulSet's data lives. */
+export interface DataVolumeArgs {
+  /** The StatefulSet's object name; its claims are `<volume>-<statefulSet>-<ordinal>`. */
+  statefulSet: string;
+  /** Volume name in the pod template. */
+  volume: string;
+  sizeGi: number;
+  replicas: number;
+}
+
+/**
+ * Data volume of a stateful workload.
+ *
+ * With persistence on, the StatefulSet gets a claim template, and each replica's claim is also a
+ * resource of its own, created before the StatefulSet (which adopts it by name). That makes the claims
+ * day-2 safe:
+ * - a larger size grows the claims in place, through the StorageClass's volume expansion, while the
+ *   StatefulSet (whose claim template Kubernetes never lets change) keeps its template;
+ * - the claims are kept when Pulumi deletes them (retainOnDelete): scaling down, persistence turned
+ *   off or a destroy leave the data, and the next up takes it back;
+ * - the claims are force-applied: claims made by the StatefulSet controller before they were
+ *   resources of the stack are taken over without a field conflict.
+ *
+ * With persistence off, the volume is an emptyDir bounded by the same size.
+ *
+ * Turning persistence on or off changes the claim template, so the StatefulSet is replaced. The
+ * annotation that records it is unknown in a preview of that change, so the preview shows the
+ * replacement instead of failing on the API server's dry run of an update it would refuse.
+ */
+export function dataVolume(ctx: StackContext, w: Workload, a: DataVolumeArgs, parent: pulumi.Resource, name: string) {
+  const persistent = ctx.persistence.enabled;
+  const replacing = pulumi.runtime.isDryRun() && (ctx.persistenceChanges?.(a.statefulSet, persistent) ?? false);
+  const annotations: Record<string, pulumi.Input<string>> = { [PERSISTENT_VOLUMES_ANNOTATION]: replacing ? (pulumi.unknown as unknown as string) : String(persistent) };
+  if (!persistent) {
+    return {
+      annotations,
+      claims: [] as k8s.core.v1.PersistentVolumeClaim[],
+      volumes: [{ name: a.volume, emptyDir: { sizeLimit: `${a.sizeGi}Gi` } }] as k8s.types.input.core.v1.Volume[],
+      volumeClaimTemplates: [] as k8s.types.input.core.v1.PersistentVolumeClaim[],
+      persistentVolumeClaimRetentionPolicy: undefined,
+      options: (extra: pulumi.CustomResourceOptions = {}) => dataOptions(ctx, parent, extra),
+    };
+  }
+  const claims = Array.from(
+    { length: a.replicas },
+    (_, i) =>
+      new k8s.core.v1.PersistentVolumeClaim(
+        `${name}-${a.volume}-${i}`,
+        {
+          metadata: { name: claimName(a.volume, a.statefulSet, i), namespace: ctx.namespace, labels: labels(ctx, w), annotations: { "pulumi.com/patchForce": "true" } },
+          spec: claimSpec(ctx, a.sizeGi),
+        },
+        // Kept when Pulumi deletes it, whatever the stack's protection: the StatefulSet's own
+        // policy (whenScaled/whenDeleted: Retain) says the same. No ignoreChanges here: on an update
+        // the provider would copy the ignored field's live value into the apply, making the stack own
+        // the class the API server defaulted, and a later take-back (which omits it) would try to unset it.
+        { parent, ...(ctx.persistence.protect ? { protect: true } : {}), retainOnDelete: true },
+      ),
+  );
+  return {
+    annotations,
+    claims,
+    volumes: [] as k8s.types.input.core.v1.Volume[],
+    volumeClaimTemplates: [{ metadata: { name: a.volume, labels: claimLabels(ctx, w) }, spec: claimSpec(ctx, a.sizeGi) }] as k8s.types.input.core.v1.PersistentVolumeClaim[],
+    // Keep the claims when the StatefulSet is deleted or scaled down: the data outlives the workload.
+    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+    // The StatefulSet itself holds no data: protected like the data (a replacement is refused), but
+    // not retained. A destroy that keeps the data deletes it and keeps its claims; the next up creates
+    // it again from the config (its claim template may differ from the first one's after a growth,
+    // which Kubernetes would refuse as an update of a retained StatefulSet) and it adopts the claims.
+    options: (extra: pulumi.CustomResourceOptions = {}) => ({
+      parent,
+      ...(ctx.persistence.protect ? { protect: true } : {}),
+      ...extra,
+      dependsOn: [...toArray(extra.dependsOn), ...claims],
+      ignoreChanges: [...(extra.ignoreChanges ?? []), ...TEMPLATE_IGNORED],
+    }),
+  };
+}
+
+function toArray(d: pulumi.CustomResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+  if (d === undefined) return [];
+  return Array.isArray(d) ? d : [d as pulumi.Input<pulumi.Resource>];
 }
 
 /**

@@ -24,12 +24,19 @@ import { Loki } from "./loki/component";
 import { NodeExporter, NODE_EXPORTER_PORT_NAME } from "./node-exporter/component";
 import { Prometheus } from "./prometheus/component";
 import type { ServiceScrapeTarget } from "./prometheus/config";
+import { DataVolumes, persistenceChanges, plannedDataVolumes } from "./data-volumes";
 
 export interface ObservabilityStackArgs {
   /** The validated stack configuration (loadConfig). */
   config: StackConfig;
   /** Secret config values (receiver credentials, external Grafana token), as secret Outputs. */
   secrets: Partial<Record<SecretKey, pulumi.Output<string>>>;
+  /**
+   * The data volumes of the last update (its `dataVolumes` output), when there was one: a StatefulSet
+   * whose persistence changes is previewed as a replacement. Changes that would lose data are refused
+   * before the stack is built (components/data-volumes.ts).
+   */
+  previous?: DataVolumes;
 }
 
 /** In-cluster endpoints of every component: the stack's outputs. */
@@ -80,6 +87,11 @@ export class ObservabilityStack extends pulumi.ComponentResource {
   /** Grafana admin user and generated password (secret); undefined for an external Grafana. */
   public readonly grafanaAdminUser?: pulumi.Output<string>;
   public readonly grafanaAdminPassword?: pulumi.Output<string>;
+  /**
+   * What each workload's claims are: persistence, size, names and the StorageClass the API server
+   * gave them. Exported as a stack output, the next update compares the config against it.
+   */
+  public readonly dataVolumes: pulumi.Output<DataVolumes>;
 
   constructor(name: string, args: ObservabilityStackArgs, opts?: pulumi.ComponentResourceOptions) {
     // Inherited by every descendant: one stable field manager for every Kubernetes object.
@@ -92,6 +104,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       team: cfg.team,
       storageClassName: cfg.storageClassName,
       persistence: cfg.persistence,
+      persistenceChanges: (statefulSet, persistent) => persistenceChanges(args.previous, statefulSet, persistent),
     };
 
     const nsWorkload: Workload = { name: PROJECT, instance: name, component: "namespace", version: "1" };
@@ -210,6 +223,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       );
 
     let grafanaUrl: pulumi.Output<string>;
+    let grafanaClaims: k8s.core.v1.PersistentVolumeClaim[] = [];
     if (cfg.grafana.deploy) {
       const email = cfg.alerting.receivers.email;
       const smtp = email.enabled
@@ -233,6 +247,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       grafanaUrl = cfg.grafana.url ? pulumi.output(cfg.grafana.url) : grafana.url;
       this.grafanaAdminUser = grafana.adminUser;
       this.grafanaAdminPassword = grafana.adminPassword;
+      grafanaClaims = grafana.claims;
     } else {
       // An external Grafana: its content goes through its HTTP API, with a service-account token.
       grafanaUrl = pulumi.output(cfg.grafana.url as string);
@@ -243,6 +258,23 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         { parent: this, providers: { grafana: provider } },
       );
     }
+
+    const claimsOf: Record<string, k8s.core.v1.PersistentVolumeClaim[]> = {
+      [SERVICES.prometheus]: prometheus.claims,
+      [SERVICES.alertmanager]: alertmanager.claims,
+      [SERVICES.loki]: loki.claims,
+      [SERVICES.elasticsearch]: elasticsearch.claims,
+      [SERVICES.jaeger]: jaeger.claims,
+      [SERVICES.grafana]: grafanaClaims,
+    };
+    this.dataVolumes = pulumi.output(
+      Object.fromEntries(
+        Object.entries(plannedDataVolumes(cfg)).map(([workload, planned]) => {
+          const claim = claimsOf[workload]?.[0];
+          return [workload, { ...planned, storageClassName: claim ? claim.spec.storageClassName : planned.storageClassName }];
+        }),
+      ),
+    ) as pulumi.Output<DataVolumes>;
 
     this.endpoints = {
       prometheus: prometheus.url,
@@ -255,6 +287,6 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       otlpHttp: jaeger.otlpHttpEndpoint,
       grafana: grafanaUrl,
     };
-    this.registerOutputs({ endpoints: this.endpoints, grafanaAdminPassword: this.grafanaAdminPassword });
+    this.registerOutputs({ endpoints: this.endpoints, grafanaAdminPassword: this.grafanaAdminPassword, dataVolumes: this.dataVolumes });
   }
 }

@@ -188,8 +188,12 @@ describe("per-environment differences", () => {
 
   it("stateful data in prod is protected from destroy and kept on delete; dev is not", () => {
     for (const name of ["prometheus", "alertmanager", "loki", "elasticsearch"]) {
+      // The StatefulSet is protected (no replacement, no destroy) but not retained: the data is in
+      // its claims, which are, and a new StatefulSet adopts them.
       const p = k8sObject(prod, STS, name);
-      expect([name, p.protect, p.retainOnDelete]).toEqual([name, true, true]);
+      expect([name, p.protect, p.retainOnDelete]).toEqual([name, true, false]);
+      const claim = k8sObject(prod, "kubernetes:core/v1:PersistentVolumeClaim", `data-${name}-0`);
+      expect([name, claim.protect, claim.retainOnDelete]).toEqual([name, true, true]);
       const d = k8sObject(dev, STS, name);
       expect([name, d.protect]).toEqual([name, false]);
     }

@@ -8,7 +8,6 @@ import {
   antiAffinity,
   configReloader,
   containerSecurity,
-  dataOptions,
   dataVolume,
   disruptionBudget,
   httpProbe,
@@ -51,6 +50,8 @@ export function peerAddresses(namespace: string, replicas: number): string[] {
  * on change by a sidecar.
  */
 export class Alertmanager extends pulumi.ComponentResource {
+  /** The persistent claims of its data volume, one per replica (none without persistence). */
+  public readonly claims: k8s.core.v1.PersistentVolumeClaim[];
   /** In-cluster URL of the Alertmanager API. */
   public readonly url: pulumi.Output<string>;
   public readonly workload: Workload;
@@ -108,11 +109,12 @@ export class Alertmanager extends pulumi.ComponentResource {
       : // An empty listen address turns gossip off for a single replica.
         ["--cluster.listen-address="];
 
-    const data = dataVolume(ctx, w, "data", s.storageGi);
+    const data = dataVolume(ctx, w, { statefulSet: SERVICES.alertmanager, volume: "data", sizeGi: s.storageGi, replicas: s.replicas }, this, name);
+    this.claims = data.claims;
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
-        metadata: meta(ctx, w, SERVICES.alertmanager),
+        metadata: meta(ctx, w, SERVICES.alertmanager, { annotations: data.annotations }),
         spec: {
           serviceName: peers.metadata.name,
           replicas: s.replicas,
@@ -159,7 +161,7 @@ export class Alertmanager extends pulumi.ComponentResource {
           },
         },
       },
-      dataOptions(ctx, this),
+      data.options(),
     );
 
     disruptionBudget(ctx, w, s.replicas, this, name);

@@ -8,7 +8,6 @@ import {
   antiAffinity,
   checksum,
   containerSecurity,
-  dataOptions,
   dataVolume,
   disruptionBudget,
   httpProbe,
@@ -86,6 +85,8 @@ const BOOTSTRAP_DIR = "/bootstrap";
  * (TLS + users in Secrets) is a planned follow-up; until then never expose the Service.
  */
 export class Elasticsearch extends pulumi.ComponentResource {
+  /** The persistent claims of its data volume, one per replica (none without persistence). */
+  public readonly claims: k8s.core.v1.PersistentVolumeClaim[];
   /** In-cluster URL of the Elasticsearch HTTP API. */
   public readonly url: pulumi.Output<string>;
   /** Write alias of each log class (what Fluent Bit writes to). */
@@ -149,7 +150,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
     );
 
     // --- StatefulSet ---------------------------------------------------------------------------
-    const data = dataVolume(ctx, w, "data", s.storageGi);
+    const data = dataVolume(ctx, w, { statefulSet: SERVICES.elasticsearch, volume: "data", sizeGi: s.storageGi, replicas: s.replicas }, this, name);
+    this.claims = data.claims;
     const irsaLink = args.snapshot
       ? // repository-s3 reads a web-identity token only from inside its config directory.
         ` && if [ -n "\${AWS_WEB_IDENTITY_TOKEN_FILE:-}" ]; then mkdir -p /mnt/config/repository-s3 && ln -sf "$AWS_WEB_IDENTITY_TOKEN_FILE" /mnt/config/repository-s3/aws-web-identity-token-file; fi`
@@ -157,7 +159,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
     const statefulSet = new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
-        metadata: meta(ctx, w, SERVICES.elasticsearch),
+        metadata: meta(ctx, w, SERVICES.elasticsearch, { annotations: data.annotations }),
         spec: {
           serviceName: nodes.metadata.name,
           replicas: s.replicas,
@@ -237,7 +239,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
           },
         },
       },
-      dataOptions(ctx, this, { dependsOn: [service, nodes] }),
+      data.options({ dependsOn: [service, nodes] }),
     );
 
     disruptionBudget(ctx, w, s.replicas, this, name);

@@ -77,6 +77,8 @@ const ADMIN_USER = "admin";
  * alerting file as environment variables from a Secret, never through a ConfigMap.
  */
 export class Grafana extends pulumi.ComponentResource {
+  /** The persistent claim of its data volume (none without persistence). */
+  public readonly claims: k8s.core.v1.PersistentVolumeClaim[] = [];
   /** In-cluster URL of Grafana. */
   public readonly url: pulumi.Output<string>;
   public readonly adminUser: pulumi.Output<string>;
@@ -199,8 +201,11 @@ export class Grafana extends pulumi.ComponentResource {
             resources: { requests: { storage: `${s.storageGi}Gi` } },
           },
         },
-        dataOptions(ctx, this),
+        // Kept when Pulumi deletes it (persistence turned off, a destroy that keeps the data), like
+        // the StatefulSets' claims; protected where the stack protects its data.
+        dataOptions(ctx, this, { retainOnDelete: true }),
       );
+      this.claims.push(claim);
       volumes.push({ name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } });
     } else {
       volumes.push({ name: "data", emptyDir: { sizeLimit: `${s.storageGi}Gi` } });

@@ -8,7 +8,6 @@ import {
   antiAffinity,
   checksum,
   containerSecurity,
-  dataOptions,
   dataVolume,
   disruptionBudget,
   httpProbe,
@@ -71,6 +70,8 @@ const UID = 10001; // the jaeger image's user
  * with badger, the span TTL is the retention.
  */
 export class Jaeger extends pulumi.ComponentResource {
+  /** The persistent claims of its data volume, one per replica (none without persistence). */
+  public readonly claims: k8s.core.v1.PersistentVolumeClaim[];
   /** OTLP/gRPC endpoint for applications' SDKs and collectors. */
   public readonly otlpGrpcEndpoint: pulumi.Output<string>;
   /** OTLP/HTTP endpoint (base URL; SDKs append /v1/traces). */
@@ -134,7 +135,8 @@ export class Jaeger extends pulumi.ComponentResource {
     );
 
     const badger = s.storage === "badger";
-    const data = badger ? dataVolume(ctx, w, "data", s.storageGi) : undefined;
+    const data = badger ? dataVolume(ctx, w, { statefulSet: SERVICES.jaeger, volume: "data", sizeGi: s.storageGi, replicas: 1 }, this, name) : undefined;
+    this.claims = data?.claims ?? [];
     const podTemplate: k8s.types.input.core.v1.PodTemplateSpec = {
       metadata: { labels: labels(ctx, w), annotations: { "checksum/config": configChecksum } },
       spec: {
@@ -185,7 +187,7 @@ export class Jaeger extends pulumi.ComponentResource {
       new k8s.apps.v1.StatefulSet(
         `${name}-statefulset`,
         {
-          metadata: meta(ctx, w, SERVICES.jaeger),
+          metadata: meta(ctx, w, SERVICES.jaeger, { annotations: data!.annotations }),
           spec: {
             serviceName: service.metadata.name,
             replicas: 1,
@@ -195,7 +197,7 @@ export class Jaeger extends pulumi.ComponentResource {
             template: podTemplate,
           },
         },
-        dataOptions(ctx, this),
+        data!.options(),
       );
     } else {
       new k8s.apps.v1.Deployment(

@@ -7,7 +7,6 @@ import {
   Workload,
   checksum,
   containerSecurity,
-  dataOptions,
   dataVolume,
   httpProbe,
   labels,
@@ -52,6 +51,8 @@ export const LOKI_UID = 10001;
  * Prometheus may reach port 3100.
  */
 export class Loki extends pulumi.ComponentResource {
+  /** The persistent claims of its data volume, one per replica (none without persistence). */
+  public readonly claims: k8s.core.v1.PersistentVolumeClaim[];
   /** In-cluster base URL (http://loki.<ns>.svc.cluster.local:3100): Grafana's datasource URL. */
   public readonly url: pulumi.Output<string>;
   /** URL of the push API, for clients that want the full endpoint. */
@@ -101,11 +102,12 @@ export class Loki extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const data = dataVolume(ctx, w, "data", s.storageGi);
+    const data = dataVolume(ctx, w, { statefulSet: SERVICES.loki, volume: "data", sizeGi: s.storageGi, replicas: 1 }, this, name);
+    this.claims = data.claims;
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
-        metadata: meta(ctx, w, SERVICES.loki),
+        metadata: meta(ctx, w, SERVICES.loki, { annotations: data.annotations }),
         spec: {
           serviceName: service.metadata.name,
           // Monolithic with a filesystem store and an in-memory ring: exactly one process.
@@ -155,7 +157,7 @@ export class Loki extends pulumi.ComponentResource {
           },
         },
       },
-      dataOptions(ctx, this),
+      data.options(),
     );
 
     networkPolicy(

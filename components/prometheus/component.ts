@@ -8,7 +8,6 @@ import {
   antiAffinity,
   configReloader,
   containerSecurity,
-  dataOptions,
   dataVolume,
   disruptionBudget,
   httpProbe,
@@ -46,6 +45,8 @@ export const PROMETHEUS_PORT_NAME = "web";
  * file is applied by /-/reload without a restart, and a failed reload raises an alert.
  */
 export class Prometheus extends pulumi.ComponentResource {
+  /** The persistent claims of its data volume, one per replica (none without persistence). */
+  public readonly claims: k8s.core.v1.PersistentVolumeClaim[];
   /** In-cluster URL of the Prometheus API. */
   public readonly url: pulumi.Output<string>;
   /** prometheus.yml as serialised into the ConfigMap. */
@@ -126,11 +127,12 @@ export class Prometheus extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const data = dataVolume(ctx, w, "data", s.storageGi);
+    const data = dataVolume(ctx, w, { statefulSet: SERVICES.prometheus, volume: "data", sizeGi: s.storageGi, replicas: s.replicas }, this, name);
+    this.claims = data.claims;
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
-        metadata: meta(ctx, w, SERVICES.prometheus),
+        metadata: meta(ctx, w, SERVICES.prometheus, { annotations: data.annotations }),
         spec: {
           serviceName: headless.metadata.name,
           replicas: s.replicas,
@@ -190,7 +192,7 @@ export class Prometheus extends pulumi.ComponentResource {
           },
         },
       },
-      dataOptions(ctx, this),
+      data.options(),
     );
 
     disruptionBudget(ctx, w, s.replicas, this, name);

@@ -54,8 +54,14 @@ describe("Elasticsearch component", () => {
   test("prod data is protected and retained; dev data is not; claims only with persistence", () => {
     const p = one(prod.resources, STS, "elasticsearch");
     const d = one(dev.resources, STS, "elasticsearch");
-    expect([p.protect, p.retainOnDelete]).toEqual([true, true]);
+    // The StatefulSet is protected; the claims hold the data, and are also kept on delete.
+    expect([p.protect, p.retainOnDelete]).toEqual([true, false]);
     expect([d.protect, d.retainOnDelete]).toEqual([false, false]);
+    const claims = byKind(prod.resources, "kubernetes:core/v1:PersistentVolumeClaim");
+    expect(claims.map((c) => [c.inputs.metadata.name, c.protect, c.retainOnDelete, c.inputs.spec.resources.requests.storage])).toEqual(
+      [0, 1, 2].map((i) => [`data-elasticsearch-${i}`, true, true, "200Gi"]),
+    );
+    expect(byKind(dev.resources, "kubernetes:core/v1:PersistentVolumeClaim")).toEqual([]);
     expect(p.inputs.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("200Gi");
     expect(d.inputs.spec.volumeClaimTemplates ?? []).toEqual([]);
     expect(d.inputs.spec.template.spec.volumes.find((v: { name: string }) => v.name === "data").emptyDir.sizeLimit).toBe("10Gi");

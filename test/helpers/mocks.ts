@@ -40,6 +40,8 @@ export interface SynthesisOptions {
   plainTextSecrets?: Record<string, string>;
   /** Preview (unknowns stay unknown) rather than update. */
   preview?: boolean;
+  /** Outputs of the stack's last update, as its reference to itself reads them (default: none). */
+  previousOutputs?: Record<string, unknown>;
 }
 
 /** Secrets that satisfy every receiver of the prod defaults, with values a test can search for. */

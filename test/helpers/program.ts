@@ -13,7 +13,7 @@ type Pulumi = typeof import("@pulumi/pulumi");
  * parent, provider, dependencies), which newResource alone never receives. An invoke throws: a
  * program or component must not call providers at synthesis.
  */
-export async function recordingMocks(pulumi: Pulumi, stack: string, preview = false): Promise<RecordedResource[]> {
+export async function recordingMocks(pulumi: Pulumi, stack: string, preview = false, previousOutputs?: Record<string, unknown>): Promise<RecordedResource[]> {
   const resources: RecordedResource[] = [];
   const extra = new Map<string, Pick<RecordedResource, "protect" | "retainOnDelete" | "parent" | "provider" | "plainInputs" | "dependencies">>();
   await pulumi.runtime.setMocks(
@@ -33,6 +33,7 @@ export async function recordingMocks(pulumi: Pulumi, stack: string, preview = fa
           plainInputs: o?.plainInputs ?? "",
           dependencies: o?.dependencies ?? [],
         });
+        if (a.type === "pulumi:pulumi:StackReference") return { id: a.name, state: { name: a.name, outputs: previousOutputs ?? {} } };
         return { id: `${a.name}-id`, state: mockState(a.type, a.name, a.inputs) };
       },
       call: (a) => {
@@ -42,6 +43,8 @@ export async function recordingMocks(pulumi: Pulumi, stack: string, preview = fa
     PROJECT,
     stack,
     preview,
+    // The engine's organization of a self-managed backend (the program's reference to itself names it).
+    "organization",
   );
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
   const original = monitor.registerResource.bind(monitor);
@@ -65,7 +68,7 @@ export async function recordingMocks(pulumi: Pulumi, stack: string, preview = fa
  * new process in the benchmark) so the program binds to the same @pulumi/pulumi instance.
  */
 export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: () => Promise<Record<string, unknown>>): Promise<Synthesis> {
-  const resources = await recordingMocks(pulumi, opts.stack, opts.preview ?? false);
+  const resources = await recordingMocks(pulumi, opts.stack, opts.preview ?? false, opts.previousOutputs);
 
   const all: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -80,6 +83,9 @@ export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: (
   let program: Record<string, unknown>;
   try {
     program = await load();
+    // index.ts exports the promise of its outputs (it reads the last update's outputs first).
+    const main = (program as { default?: unknown }).default;
+    if (main && typeof (main as Promise<unknown>).then === "function") program = (await main) as Record<string, unknown>;
   } catch (e) {
     // Tests assert that a bad config registers nothing: say how many resources got through.
     if (e && typeof e === "object") (e as { registeredResources?: number }).registeredResources = resources.length;

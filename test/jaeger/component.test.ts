@@ -119,7 +119,11 @@ describe("Jaeger component", () => {
       return new Jaeger("jaeger", { context: ctx, settings: { ...cfg.jaeger, storage: "badger", replicas: 1 } });
     });
     const sts = one(r.resources, STS, "jaeger");
-    expect([sts.protect, sts.retainOnDelete]).toEqual([true, true]);
+    // The StatefulSet is protected; its claim holds the data and is also kept on delete.
+    expect([sts.protect, sts.retainOnDelete]).toEqual([true, false]);
+    const claim = one(r.resources, "kubernetes:core/v1:PersistentVolumeClaim", "data-jaeger-0");
+    expect([claim.protect, claim.retainOnDelete]).toEqual([true, true]);
+    expect(claim.inputs.spec.resources.requests.storage).toBe("10Gi");
     expect(sts.inputs.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("10Gi");
     expect(byKind(r.resources, CRON)).toEqual([]);
   });
