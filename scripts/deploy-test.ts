@@ -8,6 +8,13 @@
  *                 Elasticsearch bootstrap Job completes; kubectl checks each component's objects
  *   second up     changes nothing (`up --expect-no-changes`), and `refresh` is clean
  *   retention     a retention change updates in place: no StatefulSet replaced, no claim recreated
+ *   storage       prod: a larger size grows the claims in place; a smaller one, or growth on a
+ *                 StorageClass without volume expansion, is refused at preview with the key and sizes
+ *   upgrade       prod: bumped image tags (a changed copy of the source) roll the pods, Elasticsearch
+ *                 one node at a time (a pod watch counts), replacing no StatefulSet or claim
+ *   rename        prod: a component renamed with an alias is an update
+ *   persistence   dev: turned on and off, the StatefulSets are replaced (the preview shows it rather
+ *                 than failing), and the claims are kept when it is turned off
  *   dashboards    (dev) a dashboard change lands in its ConfigMap in place, Grafana not restarted
  *   destroy       dev: everything is removed; prod: stops on the protected data, which stays
  *   take back     prod: after unprotect + destroy (the data is retained), a new up takes the
@@ -175,11 +182,11 @@ async function get(kind: string, name: string): Promise<K8sObject> {
 // repository, so stack files (and the passphrase salt `stack init` writes into them) stay out of
 // the checkout.
 const projectDir = path.join(work, "project");
-function writeProject(): void {
+function writeProject(main = repo): void {
   fs.mkdirSync(projectDir, { recursive: true });
   const project = fs.readFileSync(path.join(repo, "Pulumi.yaml"), "utf8");
   if (/^main:/m.test(project)) throw new Error("Pulumi.yaml sets main; the deploy test sets it to the repository");
-  fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), project.replace(/^(name: .*\n)/m, `$1main: ${repo}\n`));
+  fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), project.replace(/^(name: .*\n)/m, `$1main: ${main}\n`));
 }
 
 async function pulumi(stack: Stack, args: string[], opts: { allowFail?: boolean; env?: Record<string, string> } = {}): Promise<RunResult> {
@@ -233,7 +240,7 @@ async function plan(stack: Stack): Promise<PlanStep[]> {
   const parsed = JSON.parse(r.stdout) as { steps?: { op: string; urn: string; newState?: { type: string }; oldState?: { type: string } }[] };
   return (parsed.steps ?? []).map((s) => ({ op: s.op, urn: s.urn, type: s.newState?.type ?? s.oldState?.type ?? s.urn.split("::")[2] }));
 }
-const changes = (p: PlanStep[]) => p.filter((s) => s.op !== "same");
+const changes = (p: PlanStep[]) => p.filter((s) => s.op !== "same" && s.op !== "read");
 const REPLACE_OPS = ["replace", "create-replacement", "delete-replaced", "discard-replaced"];
 
 // ---------------------------------------------------------------------------------------------
@@ -314,6 +321,111 @@ function checkSame(before: object, after: object, what: string): void {
   check(JSON.stringify(after) === JSON.stringify(before), `${what}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
 }
 
+
+const claimSize = (c: K8sObject) => ({ spec: c.spec.resources.requests.storage as string, capacity: c.status?.capacity?.storage as string | undefined });
+const podUids = async (prefix: string) =>
+  Object.fromEntries((await list("pods")).filter((p) => new RegExp(`^${prefix}-\\d+$`).test(p.metadata.name)).map((p) => [p.metadata.name, p.metadata.uid]));
+const describe = (p: PlanStep[]) => p.map((s) => `${s.op} ${s.type.split(":").pop()} ${s.urn.split("::").pop()}`).join(", ");
+
+/**
+ * Runs `fn` with the program loaded from a copy of the repository's source, changed by `edits`
+ * (each must match, or the step fails naming it): what a developer's change would deploy. The
+ * project points back at the repository afterwards.
+ */
+async function withChangedSource(edits: { file: string; from: string | RegExp; to: string }[], fn: () => Promise<void>): Promise<void> {
+  const src = path.join(work, "changed-source");
+  fs.rmSync(src, { recursive: true, force: true });
+  fs.mkdirSync(src, { recursive: true });
+  for (const f of ["index.ts", "package.json", "tsconfig.json", "components", "dashboards"]) fs.cpSync(path.join(repo, f), path.join(src, f), { recursive: true });
+  fs.symlinkSync(path.join(repo, "node_modules"), path.join(src, "node_modules"));
+  for (const e of edits) {
+    const file = path.join(src, e.file);
+    const text = fs.readFileSync(file, "utf8");
+    const changed = text.replace(e.from, e.to);
+    if (changed === text) throw new StepError(`${e.file}: ${String(e.from)} not found; the step's source change no longer applies`);
+    fs.writeFileSync(file, changed);
+  }
+  writeProject(src);
+  try {
+    await fn();
+  } finally {
+    writeProject();
+  }
+}
+
+/**
+ * Watches pods whose names are `<prefix>-<ordinal>` while `fn` runs, and returns the most that were
+ * unavailable (missing, terminating or not Ready) at any one event.
+ */
+async function maxUnavailableDuring(prefix: string, replicas: number, fn: () => Promise<void>): Promise<{ maxUnavailable: number; events: number }> {
+  const watch = spawn(path.join(bin, "kubectl"), ["--kubeconfig", kubeconfig, "get", "pods", "-n", NAMESPACE, "--watch", "--output-watch-events", "-o", "json"], { stdio: ["ignore", "pipe", "pipe"] });
+  const state = new Map<string, { ready: boolean; terminating: boolean }>();
+  let buf = "";
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let start = -1;
+  let maxUnavailable = 0;
+  let events = 0;
+  let counting = false;
+  const unavailable = () => {
+    let available = 0;
+    for (let i = 0; i < replicas; i++) {
+      const p = state.get(`${prefix}-${i}`);
+      if (p && p.ready && !p.terminating) available++;
+    }
+    return replicas - available;
+  };
+  const onEvent = (e: { type: string; object: K8sObject & { metadata: { deletionTimestamp?: string } } }) => {
+    const name = e.object.metadata.name;
+    if (!new RegExp(`^${prefix}-\\d+$`).test(name)) return;
+    if (counting) events++;
+    if (e.type === "DELETED") state.delete(name);
+    else {
+      const ready = (e.object.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === "Ready" && c.status === "True");
+      state.set(name, { ready, terminating: Boolean(e.object.metadata.deletionTimestamp) });
+    }
+    if (counting) maxUnavailable = Math.max(maxUnavailable, unavailable());
+  };
+  watch.stdout.setEncoding("utf8").on("data", (d: string) => {
+    // A stream of JSON objects: split at the end of each top-level object.
+    for (let i = 0; i < d.length; i++) {
+      const ch = d[i];
+      buf += ch;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (ch === "\\") escaped = true;
+        else if (ch === '"') inString = false;
+        continue;
+      }
+      if (ch === '"') inString = true;
+      else if (ch === "{") {
+        if (depth === 0) start = buf.length - 1;
+        depth++;
+      } else if (ch === "}") {
+        depth--;
+        if (depth === 0 && start >= 0) {
+          onEvent(JSON.parse(buf.slice(start)));
+          buf = "";
+          start = -1;
+        }
+      }
+    }
+  });
+  // The initial listing (one ADDED event per pod) arrives first; the counting starts after it.
+  await new Promise((r) => setTimeout(r, 2000));
+  const initial = unavailable();
+  counting = true;
+  try {
+    await fn();
+    await new Promise((r) => setTimeout(r, 1000));
+  } finally {
+    watch.kill("SIGTERM");
+  }
+  check(initial === 0, `${prefix}: ${initial} pods were unavailable before the change`);
+  return { maxUnavailable, events };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The scenario
 
@@ -387,6 +499,10 @@ async function deployStack(stack: Stack): Promise<void> {
     log(`[${stack}] ${p.length} updates, 0 replacements; ${Object.keys(after.pvc).length} claims kept (same UIDs)`);
   });
 
+
+  if (stack === "prod") await day2Prod(stack);
+  if (stack === "dev") await day2Dev(stack);
+
   if (stack === "dev") {
     await step(stack, "dashboard change in place", async () => {
       // The HTTP status label is read by the dashboards' queries: a change of it is a dashboard change.
@@ -427,22 +543,162 @@ async function deployStack(stack: Stack): Promise<void> {
     });
     await step(stack, "retained data taken back", async () => {
       // The README's recovery procedure: a destroy that keeps the data (protection lifted), then a
-      // new up of the same stack takes the retained objects back, recreating none of them.
+      // new up of the same stack takes the retained namespace and claims back, recreating none of
+      // them. The StatefulSets are deleted with the destroy and created again: they adopt the claims.
       const nsUid = async () => (await kubectl(["get", "namespace", NAMESPACE, "-o", "jsonpath={.metadata.uid}"])).stdout;
-      const before = { ns: await nsUid(), ...(await dataUids()) };
+      const kept = async () => ({ ns: await nsUid(), pvc: await uids("persistentvolumeclaims") });
+      const before = await kept();
       await pulumi(stack, ["state", "unprotect", "--all", "--yes"]);
       await pulumi(stack, ["destroy", "--yes", "--skip-preview"]);
-      checkSame(before, { ns: await nsUid(), ...(await dataUids()) }, "destroy did not keep the data");
+      checkSame(before, await kept(), "destroy did not keep the data");
+      check((await list("statefulsets")).length === 0, "destroy kept StatefulSets; only the namespace and claims are retained");
       const state = JSON.parse((await pulumi(stack, ["stack", "export"])).stdout) as { deployment: { resources?: unknown[] } };
       check((state.deployment.resources ?? []).length === 0, `the stack still has ${(state.deployment.resources ?? []).length} resources after destroy`);
       await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
-      const after = { ns: await nsUid(), ...(await dataUids()) };
+      const after = await kept();
       checkSame(before, after, "the new up recreated retained objects");
       await pulumi(stack, ["up", "--yes", "--expect-no-changes", ...policyArgs(stack)]);
       await checkObjects(stack);
-      log(`[${stack}] namespace, ${Object.keys(after.sts).length} StatefulSets and ${Object.keys(after.pvc).length} claims taken back with the same UIDs; protected again`);
+      log(`[${stack}] namespace and ${Object.keys(after.pvc).length} claims taken back with the same UIDs (grown claims included); StatefulSets created again on them; protected again`);
     });
   }
+}
+
+/** Day-2 changes on prod's data: storage grown in place, shrinking refused, upgrades and renames. */
+async function day2Prod(stack: Stack): Promise<void> {
+  const d = DEFAULTS[stack];
+  const grownGi = d.prometheus.storageGi + 10;
+  await step(stack, "storage grown in place", async () => {
+    const before = { ...(await dataUids()), pods: await podUids("prometheus") };
+    await pulumi(stack, ["config", "set", "--path", "prometheus.storageGi", String(grownGi)]);
+    const p = changes(await plan(stack));
+    const claimUpdates = p.filter((s) => s.op === "update" && s.type === "kubernetes:core/v1:PersistentVolumeClaim");
+    check(claimUpdates.length === d.prometheus.replicas && p.every((s) => s.op === "update"), `the plan should update the ${d.prometheus.replicas} Prometheus claims only: ${describe(p)}`);
+    await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+    for (let i = 0; i < d.prometheus.replicas; i++) {
+      const size = claimSize(await get("pvc", `data-prometheus-${i}`));
+      check(size.spec === `${grownGi}Gi` && size.capacity === `${grownGi}Gi`, `data-prometheus-${i}: requested ${size.spec}, capacity ${size.capacity}; expected ${grownGi}Gi`);
+    }
+    const after = { ...(await dataUids()), pods: await podUids("prometheus") };
+    checkSame(before, after, "growing the claims recreated a StatefulSet, claim or pod");
+    log(`[${stack}] ${claimUpdates.length} claims grown to ${grownGi}Gi in place; StatefulSet, claims and pods kept (same UIDs)`);
+  });
+  await step(stack, "storage decrease refused", async () => {
+    const before = await dataUids();
+    await pulumi(stack, ["config", "set", "--path", "prometheus.storageGi", String(grownGi - 5)]);
+    const r = await pulumi(stack, ["preview", ...policyArgs(stack)], { allowFail: true });
+    const out = `${r.stdout}\n${r.stderr}`;
+    check(r.status !== 0, "a smaller prometheus.storageGi was accepted");
+    const want = `prometheus.storageGi: ${grownGi - 5} is smaller than the current size of its claims (${grownGi} Gi`;
+    check(out.includes(want), `no clear error for a smaller volume; expected "${want}":\n${out.split("\n").slice(-15).join("\n")}`);
+    await pulumi(stack, ["config", "set", "--path", "prometheus.storageGi", String(grownGi)]);
+    checkSame(before, await dataUids(), "a refused decrease changed the data");
+    check(claimSize(await get("pvc", "data-prometheus-0")).spec === `${grownGi}Gi`, "a refused decrease changed a claim");
+  });
+  await step(stack, "growth refused without volume expansion", async () => {
+    const cls = (await get("pvc", "data-loki-0")).spec.storageClassName as string;
+    await kubectl(["patch", "storageclass", cls, "--type=merge", "-p", '{"allowVolumeExpansion":false}']);
+    try {
+      await pulumi(stack, ["config", "set", "--path", "loki.storageGi", String(d.loki.storageGi + 5)]);
+      const r = await pulumi(stack, ["preview", ...policyArgs(stack)], { allowFail: true });
+      const out = `${r.stdout}\n${r.stderr}`;
+      check(r.status !== 0, `growing loki's claims on StorageClass ${cls} without expansion was accepted`);
+      check(out.includes(`loki.storageGi (${d.loki.storageGi} → ${d.loki.storageGi + 5} Gi): the claims' StorageClass "${cls}" does not allow volume expansion`), `no clear error:\n${out.split("\n").slice(-15).join("\n")}`);
+    } finally {
+      await pulumi(stack, ["config", "set", "--path", "loki.storageGi", String(d.loki.storageGi)]);
+      await kubectl(["patch", "storageclass", cls, "--type=merge", "-p", '{"allowVolumeExpansion":true}']);
+    }
+  });
+  await step(stack, "version upgrade rolls, one Elasticsearch node at a time", async () => {
+    const before = await dataUids();
+    const esPods = await podUids("elasticsearch");
+    const bump = (name: string, from: string, to: string) => ({ file: "components/versions.ts", from: new RegExp(`(${name}: \\{ repository: "[^"]+", tag: ")${from.replace(/\./g, "\\.")}"`), to: `$1${to}"` });
+    const { IMAGES } = await import("../components/versions");
+    const esTag = IMAGES.elasticsearch.tag.replace(/(\d+)$/, (n) => String(Number(n) + 1));
+    const promTag = IMAGES.prometheus.tag.replace(/(\d+)$/, (n) => String(Number(n) + 1));
+    await withChangedSource([bump("elasticsearch", IMAGES.elasticsearch.tag, esTag), bump("prometheus", IMAGES.prometheus.tag, promTag)], async () => {
+      const p = changes(await plan(stack));
+      const replaced = p.filter((s) => REPLACE_OPS.includes(s.op) && /StatefulSet|PersistentVolumeClaim/.test(s.type));
+      check(replaced.length === 0, `an image bump would replace ${describe(replaced)}`);
+      const rolled = await maxUnavailableDuring("elasticsearch", d.elasticsearch.replicas, async () => {
+        await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+      });
+      check(rolled.maxUnavailable === 1, `Elasticsearch: up to ${rolled.maxUnavailable} of ${d.elasticsearch.replicas} nodes were down at once during the upgrade (${rolled.events} pod events)`);
+      const sts = await get("statefulset", "elasticsearch");
+      const img = sts.spec.template.spec.containers.find((c: { name: string }) => c.name === "elasticsearch").image as string;
+      check(img.endsWith(`:${esTag}`), `Elasticsearch image after the bump: ${img}`);
+      const newPods = await podUids("elasticsearch");
+      for (const [name, uid] of Object.entries(esPods)) check(newPods[name] !== undefined && newPods[name] !== uid, `pod ${name} was not restarted by the upgrade`);
+      checkSame(before, await dataUids(), "the upgrade replaced a StatefulSet or claim");
+      log(`[${stack}] elasticsearch ${IMAGES.elasticsearch.tag} → ${esTag}, prometheus ${IMAGES.prometheus.tag} → ${promTag}: ${p.length} updates, 0 replacements; ${d.elasticsearch.replicas} Elasticsearch pods rolled with at most ${rolled.maxUnavailable} down (${rolled.events} pod events)`);
+    });
+    // Back to the repository's versions: a roll the other way.
+    await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+  });
+  await step(stack, "renamed with aliases: an update", async () => {
+    // A refactor that moves Loki's component to another type token and renames its StatefulSet
+    // resource, each with an alias to the old identity (the children follow their parent's alias).
+    const before = await dataUids();
+    const renamed = [
+      { file: "components/loki/component.ts", from: 'super("observability:index:Loki", name, {}, opts);', to: 'super("observability:logs:Loki", name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: "observability:index:Loki" }] });' },
+      { file: "components/loki/component.ts", from: "`${name}-statefulset`,", to: "`${name}-server`," },
+      { file: "components/loki/component.ts", from: /(\n      data\.options\()\)/, to: "$1{ aliases: [{ name: `${name}-statefulset` }] })" },
+    ];
+    await withChangedSource(renamed, async () => {
+      const p = changes(await plan(stack));
+      const bad = p.filter((s) => s.op !== "update");
+      check(bad.length === 0, `the renames with aliases should be updates only: ${describe(bad)}`);
+      await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+      const state = JSON.parse((await pulumi(stack, ["stack", "export"])).stdout) as { deployment: { resources: { urn: string }[] } };
+      check(state.deployment.resources.some((r) => r.urn.endsWith("observability:logs:Loki$kubernetes:apps/v1:StatefulSet::loki-server")), "the state has no renamed Loki StatefulSet after the up");
+      checkSame(before, await dataUids(), "the rename recreated a StatefulSet or claim");
+      log(`[${stack}] Loki's component moved to observability:logs:Loki and its StatefulSet renamed: ${p.length} updates, 0 replacements`);
+    });
+    // Back: the repository's names, with aliases from the renamed ones.
+    const back = [
+      { file: "components/loki/component.ts", from: 'super("observability:index:Loki", name, {}, opts);', to: 'super("observability:index:Loki", name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: "observability:logs:Loki" }] });' },
+      { file: "components/loki/component.ts", from: /(\n      data\.options\()\)/, to: "$1{ aliases: [{ name: `${name}-server` }] })" },
+    ];
+    await withChangedSource(back, async () => {
+      const p = changes(await plan(stack));
+      check(p.every((s) => s.op === "update"), `renaming back should be updates only: ${describe(p)}`);
+      await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+    });
+    await pulumi(stack, ["up", "--yes", "--expect-no-changes", ...policyArgs(stack)]);
+    checkSame(before, await dataUids(), "the rename back recreated a StatefulSet or claim");
+  });
+}
+
+/** Day-2 changes on dev: persistence turned on and off (the StatefulSets are replaced; claims kept). */
+async function day2Dev(stack: Stack): Promise<void> {
+  const stateful = ["prometheus", "alertmanager", "loki", "elasticsearch", ...(DEFAULTS[stack].jaeger.storage === "badger" ? ["jaeger"] : [])];
+  let claimUids: Record<string, string> = {};
+  await step(stack, "persistence on: previewed as a replacement", async () => {
+    const before = await uids("statefulsets");
+    await pulumi(stack, ["config", "set", "--path", "persistence.enabled", "true"]);
+    const p = changes(await plan(stack));
+    const replaced = [...new Set(p.filter((s) => REPLACE_OPS.includes(s.op) && s.type === "kubernetes:apps/v1:StatefulSet").map((s) => s.urn.split("::").pop()))];
+    check(replaced.length === stateful.length, `the plan should replace the StatefulSets ${stateful.join(", ")}: ${describe(p)}`);
+    await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+    const after = await uids("statefulsets");
+    for (const name of stateful) check(after[name] !== before[name], `StatefulSet ${name} was not replaced`);
+    const pvcs = await list("persistentvolumeclaims");
+    for (const name of stateful) check(pvcs.some((c) => c.metadata.name === `data-${name}-0` && c.status.phase === "Bound"), `claim data-${name}-0 is missing or not Bound`);
+    claimUids = await uids("persistentvolumeclaims");
+    await pulumi(stack, ["up", "--yes", "--expect-no-changes", ...policyArgs(stack)]);
+    log(`[${stack}] the preview showed ${replaced.length} StatefulSet replacements; ${pvcs.length} claims Bound`);
+  });
+  await step(stack, "persistence off: replaced, claims kept", async () => {
+    await pulumi(stack, ["config", "set", "--path", "persistence.enabled", "false"]);
+    const p = changes(await plan(stack));
+    check(p.some((s) => REPLACE_OPS.includes(s.op) && s.type === "kubernetes:apps/v1:StatefulSet"), `the plan should replace the StatefulSets: ${describe(p)}`);
+    await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+    checkSame(claimUids, await uids("persistentvolumeclaims"), "turning persistence off deleted claims");
+    const sts = await list("statefulsets");
+    for (const s of sts) check((s.spec.volumeClaimTemplates ?? []).length === 0, `StatefulSet ${s.metadata.name} still has claim templates`);
+    await pulumi(stack, ["up", "--yes", "--expect-no-changes", ...policyArgs(stack)]);
+    log(`[${stack}] ${Object.keys(claimUids).length} claims kept after persistence was turned off`);
+  });
 }
 
 function table(): string {
@@ -454,6 +710,8 @@ function table(): string {
 }
 
 async function main(): Promise<number> {
+  // A cluster left up by DEPLOY_TEST_KEEP=1 is stopped before its state directory is removed.
+  if (fs.existsSync(clusterDir)) spawnSync("bash", ["scripts/cluster.sh", "down"], { cwd: repo, env: { ...process.env, ...clusterEnv }, stdio: "inherit" });
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(path.join(work, "state"), { recursive: true });
   let failed: unknown;
