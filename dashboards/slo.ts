@@ -56,7 +56,7 @@ export function sloDashboard(): dashboardT.Dashboard {
     .withPanel(
       statPanel({
         title: "Objective",
-        description: "The objective of each SLO and its window in days (the slo section of the stack config).",
+        description: "The objective of each SLO: the share of good events it promises over its window (the slo section of the stack config).",
         unit: "percentunit",
         span: 8,
         targets: [promQ(sel(S.objective), LEGEND, { instant: true })],

@@ -20,7 +20,11 @@ import { LONGEST_ALERT_WINDOW_DAYS } from "./rules";
 export const SLO_KINDS = ["availability", "latency"] as const;
 export type SloKind = (typeof SLO_KINDS)[number];
 
-/** Objectives are strictly between these: 0.9 leaves the fast-burn page little room, 1 leaves no budget. */
+/**
+ * Objectives are strictly between these. 1 leaves no error budget. Near 0.9 a page needs most requests
+ * to fail: below 1 − 1/14.4 (0.9306) the 1h/5m pair cannot fire at all (more than 100% would have to
+ * fail), and at 0.9 the 6h/30m pair needs 60%.
+ */
 export const OBJECTIVE_BOUNDS = { above: 0.9, below: 0.99999 } as const;
 
 const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { message: "a Prometheus metric name" });
