@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { alertingSchema, alertingDefaults } from "./alerting/schema";
 import { awsSchema, awsDefaults, awsProblems } from "./aws/schema";
+import { sloSchema, sloDefaults, sloProblems } from "./slo/schema";
 import { JOBS } from "./endpoints";
 
 export const PROJECT = "observability-stack";
@@ -183,6 +184,8 @@ export const stackConfigSchema = z
       })
       .strict(),
     alerting: alertingSchema,
+    /** Service-level objectives: recording rules, burn-rate alerts and the SLO dashboard (components/slo/schema.ts). */
+    slo: sloSchema,
     aws: awsSchema,
   })
   .strict();
@@ -243,6 +246,7 @@ export const DEFAULTS: Record<Environment, Omit<StackConfig, "environment">> = {
     logShipper: { resources: res("20m", "64Mi", "200m", "128Mi") },
     grafana: { deploy: true, storageGi: 1, resources: res("50m", "128Mi", "500m", "256Mi") },
     alerting: alertingDefaults.dev,
+    slo: sloDefaults.dev,
     aws: awsDefaults.dev,
   },
   prod: {
@@ -290,6 +294,7 @@ export const DEFAULTS: Record<Environment, Omit<StackConfig, "environment">> = {
     logShipper: { resources: res("100m", "128Mi", "500m", "256Mi") },
     grafana: { deploy: true, storageGi: 10, resources: res("200m", "256Mi", "1", "1Gi") },
     alerting: alertingDefaults.prod,
+    slo: sloDefaults.prod,
     aws: awsDefaults.prod,
   },
 };
@@ -444,6 +449,7 @@ function crossChecks(cfg: StackConfig): string[] {
     if (resources) p.push(...checkRequestsWithinLimits(resources, [name, "resources"]));
   }
   p.push(...awsProblems(cfg));
+  p.push(...sloProblems(cfg));
   return p;
 }
 

@@ -10,6 +10,7 @@ import { StackContext, Workload, dataOptions, labels } from "./common";
 import { APPS, JOBS, PORTS, SERVICES, serviceHost } from "./endpoints";
 import { buildRuleFiles } from "./alerting/rules";
 import { buildAlertmanagerConfig } from "./alerting/alertmanager";
+import { buildSloRuleFiles } from "./slo/rules";
 import { awsStorageFor } from "./aws/component";
 import { Alertmanager, ALERTMANAGER_PORT_NAME } from "./alertmanager/component";
 import { Elasticsearch } from "./elasticsearch/component";
@@ -211,7 +212,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         clusterName: cfg.clusterName,
         serviceTargets,
         alertmanager: { service: SERVICES.alertmanager, portName: ALERTMANAGER_PORT_NAME },
-        ruleFiles: buildRuleFiles(cfg),
+        ruleFiles: { ...buildRuleFiles(cfg), ...buildSloRuleFiles(cfg) },
       },
       child,
     );

@@ -57,6 +57,8 @@ export const TOOLS = {
   kubernetes: { folder: "kube", module: "k8s.io/kubernetes", version: "v1.34.4" },
   etcd: { folder: "etcd", module: "go.etcd.io/etcd/server/v3", version: "v3.6.16" },
   kwok: { folder: "kwok", module: "sigs.k8s.io/kwok", version: "v0.8.0" },
+  /** SLO rule generator: the SLO tests compare its windows and burn-rate factors with ours. */
+  sloth: { folder: "sloth", module: "github.com/slok/sloth", version: "v0.16.0" },
 } as const;
 
 /** tools/ folders that build our own code (no upstream release to pin in TOOLS). */

@@ -79,8 +79,8 @@ function queryVariable(name: string, label: string, description: string, kind: D
     .multi(true);
 }
 
-/** `$service`: the `service` label of Prometheus series, Loki's service label, or a Jaeger service. */
-function serviceVariable(kind: DatasourceKind): cogT.Builder<dashboardT.VariableModel> {
+/** `$service`: the `service` label of Prometheus series (of `up`, or `from`), Loki's service label, or a Jaeger service. */
+function serviceVariable(kind: DatasourceKind, from = "up"): cogT.Builder<dashboardT.VariableModel> {
   if (kind === "jaeger") {
     // A text box: Grafana's Jaeger datasource takes a variable in the service field, but offers no
     // variable query to list the services; Jaeger's own service list is in the query editor.
@@ -90,8 +90,9 @@ function serviceVariable(kind: DatasourceKind): cogT.Builder<dashboardT.Variable
       .defaultValue("");
   }
   const query =
-    kind === "prometheus" ? `label_values(up{${ENV}}, service)` : `label_values({${LOKI_SERVICE_LABEL}=~".+"}, ${LOKI_SERVICE_LABEL})`;
-  const description = kind === "prometheus" ? "Service label of the scraped targets." : "Application label of the log streams.";
+    kind === "prometheus" ? `label_values(${from}{${ENV}}, service)` : `label_values({${LOKI_SERVICE_LABEL}=~".+"}, ${LOKI_SERVICE_LABEL})`;
+  const description =
+    kind === "prometheus" ? (from === "up" ? "Service label of the scraped targets." : `Service label of the ${from} series.`) : "Application label of the log streams.";
   // All = ".+": Loki needs a non-empty matcher in every stream selector; Prometheus series always carry service.
   return queryVariable("service", "Service", description, kind, query, ".+");
 }
@@ -108,6 +109,8 @@ export interface DashboardMeta {
   kind: DatasourceKind;
   /** Default time range, e.g. "now-6h". */
   from?: string;
+  /** Prometheus: the series whose service labels fill `$service`. Default `up` (every scraped service). */
+  servicesFrom?: string;
 }
 
 /** A dashboard with the stack's defaults: read-only, the three variables, links to the other dashboards. */
@@ -123,7 +126,7 @@ export function baseDashboard(m: DashboardMeta): dashboardT.DashboardBuilder {
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .withVariable(datasourceVariable(m.kind))
     .withVariable(environmentVariable(m.kind))
-    .withVariable(serviceVariable(m.kind))
+    .withVariable(serviceVariable(m.kind, m.servicesFrom))
     .link(
       new dashboard.DashboardLinkBuilder("Observability stack")
         .type(dashboard.DashboardLinkType.Dashboards)

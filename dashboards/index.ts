@@ -8,6 +8,7 @@ import type { DashboardOptions } from "./common";
 import { businessLearning, UID as BUSINESS } from "./business";
 import { infrastructure, UID as INFRASTRUCTURE } from "./infrastructure";
 import { logsDashboard, UID as LOGS } from "./logs";
+import { sloDashboard, UID as SLO } from "./slo";
 import { stackHealth, UID as STACK_HEALTH } from "./stack-health";
 import { systemOverview, UID as SYSTEM_OVERVIEW } from "./system-overview";
 import { tracesDashboard, UID as TRACES } from "./traces";
@@ -33,6 +34,7 @@ const REGISTRY: { uid: string; folder: FolderKey; build: (opts: DashboardOptions
   { uid: SYSTEM_OVERVIEW, folder: "platform", build: systemOverview },
   { uid: INFRASTRUCTURE, folder: "platform", build: infrastructure },
   { uid: APP_PERFORMANCE, folder: "applications", build: appPerformance },
+  { uid: SLO, folder: "applications", build: sloDashboard },
   { uid: BUSINESS, folder: "business", build: businessLearning },
   { uid: LOGS, folder: "observability", build: logsDashboard },
   { uid: TRACES, folder: "observability", build: tracesDashboard },

@@ -8,6 +8,7 @@
  * the versions pinned in components/versions.ts.
  */
 import { RECORDING_RULES, RULE_METRICS } from "../components/alerting/rules";
+import { SLO_RECORD_NAMES } from "../components/slo/rules";
 
 /** Application metrics defined in the seed documents (prom-client / prometheus_client code). */
 const SEED_METRICS: Record<string, string> = {
@@ -92,6 +93,7 @@ function fromRules(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of RULE_METRICS) out[m] = "components/alerting/rules.ts RULE_METRICS";
   for (const r of Object.values(RECORDING_RULES)) out[r] = "components/alerting/rules.ts RECORDING_RULES";
+  for (const r of SLO_RECORD_NAMES) out[r] = "components/slo/rules.ts SLO_RECORDS";
   return out;
 }
 

@@ -11,6 +11,7 @@ import { grafanaDashboardMetadata } from "./labels/grafana-dashboard-metadata";
 import { kubernetesRequiredLabels } from "./labels/kubernetes-required-labels";
 import { prometheusAlertRuleMetadata } from "./labels/prometheus-alert-rule-metadata";
 import { prometheusRuleCardinality } from "./labels/prometheus-rule-cardinality";
+import { prometheusSloRules } from "./labels/prometheus-slo-rules";
 import { singleEnvironment } from "./labels/single-environment";
 import { stableImmutableLabels } from "./labels/stable-immutable-labels";
 import { alertmanagerRetention } from "./retention/alertmanager-retention";
@@ -50,6 +51,7 @@ export const LABEL_POLICIES = [
   awsRequiredTags,
   prometheusAlertRuleMetadata,
   prometheusRuleCardinality,
+  prometheusSloRules,
   grafanaDashboardMetadata,
 ];
 

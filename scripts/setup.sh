@@ -29,7 +29,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The real tools the tests prove generated configuration with, at the versions we deploy.
-TEST_TOOLS=(prometheus alertmanager jaeger actionlint)
+TEST_TOOLS=(prometheus alertmanager jaeger actionlint sloth)
 # The deploy test's: the engine, the real kubernetes provider, the random test double, and the
 # local Kubernetes (etcd, kube-apiserver & co., kwok).
 DEPLOY_TOOLS=(pulumi kubernetes random-test-double etcd kube kwok)

@@ -55,8 +55,8 @@ describe("loadConfig: per-environment defaults", () => {
   });
 
   it("a stack file overrides only what it names", () => {
-    const c = loadConfig(raw("dev", { prometheus: { retentionDays: 3 }, loki: { storageGi: 20 } }));
-    expect(c.prometheus.retentionDays).toBe(3);
+    const c = loadConfig(raw("dev", { prometheus: { retentionDays: 14 }, loki: { storageGi: 20 } }));
+    expect(c.prometheus.retentionDays).toBe(14);
     expect(c.prometheus.replicas).toBe(DEFAULTS.dev.prometheus.replicas);
     expect(c.loki.storageGi).toBe(20);
     expect(c.loki.retentionDays).toBe(DEFAULTS.dev.loki.retentionDays);

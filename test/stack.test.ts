@@ -148,6 +148,21 @@ describe("per-environment differences", () => {
     expect(replicas(prod)).toEqual({ prometheus: 2, alertmanager: 3, loki: 1, elasticsearch: 3 });
   });
 
+  it("SLO rules for the example service, over each environment's window, beside the other rule files", () => {
+    const ruleFiles = (s: Synthesis) => ofType(s, "kubernetes:core/v1:ConfigMap").find((r) => r.inputs.metadata.name === "prometheus-rules")!.inputs.data as Record<string, string>;
+    for (const [s, days] of [
+      [dev, 7],
+      [prod, 30],
+    ] as const) {
+      const files = ruleFiles(s);
+      expect(Object.keys(files)).toContain("slo.rules.yaml");
+      expect(files["slo.rules.yaml"]).toContain(`record: slo:sli_error:ratio_rate${days}d`);
+      expect(files["slo.rules.yaml"]).toContain("- name: slo.example-api.availability");
+      expect(files["slo.rules.yaml"]).toContain("- name: slo.example-api.latency");
+      expect(files["slo.rules.yaml"].match(/- alert: (Availability|Latency)ErrorBudgetBurn/g)).toHaveLength(4);
+    }
+  });
+
   it("Prometheus retention by time and size", () => {
     expect(args(dev, "prometheus", "prometheus")).toEqual(expect.arrayContaining(["--storage.tsdb.retention.time=7d", "--storage.tsdb.retention.size=8GB"]));
     expect(args(prod, "prometheus", "prometheus")).toEqual(expect.arrayContaining(["--storage.tsdb.retention.time=30d", "--storage.tsdb.retention.size=170GB"]));
@@ -286,6 +301,11 @@ describe("bad config registers nothing", () => {
     ["retention out of range", { stack: "dev", config: { prometheus: { retentionDays: 0 } } }, "observability-stack:prometheus.retentionDays: 0 is too small; allowed: >= 1"],
     ["prod secret missing", { stack: "prod", config: { aws: prodOptions().config!.aws } }, "observability-stack:slackWebhookUrl: missing secret"],
     ["unknown key", { stack: "dev", config: { lokii: {} } }, "observability-stack:lokii: unknown key"],
+    [
+      "an SLO objective of 1",
+      { stack: "dev", config: { slo: { services: [{ service: "checkout", availability: { objective: 1, windowDays: 7 } }] } } },
+      "observability-stack:slo.services[0].availability.objective: 1 is too large; allowed: < 0.99999",
+    ],
     [
       "a credential set without --secret",
       { stack: "dev", plainTextSecrets: { webhookUrl: "https://hooks.invalid/plain" } },

@@ -67,6 +67,8 @@ export interface AlertRule {
 export interface RecordingRule {
   record: string;
   expr: string;
+  /** Labels set on the recorded series (the SLO rules name their service and SLO this way). */
+  labels?: Record<string, string>;
 }
 
 export interface RuleGroup {

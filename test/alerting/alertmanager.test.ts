@@ -202,6 +202,9 @@ describe("amtool", () => {
     ["prod", { alertname: "HighStudentDropout", severity: "critical", category: "educational" }, ["education-team", "critical"]],
     ["prod", { alertname: "LowCompletionRate", severity: "warning", category: "educational" }, ["education-team", "warning"]],
     ["prod", { alertname: "SomethingNew", severity: "info", category: "business" }, ["info"]],
+    // SLO burn alerts: the page routes as critical, the ticket as warning.
+    ["prod", { alertname: "AvailabilityErrorBudgetBurn", severity: "critical", category: "availability", service: "example-api", slo: "availability" }, ["critical"]],
+    ["prod", { alertname: "LatencyErrorBudgetBurn", severity: "warning", category: "application", service: "example-api", slo: "latency" }, ["warning"]],
     ["prod", { alertname: "Watchdog", severity: "info", category: "observability" }, ["deadmansswitch"]],
     ["prod", { alertname: "NoSeverity" }, ["null"]],
     ["dev", { alertname: "ServiceDown", severity: "critical", category: "availability" }, ["null"]],

@@ -77,6 +77,15 @@ const disk = (severity: string, mountpoint: string) => ({
   mountpoint,
 });
 
+/** An SLO burn alert: its series carry only service and slo (components/slo/rules.ts). */
+const burn = (slo: "availability" | "latency", severity: string, service = "checkout") => ({
+  alertname: slo === "availability" ? "AvailabilityErrorBudgetBurn" : "LatencyErrorBudgetBurn",
+  severity,
+  category: slo === "availability" ? "availability" : "application",
+  service,
+  slo,
+});
+
 describe("inhibit rules", () => {
   it.each([
     ["critical HighErrorRate silences its warning tier on the same service", app("HighErrorRate", "critical"), app("HighErrorRate", "warning"), true],
@@ -92,6 +101,10 @@ describe("inhibit rules", () => {
     ["ServiceDown does not silence another service", serviceDown("checkout"), app("HighErrorRate", "critical", "catalog"), false],
     ["ServiceDown does not silence business alerts", serviceDown("checkout"), app("PaymentProcessingFailures", "critical", "checkout", "business"), false],
     ["nothing silences the Watchdog", serviceDown("checkout"), { alertname: "Watchdog", severity: "info", category: "observability" }, false],
+    ["an SLO page silences the ticket of the same SLO", burn("availability", "critical"), burn("availability", "warning"), true],
+    ["…but not the ticket of the same service's other SLO", burn("availability", "critical"), burn("latency", "warning"), false],
+    ["…nor the ticket of another service", burn("availability", "critical"), burn("availability", "warning", "catalog"), false],
+    ["ServiceDown does not silence an SLO page (the SLO is what users get, whichever target is down)", serviceDown("checkout"), burn("availability", "critical"), false],
   ])("%s", (_name, source, target, expected) => {
     expect(inhibits(source, target)).toBe(expected);
   });

@@ -20,6 +20,7 @@ import {
   buildRuleFiles,
   kebabCase,
 } from "../../components/alerting/rules";
+import { buildSloRuleFiles } from "../../components/slo/rules";
 import { AlertCase, InputSeries, Scenario, alertCases, recordingCase, series } from "./rule-cases";
 import { run, scratchDir, stackConfig, tool } from "./helpers";
 
@@ -308,7 +309,8 @@ describe("promtool", () => {
   const testFiles: string[] = [];
   for (const env of ENVS) {
     mkdirSync(join(dir, env, "rules"), { recursive: true });
-    for (const [name, file] of Object.entries(ruleFiles[env])) {
+    // The SLO rules (test/slo) are mounted beside these: check rules and check config load them too.
+    for (const [name, file] of Object.entries({ ...ruleFiles[env], ...buildSloRuleFiles(configs[env]) })) {
       const path = join(dir, env, "rules", name);
       writeFileSync(path, stringify(file));
       written[env].push(path);
@@ -326,7 +328,8 @@ describe("promtool", () => {
     testFiles.push(testFile);
   }
 
-  it("check rules accepts every rule file of dev and prod", () => {
+  it("check rules accepts every rule file of dev and prod, the SLO rules included", () => {
+    expect(written.prod.map((p) => p.split("/").pop())).toContain("slo.rules.yaml");
     const out = run(promtool(), ["check", "rules", ...written.dev, ...written.prod]);
     expect(out.match(/SUCCESS/g)?.length).toBe(written.dev.length + written.prod.length);
   });

@@ -54,11 +54,12 @@ function promExprs(d: DashboardSpec): string[] {
 }
 
 describe("the dashboards", () => {
-  test("seven dashboards, one per seed dashboard, with their panels", () => {
+  test("eight dashboards, one per seed dashboard and the SLOs, with their panels", () => {
     expect(dashboards.map((d) => [d.uid, d.folder, panels(d).length])).toEqual([
       ["obs-system-overview", "platform", 10],
       ["obs-infrastructure", "platform", 9],
       ["obs-app-performance", "applications", 8],
+      ["obs-slo", "applications", 8],
       ["obs-business-learning", "business", 13],
       ["obs-logs", "observability", 6],
       ["obs-traces", "observability", 4],
@@ -101,6 +102,7 @@ describe("the dashboards", () => {
       "obs-system-overview": "prometheus",
       "obs-infrastructure": "prometheus",
       "obs-app-performance": "prometheus",
+      "obs-slo": "prometheus",
       "obs-business-learning": "prometheus",
       "obs-logs": "loki",
       "obs-traces": "jaeger",

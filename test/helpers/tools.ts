@@ -16,6 +16,7 @@ const BUILT_BY = {
   amtool: "alertmanager",
   jaeger: "jaeger",
   "jaeger-es-index-cleaner": "jaeger",
+  sloth: "sloth",
 } as const;
 export type PinnedBinary = keyof typeof BUILT_BY;
 

@@ -325,6 +325,26 @@ describe("every policy bites on the real program", () => {
       ],
     ],
     [
+      "an SLO objective of 1 and its page alert removed",
+      (rs) => {
+        const cm = rs.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && typeof r.props.data?.["slo.rules.yaml"] === "string")!;
+        const doc = parse(cm.props.data["slo.rules.yaml"]);
+        const availability = doc.groups.find((g: { name: string }) => g.name === "slo.example-api.availability");
+        availability.rules.find((r: { record?: string }) => r.record === "slo:objective:ratio").expr = "vector(1)";
+        const alerts = doc.groups.find((g: { name: string }) => g.name === "slo.alerts");
+        alerts.rules = alerts.rules.filter((r: { alert: string; labels: { severity: string } }) => !(r.alert === "AvailabilityErrorBudgetBurn" && r.labels.severity === "critical"));
+        cm.props.data["slo.rules.yaml"] = stringify(doc);
+        return cm.name;
+      },
+      () => [
+        { policy: "prometheus-slo-rules", message: 'slo.rules.yaml, group "slo.example-api.availability", record "slo:objective:ratio": objective 1 is out of bounds; allowed: > 0.9 and < 0.99999' },
+        {
+          policy: "prometheus-slo-rules",
+          message: 'slo.rules.yaml, group "slo.example-api.availability", record "slo:objective:ratio": SLO availability of example-api has no critical alert reading slo:sli_error:* {slo="availability"}',
+        },
+      ],
+    ],
+    [
       "Grafana without limits",
       (rs) => {
         const d = find(rs, "kubernetes:apps/v1:Deployment", "grafana");
