@@ -6,7 +6,7 @@
  * Every error names the key, the value and what is allowed, and is raised before any resource exists.
  */
 import { z } from "zod";
-import { EMAIL_REQUIRED, MAX_SCRAPE_INTERVAL_SECONDS, alertingSchema, alertingDefaults } from "./alerting/schema";
+import { EMAIL_REQUIRED, MAX_EVALUATION_INTERVAL_SECONDS, MAX_SCRAPE_INTERVAL_SECONDS, alertingSchema, alertingDefaults } from "./alerting/schema";
 import { awsSchema, awsDefaults, awsProblems } from "./aws/schema";
 import { JOBS } from "./endpoints";
 import { capacityProblems } from "./config/capacity";
@@ -131,7 +131,8 @@ export const stackConfigSchema = z
         estimatedGiPerDay,
         /** At most 75 s: every rule's shortest window ([5m]) must hold four samples. */
         scrapeIntervalSeconds: z.number().int().min(5).max(MAX_SCRAPE_INTERVAL_SECONDS),
-        evaluationIntervalSeconds: z.number().int().min(5).max(300),
+        /** At most 120 s: a recorded series must stay within the 5m lookback with one evaluation missed. */
+        evaluationIntervalSeconds: z.number().int().min(5).max(MAX_EVALUATION_INTERVAL_SECONDS),
         /** Extra static scrape targets. */
         staticTargets: z.array(staticTargetSchema),
         resources: resourcesSchema,

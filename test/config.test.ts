@@ -245,6 +245,8 @@ describe("loadConfig: bad configs fail before anything is created, naming the ke
 
     // Rule windows: the scrape interval is bounded so that every [5m] window holds four samples.
     ["scrape interval beyond a quarter of the shortest rule window", raw("dev", { prometheus: { scrapeIntervalSeconds: 76 } }), "observability-stack:prometheus.scrapeIntervalSeconds: 76 is too large; allowed: <= 75"],
+    // ... and the evaluation interval so that a recorded series outlives one missed evaluation within the 5m lookback.
+    ["evaluation interval at the 5m lookback", raw("dev", { prometheus: { evaluationIntervalSeconds: 300 } }), "observability-stack:prometheus.evaluationIntervalSeconds: 300 is too large; allowed: <= 120"],
 
     // Cron fields with their ranges.
     [

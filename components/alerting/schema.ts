@@ -23,6 +23,15 @@ export const SHORTEST_RULE_WINDOW_SECONDS = 300;
 export const MIN_SAMPLES_PER_RULE_WINDOW = 4;
 /** The longest scrape interval whose samples every rule window still holds four of: 75 s. */
 export const MAX_SCRAPE_INTERVAL_SECONDS = Math.floor(SHORTEST_RULE_WINDOW_SECONDS / MIN_SAMPLES_PER_RULE_WINDOW);
+/** How far back a query looks for the latest sample of a series (Prometheus' default lookback delta, 5m). */
+export const LOOKBACK_DELTA_SECONDS = 300;
+/**
+ * The longest rule evaluation interval: 120 s. The alerts read recorded series; a recorded sample
+ * older than the lookback (exactly 300 s included) is not seen, and the alert resets. Two intervals
+ * (one evaluation missed) must stay below the lookback: 2 × 120 s < 300 s. At 300 s an alert on a
+ * recorded series never fires (the generative config test showed it with promtool).
+ */
+export const MAX_EVALUATION_INTERVAL_SECONDS = 120;
 
 const channel = z.string().regex(/^#[a-z0-9_-]+$/, { message: 'a Slack channel like "#alerts-critical"' });
 const email = z.string().email();
