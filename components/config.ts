@@ -6,10 +6,19 @@
  * Every error names the key, the value and what is allowed, and is raised before any resource exists.
  */
 import { z } from "zod";
-import { EMAIL_REQUIRED, MAX_EVALUATION_INTERVAL_SECONDS, MAX_SCRAPE_INTERVAL_SECONDS, alertingSchema, alertingDefaults } from "./alerting/schema";
+import {
+  EMAIL_REQUIRED,
+  LOOKBACK_DELTA_SECONDS,
+  MAX_EVALUATION_INTERVAL_SECONDS,
+  MAX_SCRAPE_INTERVAL_SECONDS,
+  MIN_SAMPLES_PER_RULE_WINDOW,
+  SHORTEST_RULE_WINDOW_SECONDS,
+  alertingSchema,
+  alertingDefaults,
+} from "./alerting/schema";
 import { awsSchema, awsDefaults, awsProblems } from "./aws/schema";
 import { JOBS } from "./endpoints";
-import { capacityProblems } from "./config/capacity";
+import { ES_USABLE_SHARE, VOLUME_USABLE_SHARE, capacityProblems } from "./config/capacity";
 import { coerceScalars } from "./config/coerce";
 import { closest, ignoredKeys } from "./config/ignored-keys";
 import { RESERVED_DOMAINS, dns1123Label, dns1123Subdomain, reservedDomainOf } from "./config/names";
@@ -450,6 +459,35 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
       return `${key}: ${got === undefined ? "" : `${got}: `}${issue.message}`;
   }
 }
+
+/**
+ * Every cross-field rule, as the README's config reference states it (`npm run docs:config`). Each
+ * sentence belongs to a rule in CROSS_CHECKS (or requiredSecrets, or the schema's own refinements).
+ */
+export const CROSS_FIELD_RULES: readonly string[] = [
+  "`persistence.enabled` must be true in prod.",
+  "`elasticsearch.replicas` is 1 or odd (3, 5, ...): master-eligible nodes need a quorum.",
+  "`elasticsearch.heapMi` is at most half of `elasticsearch.resources.limits.memory`.",
+  "`prometheus.retentionSizeGi` is below `prometheus.storageGi` (room for the WAL).",
+  "`prometheus.staticTargets[].job` differs from the stack's own scrape jobs and from each other.",
+  '`jaeger.replicas` is 1 unless `jaeger.storage` is "elasticsearch" (memory and badger are per pod).',
+  "`grafana.url` is required when `grafana.deploy` is false.",
+  "Every `resources.requests` is at most its `resources.limits` (CPU and memory, every component and Kibana).",
+  "An enabled `alerting.receivers.email` needs `smarthost`, `from`, `onCallTo` and `educationTeamTo`; none has a default.",
+  `In prod, \`runbookBaseUrl\` (no default), \`grafana.url\` and an enabled e-mail receiver's \`smarthost\`, \`from\`, \`onCallTo\` and \`educationTeamTo\` may not be under a reserved domain (RFC 2606, RFC 6761): ${RESERVED_DOMAINS.join(", ")} (and loopback addresses). Dev may use them.`,
+  "Two-tier thresholds trip warning first: `warning` < `critical`, except `diskFreeRatio` (lower is worse), where `warning` > `critical`.",
+  "`elasticsearch.logClasses.<class>`: `warmAfterDays` < `coldAfterDays` < `deleteAfterDays`.",
+  `Elasticsearch storage holds the retention: the sum over log classes of \`estimatedGiPerDay\` × \`deleteAfterDays\` (plus \`jaeger.estimatedGiPerDay\` × \`jaeger.retentionDays\` when \`jaeger.storage\` is "elasticsearch"), × 2 copies with more than one node, fits in \`elasticsearch.replicas\` × \`elasticsearch.storageGi\` × ${ES_USABLE_SHARE * 100}% (the low disk watermark).`,
+  `Without AWS (Loki on its filesystem store), \`loki.estimatedGiPerDay\` × \`loki.retentionDays\` fits in \`loki.storageGi\` × ${VOLUME_USABLE_SHARE * 100}%.`,
+  `With \`jaeger.storage\` "badger", \`jaeger.estimatedGiPerDay\` × \`jaeger.retentionDays\` fits in \`jaeger.storageGi\` × ${VOLUME_USABLE_SHARE * 100}%.`,
+  "`prometheus.estimatedGiPerDay` × `prometheus.retentionDays` fits in `prometheus.retentionSizeGi` (else Prometheus deletes by size before the configured age).",
+  `\`prometheus.scrapeIntervalSeconds\` is at most ${MAX_SCRAPE_INTERVAL_SECONDS}: the shortest rule window (${SHORTEST_RULE_WINDOW_SECONDS / 60}m) holds ${MIN_SAMPLES_PER_RULE_WINDOW} samples. \`prometheus.evaluationIntervalSeconds\` is at most ${MAX_EVALUATION_INTERVAL_SECONDS}: a recorded series stays within Prometheus' ${LOOKBACK_DELTA_SECONDS / 60}m lookback with one evaluation missed.`,
+  "`aws.snapshots.schedule` is an Elasticsearch cron expression: seconds 0-59, minutes 0-59, hours 0-23, day-of-month 1-31 (or ?, L, LW, nW), month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT (or ?, nL, n#k), optional year 1970-2099; exactly one of day-of-month and day-of-week is ?.",
+  "With `aws.enabled`: `aws.oidcProviderArn` and `aws.oidcProviderUrl` are required and name the same issuer; `aws.snapshots.minCount` <= `aws.snapshots.maxCount`; `aws.snapshots.expireAfterDays` <= the shortest log class `deleteAfterDays`.",
+  "Secrets are required by what uses them: `slackWebhookUrl`, `pagerdutyRoutingKey`, `deadMansSwitchUrl`, `webhookUrl` by their enabled receivers, `smtpPassword` by `alerting.receivers.email.smtpAuthUsername`, `grafanaToken` by `grafana.deploy` false; a secret in plain text is refused.",
+  "Config the stack would ignore is refused, naming the key it reads: keys under a misspelled project name (`observabilty-stack:...`), `aws:region` (the stack reads `aws.region`), `aws:defaultTags` (`team`, `costCenter`), `grafana:url` and `grafana:auth` (`grafana.url`, the secret `grafanaToken`). Other keys of namespaces nothing reads (`aws:profile`, `gcp:...`) are a warning.",
+  "A number where text is expected is taken as its text (`costCenter: 4711` is \"4711\"); the text of a number or boolean where one is expected is taken as it.",
+];
 
 /** One cross-field rule: the problems it finds in a config. */
 type CrossCheck = (cfg: StackConfig) => string[];
