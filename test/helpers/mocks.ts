@@ -38,6 +38,8 @@ export interface SynthesisOptions {
   secrets?: Record<string, string>;
   /** Config keys that are set in plain text though they should be secret. */
   plainTextSecrets?: Record<string, string>;
+  /** Config of other namespaces, by full key (`aws:region`, a misspelled project name, ...). */
+  otherConfig?: Record<string, string>;
   /** Preview (unknowns stay unknown) rather than update. */
   preview?: boolean;
 }
