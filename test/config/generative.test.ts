@@ -116,7 +116,7 @@ function validValue(leaf: Leaf): fc.Arbitrary<unknown> {
   }
   if (s instanceof z.ZodBoolean) return fc.boolean();
   if (s instanceof z.ZodEnum) return fc.constantFrom(...(s.options as string[]));
-  if (s instanceof z.ZodArray) return fc.constantFrom(...STATIC_TARGETS.valid);
+  if (s instanceof z.ZodArray && leaf.path.join(".") === "prometheus.staticTargets") return fc.constantFrom(...STATIC_TARGETS.valid);
   if (s instanceof z.ZodString) {
     const pool = STRINGS[leaf.path.join(".")] ?? STRINGS[key];
     if (!pool) throw new Error(`the generative test has no strings for ${leaf.path.join(".")}: add them to STRINGS`);
@@ -135,7 +135,8 @@ function invalidValue(leaf: Leaf): fc.Arbitrary<unknown> {
   }
   if (s instanceof z.ZodBoolean) return fc.constantFrom<unknown>("yes", 1);
   if (s instanceof z.ZodEnum) return fc.constant("cassandra");
-  if (s instanceof z.ZodArray) return fc.constantFrom(...STATIC_TARGETS.invalid);
+  if (s instanceof z.ZodArray && leaf.path.join(".") === "prometheus.staticTargets") return fc.constantFrom(...STATIC_TARGETS.invalid);
+  if (!(s instanceof z.ZodString)) throw new Error(`the generative test cannot draw ${leaf.path.join(".")} (${s.constructor.name})`);
   const pool = STRINGS[leaf.path.join(".")] ?? STRINGS[key];
   return fc.constantFrom<unknown>(...pool.invalid, 42.5, true);
 }
@@ -373,6 +374,13 @@ describe(`generative: whole configs over the schema (seed ${SEED}, ${RUNS} runs)
 function buildRuleFilesIn(dir: string): string[] {
   return readdirSync(join(dir, "rules")).map((n) => join(dir, "rules", n));
 }
+
+test("every key of the schema can be drawn, valid and invalid (a new key needs its values here)", () => {
+  expect(LEAVES.length).toBeGreaterThan(150);
+  for (const leaf of LEAVES) {
+    expect(() => [validValue(leaf), invalidValue(leaf)]).not.toThrow();
+  }
+});
 
 // PROJECT is the prefix every problem about the stack's own keys carries.
 test("problems about the stack's keys carry the project prefix", () => {
