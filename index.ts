@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ConfigError, PROJECT, RawConfig, SECRET_KEYS, SecretKey, StackConfig, loadConfig, requiredSecrets } from "./components/config";
+import { ignoredKeys } from "./components/config/ignored-keys";
 import { ObservabilityStack } from "./components/stack";
 import { DataVolumes, dataVolumeProblems, expansionProblems, growingClasses, plannedDataVolumes } from "./components/data-volumes";
 
@@ -17,9 +18,13 @@ function readRawConfig(): RawConfig {
   const values: Record<string, unknown> = {};
   const secretsSet = new Set<string>();
   const secretsInPlainText = new Set<string>();
+  const otherKeys: string[] = [];
   const prefix = `${PROJECT}:`;
   for (const [fullKey, raw] of Object.entries(all)) {
-    if (!fullKey.startsWith(prefix)) continue;
+    if (!fullKey.startsWith(prefix)) {
+      otherKeys.push(fullKey);
+      continue;
+    }
     const key = fullKey.slice(prefix.length);
     if (key in SECRET_KEYS) {
       secretsSet.add(key);
@@ -28,7 +33,7 @@ function readRawConfig(): RawConfig {
     }
     values[key] = parseValue(raw);
   }
-  return { values, secretsSet, secretsInPlainText, stack: pulumi.getStack() };
+  return { values, secretsSet, secretsInPlainText, otherKeys, stack: pulumi.getStack() };
 }
 
 /**
@@ -41,10 +46,15 @@ function isConfigSecret(fullKey: string): boolean {
   return runtime.isConfigSecret(fullKey);
 }
 
-/** Structured config arrives as JSON text; plain scalars as strings ("true", "3"). */
+/**
+ * Structured config arrives as JSON text; plain scalars as text ("true", "3", "4711"). Scalars stay
+ * text (a costCenter of 4711 is the string "4711", "007" keeps its zeros); loadConfig turns the text of
+ * a number or boolean into one where the schema asks for it.
+ */
 function parseValue(raw: string): unknown {
   try {
-    return JSON.parse(raw);
+    const v: unknown = JSON.parse(raw);
+    return typeof v === "object" && v !== null ? v : raw;
   } catch {
     return raw;
   }
@@ -59,8 +69,11 @@ function readSecrets(keys: readonly SecretKey[]): Partial<Record<SecretKey, pulu
 }
 
 function load() {
+  const raw = readRawConfig();
+  // Keys of namespaces nothing reads: a warning (the ones the user clearly meant for the stack are errors in loadConfig).
+  for (const w of ignoredKeys(raw.otherKeys ?? [], PROJECT).warnings) void pulumi.log.warn(w);
   try {
-    return loadConfig(readRawConfig());
+    return loadConfig(raw);
   } catch (e) {
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
     throw e;

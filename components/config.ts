@@ -6,18 +6,37 @@
  * Every error names the key, the value and what is allowed, and is raised before any resource exists.
  */
 import { z } from "zod";
-import { alertingSchema, alertingDefaults } from "./alerting/schema";
+import {
+  EMAIL_REQUIRED,
+  LOOKBACK_DELTA_SECONDS,
+  MAX_EVALUATION_INTERVAL_SECONDS,
+  MAX_SCRAPE_INTERVAL_SECONDS,
+  MIN_SAMPLES_PER_RULE_WINDOW,
+  SHORTEST_RULE_WINDOW_SECONDS,
+  alertingSchema,
+  alertingDefaults,
+} from "./alerting/schema";
 import { awsSchema, awsDefaults, awsProblems } from "./aws/schema";
 import { sloSchema, sloDefaults, sloProblems } from "./slo/schema";
 import { JOBS } from "./endpoints";
+import { ES_USABLE_SHARE, VOLUME_USABLE_SHARE, capacityProblems } from "./config/capacity";
+import { coerceScalars } from "./config/coerce";
+import { closest, ignoredKeys } from "./config/ignored-keys";
+import { RESERVED_DOMAINS, dns1123Label, dns1123Subdomain, reservedDomainOf } from "./config/names";
+import { cpuQuantity, memoryQuantity, quantityMi, quantityMilli } from "./config/quantities";
+
+export { quantityMi, quantityMilli } from "./config/quantities";
 
 export const PROJECT = "observability-stack";
 export const ENVIRONMENTS = ["dev", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-/** Kubernetes quantities: CPU as millicores or cores ("250m", "1"), memory/storage as binary units ("512Mi", "2Gi"). */
-const cpu = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, { message: 'a CPU quantity like "250m" or "1"' });
-const memory = z.string().regex(/^\d+(Ki|Mi|Gi|Ti)$/, { message: 'a memory quantity like "512Mi" or "2Gi"' });
+/**
+ * Kubernetes quantities: CPU as millicores or cores ("250m", "1"), memory as binary units ("512Mi",
+ * "2Gi"); never zero, never larger than a node (bounds in ./config/quantities.ts).
+ */
+const cpu = cpuQuantity;
+const memory = memoryQuantity;
 
 const resourcesSchema = z
   .object({
@@ -30,11 +49,14 @@ export type Resources = z.infer<typeof resourcesSchema>;
 const replicas = z.number().int().min(1).max(9);
 const storageGi = z.number().int().min(1).max(16384);
 
-/** A DNS-1123 label: what Kubernetes accepts as a namespace or label value we put into names. */
-const dns1123 = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "a DNS-1123 label (lower-case letters, digits, '-')" })
-  .max(63);
+/** An RFC 1123 label: what Kubernetes accepts as a namespace or label value we put into names. */
+const dns1123 = dns1123Label;
+
+/**
+ * Expected on-disk growth of a store, GiB per day after compression and before replication: what the
+ * storage-against-retention check multiplies by the retention (./config/capacity.ts).
+ */
+const estimatedGiPerDay = z.number().gt(0).max(10240);
 
 const staticTargetSchema = z
   .object({
@@ -65,6 +87,8 @@ const logClassSchema = z
     coldAfterDays: z.number().int().min(1).max(3650),
     /** Days before the index is deleted. The retention of this class. */
     deleteAfterDays: z.number().int().min(1).max(3650),
+    /** Expected primary data of this class, GiB per day on disk; sizes elasticsearch.storageGi. */
+    estimatedGiPerDay,
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -90,12 +114,12 @@ export const stackConfigSchema = z
     clusterName: dns1123,
     /** Team that owns the stack: the `team` label and AWS tag. */
     team: dns1123,
-    /** Cost center: AWS CostCenter tag. */
+    /** Cost center: AWS CostCenter tag. A number in the stack file is taken as its text. */
     costCenter: z.string().min(1).max(64),
-    /** StorageClass for every PersistentVolumeClaim; unset = the cluster default. */
-    storageClassName: z.string().min(1).optional(),
-    /** Base URL the alert rules' runbook_url annotations are built from. */
-    runbookBaseUrl: z.string().url(),
+    /** StorageClass for every PersistentVolumeClaim (an RFC 1123 subdomain); unset = the cluster default. */
+    storageClassName: dns1123Subdomain.optional(),
+    /** Base URL the alert rules' runbook_url annotations are built from; no default in prod. */
+    runbookBaseUrl: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: "an http(s) URL" }),
     persistence: z
       .object({
         /** Persistent volumes for stateful components; off = emptyDir (dev only). */
@@ -113,8 +137,12 @@ export const stackConfigSchema = z
         /** --storage.tsdb.retention.size, in GiB; must leave headroom on the volume. */
         retentionSizeGi: z.number().int().min(1).max(16384),
         storageGi,
-        scrapeIntervalSeconds: z.number().int().min(5).max(300),
-        evaluationIntervalSeconds: z.number().int().min(5).max(300),
+        /** Expected TSDB growth, GiB per day; must fit retentionDays into retentionSizeGi. */
+        estimatedGiPerDay,
+        /** At most 75 s: every rule's shortest window ([5m]) must hold four samples. */
+        scrapeIntervalSeconds: z.number().int().min(5).max(MAX_SCRAPE_INTERVAL_SECONDS),
+        /** At most 120 s: a recorded series must stay within the 5m lookback with one evaluation missed. */
+        evaluationIntervalSeconds: z.number().int().min(5).max(MAX_EVALUATION_INTERVAL_SECONDS),
         /** Extra static scrape targets. */
         staticTargets: z.array(staticTargetSchema),
         resources: resourcesSchema,
@@ -134,6 +162,8 @@ export const stackConfigSchema = z
         /** limits_config.retention_period, in days. */
         retentionDays: z.number().int().min(1).max(3650),
         storageGi,
+        /** Expected chunk growth on the filesystem store, GiB per day (checked without AWS, where the volume holds the chunks). */
+        estimatedGiPerDay,
         /** Max ingestion per tenant, MB/s. */
         ingestionRateMb: z.number().int().min(1).max(1024),
         resources: resourcesSchema,
@@ -164,6 +194,8 @@ export const stackConfigSchema = z
         /** Trace retention in days (badger TTL, or Elasticsearch index deletion). */
         retentionDays: z.number().int().min(1).max(90),
         storageGi,
+        /** Expected trace data, GiB per day (badger's volume, or Elasticsearch's with storage "elasticsearch"). */
+        estimatedGiPerDay,
         resources: resourcesSchema,
       })
       .strict(),
@@ -178,7 +210,7 @@ export const stackConfigSchema = z
          * and the exported grafanaUrl; unset = the in-cluster Service URL. The deployed Grafana's
          * content is provisioned from files, so `pulumi up` never connects to it.
          */
-        url: z.string().url().optional(),
+        url: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: "an http(s) URL" }).optional(),
         storageGi,
         resources: resourcesSchema,
       })
@@ -200,14 +232,22 @@ const res = (reqCpu: string, reqMem: string, limCpu: string, limMem: string): Re
   limits: { cpu: limCpu, memory: limMem },
 });
 
+/**
+ * The defaults of an environment. Addresses are not defaulted in prod: runbookBaseUrl (and the e-mail
+ * receiver's relay and addresses, see alerting/schema.ts) come from the stack file.
+ */
+export type EnvironmentDefaults = Omit<StackConfig, "environment" | "runbookBaseUrl"> & { runbookBaseUrl?: string };
+
 /** Per-environment defaults: dev is one small replica with short retention; prod is HA with longer retention. */
-export const DEFAULTS: Record<Environment, Omit<StackConfig, "environment">> = {
+export const DEFAULTS: Record<Environment, EnvironmentDefaults> = {
   dev: {
     namespace: "observability",
     clusterName: "dev",
     team: "platform",
     costCenter: "engineering",
-    runbookBaseUrl: "https://runbooks.example.com/observability",
+    // A name under .invalid (RFC 6761) can never resolve: dev alerts visibly carry no runbook until a
+    // stack file names one. Prod has no default and refuses every reserved domain.
+    runbookBaseUrl: "https://runbooks.invalid/observability",
     persistence: { enabled: false, protect: false },
     nodeExporter: { enabled: true, resources: res("20m", "32Mi", "200m", "64Mi") },
     prometheus: {
@@ -215,22 +255,23 @@ export const DEFAULTS: Record<Environment, Omit<StackConfig, "environment">> = {
       retentionDays: 7,
       retentionSizeGi: 8,
       storageGi: 10,
+      estimatedGiPerDay: 0.5,
       scrapeIntervalSeconds: 30,
       evaluationIntervalSeconds: 30,
       staticTargets: [],
       resources: res("200m", "512Mi", "1", "1Gi"),
     },
     alertmanager: { replicas: 1, retentionHours: 120, storageGi: 1, resources: res("20m", "32Mi", "100m", "128Mi") },
-    loki: { retentionDays: 7, storageGi: 10, ingestionRateMb: 4, resources: res("100m", "256Mi", "500m", "512Mi") },
+    loki: { retentionDays: 7, storageGi: 10, estimatedGiPerDay: 0.5, ingestionRateMb: 4, resources: res("100m", "256Mi", "500m", "512Mi") },
     elasticsearch: {
       replicas: 1,
       storageGi: 10,
       heapMi: 512,
       rolloverMaxPrimaryShardGi: 5,
       logClasses: {
-        application: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7 },
-        audit: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7 },
-        security: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7 },
+        application: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7, estimatedGiPerDay: 0.1 },
+        audit: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7, estimatedGiPerDay: 0.1 },
+        security: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7, estimatedGiPerDay: 0.1 },
       },
       resources: res("250m", "1Gi", "1", "1Gi"),
       kibana: { enabled: false, resources: res("100m", "512Mi", "500m", "1Gi") },
@@ -241,6 +282,7 @@ export const DEFAULTS: Record<Environment, Omit<StackConfig, "environment">> = {
       storage: "badger",
       retentionDays: 2,
       storageGi: 5,
+      estimatedGiPerDay: 0.5,
       resources: res("50m", "128Mi", "500m", "512Mi"),
     },
     logShipper: { resources: res("20m", "64Mi", "200m", "128Mi") },
@@ -254,7 +296,6 @@ export const DEFAULTS: Record<Environment, Omit<StackConfig, "environment">> = {
     clusterName: "prod",
     team: "platform",
     costCenter: "engineering",
-    runbookBaseUrl: "https://runbooks.example.com/observability",
     persistence: { enabled: true, protect: true },
     nodeExporter: { enabled: true, resources: res("50m", "64Mi", "250m", "128Mi") },
     prometheus: {
@@ -262,23 +303,26 @@ export const DEFAULTS: Record<Environment, Omit<StackConfig, "environment">> = {
       retentionDays: 30,
       retentionSizeGi: 170,
       storageGi: 200,
+      estimatedGiPerDay: 5,
       scrapeIntervalSeconds: 15,
       evaluationIntervalSeconds: 15,
       staticTargets: [],
       resources: res("1", "4Gi", "2", "8Gi"),
     },
     alertmanager: { replicas: 3, retentionHours: 120, storageGi: 2, resources: res("50m", "64Mi", "200m", "256Mi") },
-    loki: { retentionDays: 30, storageGi: 100, ingestionRateMb: 16, resources: res("500m", "1Gi", "2", "4Gi") },
+    loki: { retentionDays: 30, storageGi: 100, estimatedGiPerDay: 2, ingestionRateMb: 16, resources: res("500m", "1Gi", "2", "4Gi") },
     elasticsearch: {
       replicas: 3,
       storageGi: 200,
       heapMi: 2048,
       rolloverMaxPrimaryShardGi: 30,
       // The seeds' compliance tiers: application logs a year, audit and security logs seven years.
+      // With these daily estimates they take (0.3 × 365 + 0.02 × 2555 × 2 + Jaeger 0.5 × 7) × 2 copies
+      // = 430 GiB of the 3 × 200 GiB × 85% = 510 GiB usable.
       logClasses: {
-        application: { rolloverMaxAgeDays: 1, warmAfterDays: 7, coldAfterDays: 30, deleteAfterDays: 365 },
-        audit: { rolloverMaxAgeDays: 30, warmAfterDays: 30, coldAfterDays: 90, deleteAfterDays: 2555 },
-        security: { rolloverMaxAgeDays: 30, warmAfterDays: 30, coldAfterDays: 180, deleteAfterDays: 2555 },
+        application: { rolloverMaxAgeDays: 1, warmAfterDays: 7, coldAfterDays: 30, deleteAfterDays: 365, estimatedGiPerDay: 0.3 },
+        audit: { rolloverMaxAgeDays: 30, warmAfterDays: 30, coldAfterDays: 90, deleteAfterDays: 2555, estimatedGiPerDay: 0.02 },
+        security: { rolloverMaxAgeDays: 30, warmAfterDays: 30, coldAfterDays: 180, deleteAfterDays: 2555, estimatedGiPerDay: 0.02 },
       },
       resources: res("1", "4Gi", "2", "4Gi"),
       kibana: { enabled: true, resources: res("200m", "1Gi", "1", "2Gi") },
@@ -289,6 +333,7 @@ export const DEFAULTS: Record<Environment, Omit<StackConfig, "environment">> = {
       storage: "elasticsearch",
       retentionDays: 7,
       storageGi: 10,
+      estimatedGiPerDay: 0.5,
       resources: res("200m", "512Mi", "1", "1Gi"),
     },
     logShipper: { resources: res("100m", "128Mi", "500m", "256Mi") },
@@ -381,27 +426,38 @@ function typeName(expected: string): string {
   return expected === "int" ? "an integer" : /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
+/** What a required key without a default must hold, for the "missing" message. */
+const REQUIRED_HINTS: Record<string, string> = {
+  runbookBaseUrl: "the http(s) base URL of your runbooks, e.g. https://runbooks.<your domain>/observability; prod has no default",
+};
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const key = configKey(issue.path);
   const got = JSON.stringify(valueAt(input, issue.path));
   switch (issue.code) {
     case "unrecognized_keys": {
       const node = schemaAt(stackConfigSchema, issue.path);
-      const allowed = node instanceof z.ZodObject ? Object.keys(node.shape).join(", ") : "none";
+      const keys = node instanceof z.ZodObject ? Object.keys(node.shape) : [];
+      const candidates = issue.path.length ? keys : [...keys, ...Object.keys(SECRET_KEYS)];
       return issue.keys
-        .map((k) => `${configKey([...issue.path, k])}: unknown key; allowed keys${issue.path.length ? ` of ${configKey(issue.path)}` : ""}: ${allowed}`)
+        .map((k) => {
+          const guess = closest(k, candidates);
+          const hint = guess ? `; did you mean ${configKey([...issue.path, guess])}?` : "";
+          return `${configKey([...issue.path, k])}: unknown key${hint}; allowed keys${issue.path.length ? ` of ${configKey(issue.path)}` : ""}: ${keys.join(", ") || "none"}`;
+        })
         .join("\n  - ");
     }
-    case "invalid_type":
-      return got === undefined
-        ? `${key}: missing; expected ${typeName(issue.expected)}`
-        : `${key}: ${got} is not ${typeName(issue.expected)}`;
+    case "invalid_type": {
+      const hint = REQUIRED_HINTS[issue.path.join(".")];
+      if (got === undefined) return `${key}: missing; expected ${hint ?? typeName(issue.expected)}`;
+      return `${key}: ${got} is not ${typeName(issue.expected)}`;
+    }
     case "invalid_value":
       return `${key}: ${got} is not allowed; allowed values: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "too_small":
-      return `${key}: ${got} is too small; allowed: ${issue.inclusive ? ">=" : ">"} ${issue.minimum}${issue.origin === "array" ? " items" : ""}`;
+      return `${key}: ${got} is too small; allowed: ${issue.inclusive ? ">=" : ">"} ${issue.minimum}${issue.origin === "array" ? " items" : issue.origin === "string" ? " characters" : ""}`;
     case "too_big":
-      return `${key}: ${got} is too large; allowed: ${issue.inclusive ? "<=" : "<"} ${issue.maximum}${issue.origin === "array" ? " items" : ""}`;
+      return `${key}: ${got} is too large; allowed: ${issue.inclusive ? "<=" : "<"} ${issue.maximum}${issue.origin === "array" ? " items" : issue.origin === "string" ? " characters" : ""}`;
     case "invalid_format":
       return `${key}: ${got} is not ${issue.format === "regex" ? issue.message : `a valid ${issue.format}`}`;
     default:
@@ -409,49 +465,129 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   }
 }
 
-/** Cross-field rules the per-field schema cannot say. */
-function crossChecks(cfg: StackConfig): string[] {
-  const p: string[] = [];
-  if (cfg.environment === "prod" && !cfg.persistence.enabled) {
-    p.push(`${configKey(["persistence", "enabled"])}: false is not allowed in prod; stateful components need persistent volumes (allowed: true)`);
-  }
-  const es = cfg.elasticsearch;
-  if (es.replicas !== 1 && es.replicas % 2 === 0) {
-    p.push(`${configKey(["elasticsearch", "replicas"])}: ${es.replicas} master-eligible nodes cannot form a safe quorum; allowed: 1 or an odd number >= 3`);
-  }
-  const memMi = quantityMi(es.resources.limits.memory);
-  if (es.heapMi * 2 > memMi) {
-    p.push(`${configKey(["elasticsearch", "heapMi"])}: ${es.heapMi} is more than half the memory limit (${es.resources.limits.memory}); allowed: <= ${Math.floor(memMi / 2)}`);
-  }
-  const prom = cfg.prometheus;
-  if (prom.retentionSizeGi >= prom.storageGi) {
-    p.push(`${configKey(["prometheus", "retentionSizeGi"])}: ${prom.retentionSizeGi} must be smaller than prometheus.storageGi (${prom.storageGi}) to leave room for the WAL; allowed: < ${prom.storageGi}`);
-  }
-  const reservedJobs: string[] = Object.values(JOBS);
-  const seenJobs = new Set<string>();
-  prom.staticTargets.forEach((t, i) => {
-    if (reservedJobs.includes(t.job) || seenJobs.has(t.job)) {
-      p.push(`${configKey(["prometheus", "staticTargets", i, "job"])}: "${t.job}" is already a scrape job; allowed: a name other than ${[...reservedJobs, ...seenJobs].join(", ")}`);
-    }
-    seenJobs.add(t.job);
-  });
-  if (cfg.jaeger.storage === "memory" && cfg.jaeger.replicas > 1) {
-    p.push(`${configKey(["jaeger", "replicas"])}: ${cfg.jaeger.replicas} replicas cannot share memory storage; allowed: 1, or jaeger.storage "elasticsearch"`);
-  }
-  if (cfg.jaeger.storage === "badger" && cfg.jaeger.replicas > 1) {
-    p.push(`${configKey(["jaeger", "replicas"])}: ${cfg.jaeger.replicas} replicas cannot share one badger volume; allowed: 1, or jaeger.storage "elasticsearch"`);
-  }
-  if (!cfg.grafana.deploy && !cfg.grafana.url) {
-    p.push(`${configKey(["grafana", "url"])}: missing; required when grafana.deploy is false (the external Grafana to manage)`);
-  }
-  for (const [name, r] of Object.entries(cfg) as [string, unknown][]) {
-    const resources = isPlainObject(r) ? (r as { resources?: Resources }).resources : undefined;
-    if (resources) p.push(...checkRequestsWithinLimits(resources, [name, "resources"]));
-  }
-  p.push(...awsProblems(cfg));
-  p.push(...sloProblems(cfg));
-  return p;
-}
+/**
+ * Every cross-field rule, as the README's config reference states it (`npm run docs:config`). Each
+ * sentence belongs to a rule in CROSS_CHECKS (or requiredSecrets, or the schema's own refinements).
+ */
+export const CROSS_FIELD_RULES: readonly string[] = [
+  "`persistence.enabled` must be true in prod.",
+  "`elasticsearch.replicas` is 1 or odd (3, 5, ...): master-eligible nodes need a quorum.",
+  "`elasticsearch.heapMi` is at most half of `elasticsearch.resources.limits.memory`.",
+  "`prometheus.retentionSizeGi` is below `prometheus.storageGi` (room for the WAL).",
+  "`prometheus.staticTargets[].job` differs from the stack's own scrape jobs and from each other.",
+  '`jaeger.replicas` is 1 unless `jaeger.storage` is "elasticsearch" (memory and badger are per pod).',
+  "`grafana.url` is required when `grafana.deploy` is false.",
+  "Every `resources.requests` is at most its `resources.limits` (CPU and memory, every component and Kibana).",
+  "An enabled `alerting.receivers.email` needs `smarthost`, `from`, `onCallTo` and `educationTeamTo`; none has a default.",
+  `In prod, \`runbookBaseUrl\` (no default), \`grafana.url\` and an enabled e-mail receiver's \`smarthost\`, \`from\`, \`onCallTo\` and \`educationTeamTo\` may not be under a reserved domain (RFC 2606, RFC 6761): ${RESERVED_DOMAINS.join(", ")} (and loopback addresses). Dev may use them.`,
+  "Two-tier thresholds trip warning first: `warning` < `critical`, except `diskFreeRatio` (lower is worse), where `warning` > `critical`.",
+  "`elasticsearch.logClasses.<class>`: `warmAfterDays` < `coldAfterDays` < `deleteAfterDays`.",
+  `Elasticsearch storage holds the retention: the sum over log classes of \`estimatedGiPerDay\` × \`deleteAfterDays\` (plus \`jaeger.estimatedGiPerDay\` × \`jaeger.retentionDays\` when \`jaeger.storage\` is "elasticsearch"), × 2 copies with more than one node, fits in \`elasticsearch.replicas\` × \`elasticsearch.storageGi\` × ${ES_USABLE_SHARE * 100}% (the low disk watermark).`,
+  `Without AWS (Loki on its filesystem store), \`loki.estimatedGiPerDay\` × \`loki.retentionDays\` fits in \`loki.storageGi\` × ${VOLUME_USABLE_SHARE * 100}%.`,
+  `With \`jaeger.storage\` "badger", \`jaeger.estimatedGiPerDay\` × \`jaeger.retentionDays\` fits in \`jaeger.storageGi\` × ${VOLUME_USABLE_SHARE * 100}%.`,
+  "`prometheus.estimatedGiPerDay` × `prometheus.retentionDays` fits in `prometheus.retentionSizeGi` (else Prometheus deletes by size before the configured age).",
+  `\`prometheus.scrapeIntervalSeconds\` is at most ${MAX_SCRAPE_INTERVAL_SECONDS}: the shortest rule window (${SHORTEST_RULE_WINDOW_SECONDS / 60}m) holds ${MIN_SAMPLES_PER_RULE_WINDOW} samples. \`prometheus.evaluationIntervalSeconds\` is at most ${MAX_EVALUATION_INTERVAL_SECONDS}: a recorded series stays within Prometheus' ${LOOKBACK_DELTA_SECONDS / 60}m lookback with one evaluation missed.`,
+  "`aws.snapshots.schedule` is an Elasticsearch cron expression: seconds 0-59, minutes 0-59, hours 0-23, day-of-month 1-31 (or ?, L, LW, nW), month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT (or ?, nL, n#k), optional year 1970-2099; exactly one of day-of-month and day-of-week is ?.",
+  "With `aws.enabled`: `aws.oidcProviderArn` and `aws.oidcProviderUrl` are required and name the same issuer; `aws.snapshots.minCount` <= `aws.snapshots.maxCount`; `aws.snapshots.expireAfterDays` <= the shortest log class `deleteAfterDays`.",
+  "Secrets are required by what uses them: `slackWebhookUrl`, `pagerdutyRoutingKey`, `deadMansSwitchUrl`, `webhookUrl` by their enabled receivers, `smtpPassword` by `alerting.receivers.email.smtpAuthUsername`, `grafanaToken` by `grafana.deploy` false; a secret in plain text is refused.",
+  "Config the stack would ignore is refused, naming the key it reads: keys under a misspelled project name (`observabilty-stack:...`), `aws:region` (the stack reads `aws.region`), `aws:defaultTags` (`team`, `costCenter`), `grafana:url` and `grafana:auth` (`grafana.url`, the secret `grafanaToken`). Other keys of namespaces nothing reads (`aws:profile`, `gcp:...`) are a warning.",
+  "`slo.services[]`: each service once, with an availability SLO, a latency SLO or both; each SLO's `windowDays` is at least 3 (the longest burn-rate alert window) and at most `prometheus.retentionDays`; an availability `metric` is a request counter (`…_total`) and a latency `metric` a histogram, both listed in dashboards/metrics.ts; a latency `thresholdSeconds` is one of that histogram's bounds in `slo.histogramBuckets`, whose bounds are distinct.",
+  "A number where text is expected is taken as its text (`costCenter: 4711` is \"4711\"); the text of a number or boolean where one is expected is taken as it.",
+];
+
+/** One cross-field rule: the problems it finds in a config. */
+type CrossCheck = (cfg: StackConfig) => string[];
+
+const ADDRESS_KEYS: { path: PropertyKey[]; read: (c: StackConfig) => string | undefined }[] = [
+  { path: ["runbookBaseUrl"], read: (c) => c.runbookBaseUrl },
+  { path: ["grafana", "url"], read: (c) => c.grafana.url },
+  ...(["smarthost", "from", "onCallTo", "educationTeamTo"] as const).map((k) => ({
+    path: ["alerting", "receivers", "email", k] as PropertyKey[],
+    read: (c: StackConfig) => (c.alerting.receivers.email.enabled ? c.alerting.receivers.email[k] : undefined),
+  })),
+];
+
+/** Cross-field rules the per-field schema cannot say; each reads only the keys it names. */
+const CROSS_CHECKS: CrossCheck[] = [
+  (cfg) =>
+    cfg.environment === "prod" && !cfg.persistence.enabled
+      ? [`${configKey(["persistence", "enabled"])}: false is not allowed in prod; stateful components need persistent volumes (allowed: true)`]
+      : [],
+  (cfg) => {
+    const es = cfg.elasticsearch;
+    return es.replicas !== 1 && es.replicas % 2 === 0
+      ? [`${configKey(["elasticsearch", "replicas"])}: ${es.replicas} master-eligible nodes cannot form a safe quorum; allowed: 1 or an odd number >= 3`]
+      : [];
+  },
+  (cfg) => {
+    const es = cfg.elasticsearch;
+    const memMi = quantityMi(es.resources.limits.memory);
+    return es.heapMi * 2 > memMi
+      ? [`${configKey(["elasticsearch", "heapMi"])}: ${es.heapMi} is more than half the memory limit (${es.resources.limits.memory}); allowed: <= ${Math.floor(memMi / 2)}`]
+      : [];
+  },
+  (cfg) => {
+    const prom = cfg.prometheus;
+    return prom.retentionSizeGi >= prom.storageGi
+      ? [`${configKey(["prometheus", "retentionSizeGi"])}: ${prom.retentionSizeGi} must be smaller than prometheus.storageGi (${prom.storageGi}) to leave room for the WAL; allowed: < ${prom.storageGi}`]
+      : [];
+  },
+  (cfg) => {
+    const p: string[] = [];
+    const reservedJobs: string[] = Object.values(JOBS);
+    const seenJobs = new Set<string>();
+    cfg.prometheus.staticTargets.forEach((t, i) => {
+      if (reservedJobs.includes(t.job) || seenJobs.has(t.job)) {
+        p.push(`${configKey(["prometheus", "staticTargets", i, "job"])}: "${t.job}" is already a scrape job; allowed: a name other than ${[...reservedJobs, ...seenJobs].join(", ")}`);
+      }
+      seenJobs.add(t.job);
+    });
+    return p;
+  },
+  (cfg) => {
+    const j = cfg.jaeger;
+    if (j.replicas > 1 && j.storage === "memory") return [`${configKey(["jaeger", "replicas"])}: ${j.replicas} replicas cannot share memory storage; allowed: 1, or jaeger.storage "elasticsearch"`];
+    if (j.replicas > 1 && j.storage === "badger") return [`${configKey(["jaeger", "replicas"])}: ${j.replicas} replicas cannot share one badger volume; allowed: 1, or jaeger.storage "elasticsearch"`];
+    return [];
+  },
+  (cfg) => (!cfg.grafana.deploy && !cfg.grafana.url ? [`${configKey(["grafana", "url"])}: missing; required when grafana.deploy is false (the external Grafana to manage)`] : []),
+  // Requests within limits, per component (each its own rule, so one bad quantity hides no other).
+  ...(["nodeExporter", "prometheus", "alertmanager", "loki", "elasticsearch", "jaeger", "logShipper", "grafana"] as const).map(
+    (name): CrossCheck =>
+      (cfg) => checkRequestsWithinLimits(cfg[name].resources, [name, "resources"]),
+  ),
+  (cfg) => checkRequestsWithinLimits(cfg.elasticsearch.kibana.resources, ["elasticsearch", "kibana", "resources"]),
+  // An enabled e-mail receiver needs its relay and addresses: none has a default.
+  (cfg) => {
+    const e = cfg.alerting.receivers.email;
+    if (!e.enabled) return [];
+    return EMAIL_REQUIRED.filter((k) => !e[k]).map(
+      (k) => `${configKey(["alerting", "receivers", "email", k])}: missing; required when alerting.receivers.email.enabled is true (${EMAIL_FIELD_HINTS[k]}); there is no default`,
+    );
+  },
+  // Prod refuses addresses under reserved domains: mail there is never delivered, links lead nowhere.
+  ...ADDRESS_KEYS.map(
+    ({ path, read }): CrossCheck =>
+      (cfg) => {
+        if (cfg.environment !== "prod") return [];
+        const v = read(cfg);
+        const domain = v === undefined ? undefined : reservedDomainOf(v);
+        return domain
+          ? [`${configKey(path)}: ${JSON.stringify(v)} is under the reserved domain "${domain}", which reaches no one; allowed in prod: a real address (not under ${RESERVED_DOMAINS.join(", ")})`]
+          : [];
+      },
+  ),
+  capacityProblems,
+  (cfg) => awsProblems(cfg),
+  (cfg) => sloProblems(cfg),
+];
+
+const EMAIL_FIELD_HINTS: Record<(typeof EMAIL_REQUIRED)[number], string> = {
+  smarthost: 'the SMTP relay as "host:port"',
+  from: "the sender address",
+  onCallTo: "the on-call address for critical alerts",
+  educationTeamTo: "the education team's address for educational alerts",
+};
 
 function checkRequestsWithinLimits(r: Resources, path: string[]): string[] {
   const out: string[] = [];
@@ -464,17 +600,33 @@ function checkRequestsWithinLimits(r: Resources, path: string[]): string[] {
   return out;
 }
 
-/** CPU quantity in millicores. */
-export function quantityMilli(q: string): number {
-  return q.endsWith("m") ? Number(q.slice(0, -1)) : Math.round(Number(q) * 1000);
-}
-
-/** Memory quantity in MiB. */
-export function quantityMi(q: string): number {
-  const m = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(q);
-  if (!m) throw new Error(`not a memory quantity: ${q}`);
-  const n = Number(m[1]);
-  return { Ki: n / 1024, Mi: n, Gi: n * 1024, Ti: n * 1024 * 1024 }[m[2] as "Ki" | "Mi" | "Gi" | "Ti"];
+/**
+ * Run a rule on a config the schema may have refused. Reads are recorded through a proxy; a rule that
+ * read a refused key (or threw on one) says nothing, since the schema's own message names that key.
+ * Every other rule still runs, so one run reports every problem.
+ */
+function runGuarded<T>(rule: (cfg: StackConfig) => T, cfg: unknown, refused: string[][]): T | undefined {
+  const reads: string[][] = [];
+  const wrap = (obj: object, path: string[]): object =>
+    new Proxy(obj, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (typeof prop === "symbol" || typeof v === "function") return v;
+        const p = [...path, prop];
+        if (v !== null && typeof v === "object") return wrap(v, p);
+        reads.push(p);
+        return v;
+      },
+    });
+  const overlaps = () =>
+    reads.some((r) => refused.some((bad) => bad.every((seg, i) => i >= r.length || String(r[i]) === seg)));
+  try {
+    const out = rule(wrap(cfg as object, []) as StackConfig);
+    return overlaps() ? undefined : out;
+  } catch (e) {
+    if (refused.length === 0) throw e;
+    return undefined;
+  }
 }
 
 export interface RawConfig {
@@ -486,34 +638,43 @@ export interface RawConfig {
   secretsInPlainText?: ReadonlySet<string>;
   /** Stack name, used as the environment when `environment` is not set and the name is one. */
   stack: string;
+  /** Full keys (`namespace:key`) of the stack's config outside the project's namespace. */
+  otherKeys?: readonly string[];
 }
 
 /**
  * Validate a stack's raw configuration against its environment's defaults.
- * Throws ConfigError listing every problem; returns the complete, typed configuration.
+ * Throws ConfigError listing every problem (schema, cross-field, secrets and ignored keys together);
+ * returns the complete, typed configuration.
  */
 export function loadConfig(raw: RawConfig): StackConfig {
-  const problems: string[] = [];
+  const problems: string[] = [...ignoredKeys(raw.otherKeys ?? [], PROJECT).errors];
   const values = { ...raw.values };
   for (const k of Object.keys(SECRET_KEYS)) delete values[k];
 
-  const env =
-    values.environment !== undefined ? values.environment : (ENVIRONMENTS as readonly string[]).includes(raw.stack) ? raw.stack : undefined;
+  const env = values.environment !== undefined ? values.environment : (ENVIRONMENTS as readonly string[]).includes(raw.stack) ? raw.stack : undefined;
   if (!(ENVIRONMENTS as readonly unknown[]).includes(env)) {
     throw new ConfigError([
       env === undefined
         ? `${configKey(["environment"])}: missing; stack "${raw.stack}" is not named after an environment, so set it; allowed values: ${ENVIRONMENTS.join(", ")}`
         : `${configKey(["environment"])}: ${JSON.stringify(env)} is not allowed; allowed values: ${ENVIRONMENTS.join(", ")}`,
+      ...problems,
     ]);
   }
-  const merged = deepMerge({ environment: env, ...DEFAULTS[env as Environment] }, values);
+  const merged = coerceScalars(stackConfigSchema, deepMerge({ environment: env, ...DEFAULTS[env as Environment] }, values));
   const parsed = stackConfigSchema.safeParse(merged);
+  const refused: string[][] = [];
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => describeIssue(i, merged)));
+    for (const i of parsed.error.issues) {
+      problems.push(describeIssue(i, merged));
+      const path = i.path.map(String);
+      if (i.code === "unrecognized_keys") refused.push(...i.keys.map((k) => [...path, k]));
+      else refused.push(path);
+    }
   }
-  const cfg = parsed.data;
-  problems.push(...crossChecks(cfg));
-  for (const key of requiredSecrets(cfg)) {
+  const cfg = parsed.success ? parsed.data : (merged as StackConfig);
+  for (const check of CROSS_CHECKS) problems.push(...(runGuarded(check, cfg, refused) ?? []));
+  for (const key of runGuarded(requiredSecrets, cfg, refused) ?? []) {
     if (!raw.secretsSet.has(key)) {
       problems.push(`${PROJECT}:${key}: missing secret (${SECRET_KEYS[key]}); set it with \`pulumi config set --secret ${key} <value>\``);
     }

@@ -11,6 +11,7 @@ import { APPS, JOBS, PORTS, SERVICES, serviceHost } from "./endpoints";
 import { buildRuleFiles } from "./alerting/rules";
 import { buildAlertmanagerConfig } from "./alerting/alertmanager";
 import { buildSloRuleFiles } from "./slo/rules";
+import { emailSettings } from "./alerting/schema";
 import { awsStorageFor } from "./aws/component";
 import { Alertmanager, ALERTMANAGER_PORT_NAME } from "./alertmanager/component";
 import { Elasticsearch } from "./elasticsearch/component";
@@ -226,8 +227,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     let grafanaUrl: pulumi.Output<string>;
     let grafanaClaims: k8s.core.v1.PersistentVolumeClaim[] = [];
     if (cfg.grafana.deploy) {
-      const email = cfg.alerting.receivers.email;
-      const smtp = email.enabled
+      const email = emailSettings(cfg.alerting.receivers.email);
+      const smtp = email
         ? { host: email.smarthost, from: email.from, user: email.smtpAuthUsername, password: email.smtpAuthUsername ? args.secrets.smtpPassword : undefined, requireTls: email.requireTls }
         : undefined;
       // Everything Grafana shows is provisioned from files it mounts: `pulumi up` needs only the

@@ -206,6 +206,14 @@ const PROD_TEST_SECRETS: Record<string, string> = {
   deadMansSwitchUrl: "https://alerts.invalid/deadmansswitch/deploy-test",
 };
 
+/** The test's e-mail relay and recipients for prod: made up, under a private-use name, never contacted. */
+const PROD_TEST_ADDRESSES: Record<string, string> = {
+  smarthost: "smtp.deploy-test.internal:587",
+  from: "alertmanager@deploy-test.internal",
+  onCallTo: "oncall@deploy-test.internal",
+  educationTeamTo: "education-team@deploy-test.internal",
+};
+
 async function setUpStack(stack: Stack): Promise<void> {
   // The committed example stack file, plus the test's changes, in a file of the test's own.
   fs.copyFileSync(path.join(repo, `Pulumi.${stack}.yaml`), path.join(projectDir, `Pulumi.${stack}.yaml`));
@@ -214,6 +222,9 @@ async function setUpStack(stack: Stack): Promise<void> {
     // Prod without AWS: everything else is the prod defaults (HA, persistence, protection).
     await pulumi(stack, ["config", "set", "--path", "aws.enabled", "false"]);
     for (const [k, v] of Object.entries(PROD_TEST_SECRETS)) await pulumi(stack, ["config", "set", "--secret", k, v]);
+    // Prod has no placeholder addresses: the test names its own (never contacted; nothing runs).
+    await pulumi(stack, ["config", "set", "runbookBaseUrl", "https://runbooks.deploy-test.internal/observability"]);
+    for (const [k, v] of Object.entries(PROD_TEST_ADDRESSES)) await pulumi(stack, ["config", "set", "--path", `alerting.receivers.email.${k}`, v]);
   }
 }
 

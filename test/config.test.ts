@@ -1,15 +1,20 @@
 import { ConfigError, DEFAULTS, RawConfig, deepMerge, loadConfig, requiredSecrets } from "../components/config";
-import { PROD_AWS, PROD_SECRETS } from "./helpers/mocks";
+import { ignoredKeys } from "../components/config/ignored-keys";
+import { PROD_ADDRESSES, PROD_AWS, PROD_SECRETS } from "./helpers/mocks";
 
 const prodSecrets = new Set(Object.keys(PROD_SECRETS));
 
-function raw(stack: string, values: Record<string, unknown> = {}, secrets: Iterable<string> = [], plain: Iterable<string> = []): RawConfig {
-  return { stack, values, secretsSet: new Set(secrets), secretsInPlainText: new Set(plain) };
+function raw(stack: string, values: Record<string, unknown> = {}, secrets: Iterable<string> = [], plain: Iterable<string> = [], otherKeys: string[] = []): RawConfig {
+  return { stack, values, secretsSet: new Set(secrets), secretsInPlainText: new Set(plain), otherKeys };
 }
 
-function prodRaw(values: Record<string, unknown> = {}) {
-  return raw("prod", { aws: PROD_AWS, ...values }, prodSecrets);
+/** A complete prod stack file: AWS, the addresses prod has no default for, every receiver's secret. */
+function prodRaw(values: Record<string, unknown> = {}, otherKeys: string[] = []) {
+  return raw("prod", deepMerge({ aws: PROD_AWS, ...PROD_ADDRESSES }, values), prodSecrets, [], otherKeys);
 }
+
+/** prod with one e-mail field changed. */
+const prodEmail = (email: Record<string, unknown>) => prodRaw({ alerting: { receivers: { email } } });
 
 /** The problems of a config that must fail. */
 function problems(r: RawConfig): string[] {
@@ -75,6 +80,45 @@ describe("loadConfig: per-environment defaults", () => {
     expect(requiredSecrets(withSmtpAuth)).toContain("smtpPassword");
   });
 
+  it("no address has a placeholder default: prod has none, dev's runbook base is under .invalid", () => {
+    expect(DEFAULTS.prod.runbookBaseUrl).toBeUndefined();
+    for (const env of ["dev", "prod"] as const) {
+      const email = DEFAULTS[env].alerting.receivers.email;
+      expect([email.smarthost, email.from, email.onCallTo, email.educationTeamTo]).toEqual([undefined, undefined, undefined, undefined]);
+    }
+    expect(DEFAULTS.dev.runbookBaseUrl).toBe("https://runbooks.invalid/observability");
+    expect(JSON.stringify(DEFAULTS)).not.toMatch(/example\.(com|org|net)/);
+  });
+
+  it("numeric-looking strings stay strings; numbers given as text become numbers", () => {
+    // YAML's `costCenter: 4711` and `clusterName: 2024` arrive as numbers inside structured config.
+    const c = loadConfig(raw("dev", { costCenter: 4711, clusterName: 2024, team: "007", prometheus: { retentionDays: "15" } }));
+    expect(c.costCenter).toBe("4711");
+    expect(c.clusterName).toBe("2024");
+    expect(c.team).toBe("007");
+    expect(c.prometheus.retentionDays).toBe(15);
+    expect(problems(raw("dev", { prometheus: { retentionDays: "15d" } }))).toEqual(['observability-stack:prometheus.retentionDays: "15d" is not a number']);
+  });
+
+  it("prod with its addresses, secrets and AWS settings loads; a provider key with a stack counterpart would not", () => {
+    const c = loadConfig(prodRaw());
+    expect(c.runbookBaseUrl).toBe("https://runbooks.platform.internal/observability");
+    expect(c.alerting.receivers.email).toMatchObject({ enabled: true, smarthost: "smtp.platform.internal:587", onCallTo: "oncall@platform.internal" });
+    expect(() => loadConfig(prodRaw({}, ["aws:region"]))).toThrow(ConfigError);
+  });
+
+  it("keys of namespaces nothing reads are a warning naming what the stack reads, not an error", () => {
+    const keys = ["gcp:project", "aws:profile", "kubernetes:context", "pulumi:tags"];
+    expect(loadConfig(raw("dev", {}, [], [], keys)).environment).toBe("dev");
+    expect(ignoredKeys(keys, "observability-stack")).toEqual({
+      errors: [],
+      warnings: [
+        'gcp:project: ignored, no part of the stack reads namespace "gcp"; the stack reads observability-stack:* (and kubernetes:* for the cluster connection)',
+        "aws:profile: ignored, the stack does not read it: the stack builds its AWS provider from observability-stack:aws.* and takes credentials from the environment (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)",
+      ],
+    });
+  });
+
   it("deepMerge replaces arrays and merges objects", () => {
     expect(deepMerge({ a: { b: 1, c: [1, 2] } }, { a: { c: [3] } })).toEqual({ a: { b: 1, c: [3] } });
   });
@@ -90,7 +134,7 @@ describe("loadConfig: bad configs fail before anything is created, naming the ke
     [
       "unknown nested key",
       raw("dev", { loki: { retention: "30d" } }),
-      "observability-stack:loki.retention: unknown key; allowed keys of observability-stack:loki: retentionDays, storageGi, ingestionRateMb, resources",
+      "observability-stack:loki.retention: unknown key; did you mean observability-stack:loki.retentionDays?; allowed keys of observability-stack:loki: retentionDays, storageGi, estimatedGiPerDay, ingestionRateMb, resources",
     ],
     ["wrong type", raw("dev", { prometheus: { retentionDays: "30d" } }), 'observability-stack:prometheus.retentionDays: "30d" is not a number'],
     ["retention above range", raw("dev", { prometheus: { retentionDays: 400 } }), "observability-stack:prometheus.retentionDays: 400 is too large; allowed: <= 365"],
@@ -105,12 +149,12 @@ describe("loadConfig: bad configs fail before anything is created, naming the ke
     ],
     [
       "missing required secret",
-      raw("prod", { aws: PROD_AWS }, ["slackWebhookUrl", "deadMansSwitchUrl"]),
+      raw("prod", { aws: PROD_AWS, ...PROD_ADDRESSES }, ["slackWebhookUrl", "deadMansSwitchUrl"]),
       "observability-stack:pagerdutyRoutingKey: missing secret (PagerDuty Events v2 routing key for critical alerts); set it with `pulumi config set --secret pagerdutyRoutingKey <value>`",
     ],
     [
       "secret in plain text",
-      raw("prod", { aws: PROD_AWS }, prodSecrets, ["slackWebhookUrl"]),
+      raw("prod", { aws: PROD_AWS, ...PROD_ADDRESSES }, prodSecrets, ["slackWebhookUrl"]),
       "observability-stack:slackWebhookUrl: stored in plain text; it is a secret, set it with `pulumi config set --secret slackWebhookUrl <value>`",
     ],
     ["unknown environment", raw("dev", { environment: "qa" }), 'observability-stack:environment: "qa" is not allowed; allowed values: dev, prod'],
@@ -141,7 +185,11 @@ describe("loadConfig: bad configs fail before anything is created, naming the ke
       raw("dev", { loki: { resources: { requests: { cpu: "2", memory: "256Mi" } } } }),
       'observability-stack:loki.resources.requests.cpu: "2" exceeds the limit "500m"; allowed: <= limits.cpu',
     ],
-    ["bad memory quantity", raw("dev", { grafana: { resources: { limits: { cpu: "1", memory: "1GB" } } } }), 'observability-stack:grafana.resources.limits.memory: "1GB" is not a memory quantity like "512Mi" or "2Gi"'],
+    [
+      "bad memory quantity",
+      raw("dev", { grafana: { resources: { limits: { cpu: "1", memory: "1GB" } } } }),
+      'observability-stack:grafana.resources.limits.memory: "1GB" is not a memory quantity from "16Mi" to "1Ti", like "512Mi" or "2Gi"',
+    ],
     [
       "phases out of order",
       raw("dev", { elasticsearch: { logClasses: { audit: { warmAfterDays: 5, coldAfterDays: 3, deleteAfterDays: 7 } } } }),
@@ -162,6 +210,157 @@ describe("loadConfig: bad configs fail before anything is created, naming the ke
       raw("dev", { prometheus: { staticTargets: [{ job: "loki", targets: ["10.0.0.1:3100"] }] } }),
       'observability-stack:prometheus.staticTargets[0].job: "loki" is already a scrape job; allowed: a name other than node-exporter, prometheus',
     ],
+
+    // Placeholders: no address has a default, and prod refuses reserved domains.
+    [
+      "prod without a runbook base URL",
+      raw("prod", { aws: PROD_AWS, alerting: PROD_ADDRESSES.alerting }, prodSecrets),
+      "observability-stack:runbookBaseUrl: missing; expected the http(s) base URL of your runbooks, e.g. https://runbooks.<your domain>/observability; prod has no default",
+    ],
+    [
+      "prod e-mail receiver without its on-call address",
+      raw("prod", { aws: PROD_AWS, runbookBaseUrl: PROD_ADDRESSES.runbookBaseUrl, alerting: { receivers: { email: { ...PROD_ADDRESSES.alerting.receivers.email, onCallTo: undefined } } } }, prodSecrets),
+      "observability-stack:alerting.receivers.email.onCallTo: missing; required when alerting.receivers.email.enabled is true (the on-call address for critical alerts); there is no default",
+    ],
+    [
+      "dev e-mail receiver switched on without a relay",
+      raw("dev", { alerting: { receivers: { email: { enabled: true, from: "am@ops.test", onCallTo: "oncall@ops.test", educationTeamTo: "edu@ops.test" } } } }),
+      'observability-stack:alerting.receivers.email.smarthost: missing; required when alerting.receivers.email.enabled is true (the SMTP relay as "host:port"); there is no default',
+    ],
+    [
+      "prod runbooks on example.com",
+      prodRaw({ runbookBaseUrl: "https://runbooks.example.com/observability" }),
+      'observability-stack:runbookBaseUrl: "https://runbooks.example.com/observability" is under the reserved domain "example.com", which reaches no one; allowed in prod: a real address (not under example.com, example.net, example.org, example, test, invalid, localhost)',
+    ],
+    [
+      "prod on-call address on example.org",
+      prodEmail({ onCallTo: "oncall@example.org" }),
+      'observability-stack:alerting.receivers.email.onCallTo: "oncall@example.org" is under the reserved domain "example.org", which reaches no one',
+    ],
+    ["prod education address under .test", prodEmail({ educationTeamTo: "edu@school.test" }), 'observability-stack:alerting.receivers.email.educationTeamTo: "edu@school.test" is under the reserved domain "test"'],
+    ["prod SMTP relay on localhost", prodEmail({ smarthost: "localhost:25" }), 'observability-stack:alerting.receivers.email.smarthost: "localhost:25" is under the reserved domain "localhost"'],
+    ["prod sender under .invalid", prodEmail({ from: "am@mail.invalid" }), 'observability-stack:alerting.receivers.email.from: "am@mail.invalid" is under the reserved domain "invalid"'],
+    ["prod Grafana URL under .example", prodRaw({ grafana: { url: "https://grafana.corp.example" } }), 'observability-stack:grafana.url: "https://grafana.corp.example" is under the reserved domain "example"'],
+    ["runbook base that is no http(s) URL", raw("dev", { runbookBaseUrl: "runbooks/observability" }), 'observability-stack:runbookBaseUrl: "runbooks/observability" is not an http(s) URL'],
+
+    // Rule windows: the scrape interval is bounded so that every [5m] window holds four samples.
+    ["scrape interval beyond a quarter of the shortest rule window", raw("dev", { prometheus: { scrapeIntervalSeconds: 76 } }), "observability-stack:prometheus.scrapeIntervalSeconds: 76 is too large; allowed: <= 75"],
+    // ... and the evaluation interval so that a recorded series outlives one missed evaluation within the 5m lookback.
+    ["evaluation interval at the 5m lookback", raw("dev", { prometheus: { evaluationIntervalSeconds: 300 } }), "observability-stack:prometheus.evaluationIntervalSeconds: 300 is too large; allowed: <= 120"],
+
+    // Cron fields with their ranges.
+    [
+      "snapshot minute out of range",
+      raw("dev", { aws: { snapshots: { schedule: "0 60 1 * * ?" } } }),
+      'observability-stack:aws.snapshots.schedule: "0 60 1 * * ?": minutes field "60" is out of range; allowed: 0-59 (an Elasticsearch cron expression)',
+    ],
+    [
+      "snapshot hour out of range",
+      raw("dev", { aws: { snapshots: { schedule: "0 30 24 * * ?" } } }),
+      'observability-stack:aws.snapshots.schedule: "0 30 24 * * ?": hours field "24" is out of range; allowed: 0-23 (an Elasticsearch cron expression)',
+    ],
+    [
+      "snapshot month out of range",
+      raw("dev", { aws: { snapshots: { schedule: "0 30 1 ? 13 MON" } } }),
+      'observability-stack:aws.snapshots.schedule: "0 30 1 ? 13 MON": month field "13" is out of range; allowed: 1-12 or JAN-DEC (an Elasticsearch cron expression)',
+    ],
+    [
+      "snapshot naming day of month and day of week",
+      raw("dev", { aws: { snapshots: { schedule: "0 30 1 1 * MON" } } }),
+      'observability-stack:aws.snapshots.schedule: "0 30 1 1 * MON": day-of-month "1" and day-of-week "MON": exactly one of them must be ?',
+    ],
+    [
+      "snapshot schedule of five fields (a crontab line)",
+      raw("dev", { aws: { snapshots: { schedule: "30 1 * * *" } } }),
+      'observability-stack:aws.snapshots.schedule: "30 1 * * *": has 5 fields; allowed: 6 or 7',
+    ],
+
+    // Quantities: positive, plausible, limit >= request.
+    [
+      "zero CPU request (a BestEffort pod)",
+      raw("dev", { loki: { resources: { requests: { cpu: "0" } } } }),
+      'observability-stack:loki.resources.requests.cpu: "0": outside the plausible range; allowed: a CPU quantity from "1m" to "128" (cores), like "250m" or "1"',
+    ],
+    [
+      "zero memory limit",
+      raw("dev", { jaeger: { resources: { limits: { memory: "0Mi" } } } }),
+      'observability-stack:jaeger.resources.limits.memory: "0Mi": outside the plausible range; allowed: a memory quantity from "16Mi" to "1Ti", like "512Mi" or "2Gi"',
+    ],
+    [
+      "memory limit larger than any node",
+      raw("dev", { prometheus: { resources: { limits: { memory: "4Ti" } } } }),
+      'observability-stack:prometheus.resources.limits.memory: "4Ti": outside the plausible range; allowed: a memory quantity from "16Mi" to "1Ti"',
+    ],
+    [
+      "CPU limit larger than any node",
+      raw("dev", { grafana: { resources: { limits: { cpu: "500" } } } }),
+      'observability-stack:grafana.resources.limits.cpu: "500": outside the plausible range; allowed: a CPU quantity from "1m" to "128" (cores)',
+    ],
+    [
+      "memory request above limit (Kibana)",
+      raw("dev", { elasticsearch: { kibana: { resources: { requests: { cpu: "100m", memory: "2Gi" } } } } }),
+      'observability-stack:elasticsearch.kibana.resources.requests.memory: "2Gi" exceeds the limit "1Gi"; allowed: <= limits.memory',
+    ],
+
+    // Kubernetes names.
+    [
+      "storage class that is no Kubernetes name",
+      raw("dev", { storageClassName: "Fast_SSD" }),
+      'observability-stack:storageClassName: "Fast_SSD" is not an RFC 1123 subdomain (lower-case letters, digits, \'-\' and \'.\', each part starting and ending with a letter or digit)',
+    ],
+    ["namespace with upper case", raw("dev", { namespace: "Observability" }), 'observability-stack:namespace: "Observability" is not an RFC 1123 label'],
+
+    // Storage against retention × the daily estimate, with the numbers.
+    [
+      "seven years of audit logs on 10 GiB",
+      raw("dev", { elasticsearch: { logClasses: { audit: { rolloverMaxAgeDays: 30, warmAfterDays: 30, coldAfterDays: 90, deleteAfterDays: 2555 } } } }),
+      "observability-stack:elasticsearch.storageGi: 10 is too small for the configured retention: (application 0.1 GiB/day × 7 days + audit 0.1 GiB/day × 2555 days + security 0.1 GiB/day × 7 days) = 256.9 GiB, " +
+        "but 1 node(s) × 10 GiB × 85% (low disk watermark) = 8.5 GiB; allowed: >= 303, or shorter deleteAfterDays, or lower estimatedGiPerDay if the estimate is too high",
+    ],
+    [
+      "prod application logs at 2 GiB/day on the default volumes, with replicas and Jaeger's traces",
+      prodRaw({ elasticsearch: { logClasses: { application: { estimatedGiPerDay: 2 } } } }),
+      "observability-stack:elasticsearch.storageGi: 200 is too small for the configured retention: (application 2 GiB/day × 365 days + audit 0.02 GiB/day × 2555 days + security 0.02 GiB/day × 2555 days + jaeger traces 0.5 GiB/day × 7 days) × 2 copies = 1671.4 GiB, " +
+        "but 3 node(s) × 200 GiB × 85% (low disk watermark) = 510 GiB; allowed: >= 656",
+    ],
+    [
+      "Loki on its volume for longer than it holds",
+      raw("dev", { loki: { retentionDays: 90 } }),
+      "observability-stack:loki.storageGi: 10 is too small for the configured retention on the filesystem store: 0.5 GiB/day × 90 days = 45 GiB, but 10 GiB × 80% = 8 GiB; allowed: >= 57, or a shorter loki.retentionDays, or a lower loki.estimatedGiPerDay",
+    ],
+    [
+      "badger traces for longer than the volume holds",
+      raw("dev", { jaeger: { retentionDays: 30 } }),
+      "observability-stack:jaeger.storageGi: 5 is too small for the configured trace retention on badger: 0.5 GiB/day × 30 days = 15 GiB, but 5 GiB × 80% = 4 GiB; allowed: >= 19",
+    ],
+    [
+      "Prometheus retention size below retention × daily growth",
+      raw("dev", { prometheus: { retentionDays: 30 } }),
+      "observability-stack:prometheus.retentionSizeGi: 8 cannot hold the configured retention: 0.5 GiB/day × 30 days = 15 GiB, so data would be deleted by size after about 16 days; allowed: >= 15",
+    ],
+    ["zero daily estimate", raw("dev", { loki: { estimatedGiPerDay: 0 } }), "observability-stack:loki.estimatedGiPerDay: 0 is too small; allowed: > 0"],
+
+    // Ignored keys name the key the stack reads.
+    [
+      "misspelled project name",
+      raw("dev", {}, [], [], ["observabilty-stack:prometheus.retentionDays"]),
+      'observabilty-stack:prometheus.retentionDays: ignored, "observabilty-stack" is not this project\'s name; the stack reads observability-stack:prometheus.retentionDays',
+    ],
+    [
+      "the AWS provider's region instead of the stack's",
+      prodRaw({}, ["aws:region"]),
+      "aws:region: ignored, the stack does not read it; set observability-stack:aws.region instead, and remove aws:region",
+    ],
+    [
+      "the Grafana provider's URL instead of the stack's",
+      raw("dev", {}, [], [], ["grafana:url"]),
+      "grafana:url: ignored, the stack does not read it; set observability-stack:grafana.url instead, and remove grafana:url",
+    ],
+    [
+      "a misspelled secret name",
+      raw("dev", { slackWebhookURL: "x" }),
+      "observability-stack:slackWebhookURL: unknown key; did you mean observability-stack:slackWebhookUrl?",
+    ],
   ];
 
   it.each(table)("%s", (_label, input, expected) => {
@@ -172,6 +371,53 @@ describe("loadConfig: bad configs fail before anything is created, naming the ke
   it("reports every problem at once, not the first only", () => {
     const found = problems(raw("dev", { prometheus: { retentionDays: 0, replicas: 0 } }));
     expect(found).toHaveLength(2);
+  });
+
+  it("reports schema, cross-field, missing-secret and ignored-key problems of one config together", () => {
+    const found = problems(
+      raw(
+        "prod",
+        {
+          aws: PROD_AWS,
+          ...PROD_ADDRESSES,
+          prometheus: { retentionDays: 400 }, // schema
+          elasticsearch: { replicas: 2 }, // cross-field
+          runbookBaseUrl: "https://runbooks.example.com/x", // reserved domain in prod
+        },
+        ["slackWebhookUrl", "deadMansSwitchUrl"], // pagerdutyRoutingKey missing
+        [],
+        ["aws:region"],
+      ),
+    );
+    expect(found.map((p) => p.split(":").slice(0, 2).join(":"))).toEqual([
+      "aws:region",
+      "observability-stack:prometheus.retentionDays",
+      "observability-stack:elasticsearch.replicas",
+      "observability-stack:runbookBaseUrl",
+      "observability-stack:pagerdutyRoutingKey",
+    ]);
+  });
+
+  it("a refused key silences only the cross-field rules that read it", () => {
+    // The memory limit is malformed: heap-vs-limit and request-vs-limit of Elasticsearch cannot be judged,
+    // but Loki's request above its limit still is.
+    const found = problems(
+      raw("dev", {
+        elasticsearch: { resources: { limits: { memory: "lots" } } },
+        loki: { resources: { requests: { cpu: "2" } } },
+      }),
+    );
+    expect(found).toEqual([
+      'observability-stack:elasticsearch.resources.limits.memory: "lots" is not a memory quantity from "16Mi" to "1Ti", like "512Mi" or "2Gi"',
+      'observability-stack:loki.resources.requests.cpu: "2" exceeds the limit "500m"; allowed: <= limits.cpu',
+    ]);
+  });
+
+  it("dev may use reserved domains (a test relay), prod may not", () => {
+    const email = { enabled: true, smarthost: "mail.test:25", from: "am@example.com", onCallTo: "oncall@example.com", educationTeamTo: "edu@example.com" };
+    const c = loadConfig(raw("dev", { alerting: { receivers: { email } } }));
+    expect(c.alerting.receivers.email).toMatchObject(email);
+    expect(problems(prodEmail(email))).toHaveLength(4);
   });
 
   it("never echoes a secret value", () => {

@@ -233,7 +233,7 @@ describe("per-environment differences", () => {
   it("Grafana sends e-mail through the same SMTP server as Alertmanager, password by reference only", async () => {
     const env = (s: Synthesis) => Object.fromEntries(container(k8sObject(s, DEP, "grafana"), "grafana").env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(env(dev).GF_SMTP_ENABLED).toBeUndefined();
-    expect(env(prod)).toMatchObject({ GF_SMTP_ENABLED: "true", GF_SMTP_HOST: "smtp.example.com:587", GF_SMTP_STARTTLS_POLICY: "MandatoryStartTLS" });
+    expect(env(prod)).toMatchObject({ GF_SMTP_ENABLED: "true", GF_SMTP_HOST: "smtp.platform.internal:587", GF_SMTP_STARTTLS_POLICY: "MandatoryStartTLS" });
     const withAuth = await synthesize(prodOptions({ config: { alerting: { receivers: { email: { smtpAuthUsername: "alerts" } } } } }));
     expect(env(withAuth)).toMatchObject({ GF_SMTP_USER: "alerts", GF_SMTP_PASSWORD: { secretKeyRef: { name: "grafana-smtp", key: "password" } } });
     const smtpSecret = k8sObject(withAuth, "kubernetes:core/v1:Secret", "grafana-smtp");

@@ -18,6 +18,7 @@
  */
 import type { SecretKey, StackConfig } from "../config";
 import { SUBJECT_LABELS } from "./rules";
+import { emailSettings } from "./schema";
 
 /** Receiver names: the routing tests and anyone reading Alertmanager's UI see these. */
 export const RECEIVERS = {
@@ -71,6 +72,7 @@ const when = <T>(cond: boolean, make: () => T): T[] => (cond ? [make()] : []);
  */
 export function buildAlertmanagerConfig(cfg: StackConfig, secrets: Partial<Record<SecretKey, string>>): object {
   const { receivers: r, routing } = cfg.alerting;
+  const mail = emailSettings(r.email);
   const secret = (key: SecretKey, receiverKey: string): string => {
     const v = secrets[key];
     if (!v) throw new Error(`alertmanager: alerting.receivers.${receiverKey} is enabled but the secret ${key} has no value`);
@@ -95,7 +97,7 @@ export function buildAlertmanagerConfig(cfg: StackConfig, secrets: Partial<Recor
       send_resolved: true,
     })),
     slack_configs: when(r.slack.enabled, () => slack(r.slack.criticalChannel)),
-    email_configs: when(r.email.enabled, () => email(r.email.onCallTo)),
+    email_configs: when(mail !== undefined, () => email(mail!.onCallTo)),
     webhook_configs: when(r.webhook.enabled, webhook),
   });
   const warning = receiver(RECEIVERS.warning, {
@@ -107,7 +109,7 @@ export function buildAlertmanagerConfig(cfg: StackConfig, secrets: Partial<Recor
     webhook_configs: when(r.webhook.enabled, webhook),
   });
   const education = receiver(RECEIVERS.education, {
-    email_configs: when(r.email.enabled, () => email(r.email.educationTeamTo)),
+    email_configs: when(mail !== undefined, () => email(mail!.educationTeamTo)),
   });
   const deadMansSwitch = receiver(RECEIVERS.deadMansSwitch, {
     webhook_configs: when(r.deadMansSwitch.enabled, () => ({ url: secret("deadMansSwitchUrl", "deadMansSwitch"), send_resolved: false })),
@@ -149,12 +151,12 @@ export function buildAlertmanagerConfig(cfg: StackConfig, secrets: Partial<Recor
   ];
 
   const global: Record<string, unknown> = { resolve_timeout: "5m" };
-  if (r.email.enabled) {
-    global.smtp_smarthost = r.email.smarthost;
-    global.smtp_from = r.email.from;
-    global.smtp_require_tls = r.email.requireTls;
-    if (r.email.smtpAuthUsername) {
-      global.smtp_auth_username = r.email.smtpAuthUsername;
+  if (mail) {
+    global.smtp_smarthost = mail.smarthost;
+    global.smtp_from = mail.from;
+    global.smtp_require_tls = mail.requireTls;
+    if (mail.smtpAuthUsername) {
+      global.smtp_auth_username = mail.smtpAuthUsername;
       global.smtp_auth_password = secret("smtpPassword", "email.smtpAuthUsername");
     }
   }

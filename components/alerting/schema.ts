@@ -5,8 +5,33 @@
  * Thresholds are named after their unit (…Ratio is 0–1, …PerSecond a rate, …Seconds a duration), and
  * every alert's `for:` is `forMinutes`. Where an alert has two tiers, the warning tier must trip
  * before the critical one; the schema refuses the opposite, naming the key.
+ *
+ * No address has a default: a placeholder would page nobody. An enabled e-mail receiver needs its
+ * relay and addresses from the stack file (see loadConfig's cross-field rules).
  */
 import { z } from "zod";
+
+/**
+ * The shortest range window any alert or recording rule reads (`[5m]`). A test holds every rule to
+ * it; the longest allowed scrape interval is derived from it.
+ */
+export const SHORTEST_RULE_WINDOW_SECONDS = 300;
+/**
+ * Samples a rate window must hold: rate() needs two, and four leave room for one missed scrape and
+ * for the window's edges without a rule going silent.
+ */
+export const MIN_SAMPLES_PER_RULE_WINDOW = 4;
+/** The longest scrape interval whose samples every rule window still holds four of: 75 s. */
+export const MAX_SCRAPE_INTERVAL_SECONDS = Math.floor(SHORTEST_RULE_WINDOW_SECONDS / MIN_SAMPLES_PER_RULE_WINDOW);
+/** How far back a query looks for the latest sample of a series (Prometheus' default lookback delta, 5m). */
+export const LOOKBACK_DELTA_SECONDS = 300;
+/**
+ * The longest rule evaluation interval: 120 s. The alerts read recorded series; a recorded sample
+ * older than the lookback (exactly 300 s included) is not seen, and the alert resets. Two intervals
+ * (one evaluation missed) must stay below the lookback: 2 × 120 s < 300 s. At 300 s an alert on a
+ * recorded series never fires (the generative config test showed it with promtool).
+ */
+export const MAX_EVALUATION_INTERVAL_SECONDS = 120;
 
 const channel = z.string().regex(/^#[a-z0-9_-]+$/, { message: 'a Slack channel like "#alerts-critical"' });
 const email = z.string().email();
@@ -116,13 +141,14 @@ export const alertingSchema = z
         email: z
           .object({
             enabled: z.boolean(),
-            /** SMTP server host:port. */
-            smarthost: z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: 'a "host:port" SMTP server' }),
-            from: email,
-            /** On-call address for critical alerts. */
-            onCallTo: email,
-            /** The education team's address for category=educational alerts. */
-            educationTeamTo: email,
+            /** SMTP server host:port; required when enabled. No default. */
+            smarthost: z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: 'a "host:port" SMTP server' }).optional(),
+            /** Sender address; required when enabled. No default. */
+            from: email.optional(),
+            /** On-call address for critical alerts; required when enabled. No default. */
+            onCallTo: email.optional(),
+            /** The education team's address for category=educational alerts; required when enabled. No default. */
+            educationTeamTo: email.optional(),
             /** SMTP user; when set, the smtpPassword secret is required. */
             smtpAuthUsername: z.string().min(1).optional(),
             /** STARTTLS required towards the smarthost. Default true. */
@@ -148,18 +174,36 @@ export const alertingSchema = z
   .strict();
 
 export type AlertingConfig = z.infer<typeof alertingSchema>;
+export type EmailReceiver = AlertingConfig["receivers"]["email"];
+
+/** The e-mail fields an enabled receiver needs. */
+export const EMAIL_REQUIRED = ["smarthost", "from", "onCallTo", "educationTeamTo"] as const;
+
+/** An enabled e-mail receiver's settings, every address present; undefined when it is off. */
+export interface EmailSettings {
+  smarthost: string;
+  from: string;
+  onCallTo: string;
+  educationTeamTo: string;
+  smtpAuthUsername?: string;
+  requireTls: boolean;
+}
+
+/**
+ * The e-mail receiver's settings when it is on. loadConfig refuses an enabled receiver without its
+ * addresses; this keeps the builders honest on their own.
+ */
+export function emailSettings(e: EmailReceiver): EmailSettings | undefined {
+  if (!e.enabled) return undefined;
+  const missing = EMAIL_REQUIRED.filter((k) => !e[k]);
+  if (missing.length) throw new Error(`alerting.receivers.email is enabled but has no ${missing.join(", ")}`);
+  return { smarthost: e.smarthost!, from: e.from!, onCallTo: e.onCallTo!, educationTeamTo: e.educationTeamTo!, smtpAuthUsername: e.smtpAuthUsername, requireTls: e.requireTls };
+}
 
 const receiversOff = {
   slack: { enabled: false, criticalChannel: "#alerts-critical", warningChannel: "#alerts-warning", infoChannel: "#alerts-info" },
   pagerduty: { enabled: false },
-  email: {
-    enabled: false,
-    smarthost: "smtp.example.com:587",
-    from: "alertmanager@example.com",
-    onCallTo: "oncall@example.com",
-    educationTeamTo: "education-team@example.com",
-    requireTls: true,
-  },
+  email: { enabled: false, requireTls: true },
   webhook: { enabled: false },
   deadMansSwitch: { enabled: false },
 };

@@ -7,16 +7,17 @@
  * lives here (how long deleted versions are kept, the snapshot schedule and its retention).
  */
 import { z } from "zod";
+import { esCronProblems } from "../config/cron";
 
 const days = (max: number) => z.number().int().min(1).max(max);
 
 /**
  * An Elasticsearch cron expression (seconds minutes hours day-of-month month day-of-week [year]),
- * e.g. "0 30 1 * * ?" = every day at 01:30 UTC.
+ * e.g. "0 30 1 * * ?" = every day at 01:30 UTC. Every field is checked with its range (../config/cron.ts).
  */
-const esCron = z
-  .string()
-  .regex(/^\S+( \S+){5,6}$/, { message: 'an Elasticsearch cron expression with 6 or 7 fields, like "0 30 1 * * ?"' });
+const esCron = z.string().superRefine((expr, ctx) => {
+  for (const problem of esCronProblems(expr)) ctx.addIssue({ code: "custom", message: `${problem} (an Elasticsearch cron expression)` });
+});
 
 export const snapshotsSchema = z
   .object({

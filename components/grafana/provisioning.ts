@@ -15,7 +15,7 @@
  * in-cluster and an external Grafana route alerts the same way.
  */
 import type { Environment, SecretKey } from "../config";
-import type { AlertingConfig } from "../alerting/schema";
+import { emailSettings, type AlertingConfig } from "../alerting/schema";
 import { GROUP_BY } from "../alerting/alertmanager";
 import type { DashboardSpec, FolderKey } from "../../dashboards";
 
@@ -85,6 +85,7 @@ export interface IntegrationSpec {
  */
 export function contactPointSpecs(alerting: AlertingConfig): Partial<Record<ContactPointRole, IntegrationSpec[]>> {
   const r = alerting.receivers;
+  const mail = emailSettings(r.email);
   const slack = (channel: string): IntegrationSpec => ({
     type: "slack",
     settings: { recipient: channel, title: TITLE, text: MESSAGE },
@@ -98,10 +99,10 @@ export function contactPointSpecs(alerting: AlertingConfig): Partial<Record<Cont
     credential: { setting: "integrationKey", secret: "pagerdutyRoutingKey" },
   });
   const roles: Record<ContactPointRole, (IntegrationSpec | false)[]> = {
-    critical: [r.pagerduty.enabled && pagerduty(), r.slack.enabled && slack(r.slack.criticalChannel), r.email.enabled && email(r.email.onCallTo), r.webhook.enabled && webhook()],
+    critical: [r.pagerduty.enabled && pagerduty(), r.slack.enabled && slack(r.slack.criticalChannel), !!mail && email(mail.onCallTo), r.webhook.enabled && webhook()],
     warning: [r.slack.enabled && slack(r.slack.warningChannel), r.webhook.enabled && webhook()],
     info: [r.slack.enabled && slack(r.slack.infoChannel), r.webhook.enabled && webhook()],
-    education: [r.email.enabled && email(r.email.educationTeamTo)],
+    education: [!!mail && email(mail.educationTeamTo)],
   };
   const out: Partial<Record<ContactPointRole, IntegrationSpec[]>> = {};
   for (const [role, list] of Object.entries(roles) as [ContactPointRole, (IntegrationSpec | false)[]][]) {

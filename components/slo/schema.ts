@@ -147,7 +147,8 @@ export function sloProblems(cfg: Pick<StackConfig, "slo" | "prometheus">): strin
         p.push(`${at("windowDays")}: ${slo.windowDays} is longer than Prometheus keeps metrics (prometheus.retentionDays ${retention}); allowed: <= ${retention}, or a longer prometheus.retentionDays`);
       }
     }
-    if (s.availability) {
+    // An SLO the schema refused has no defaults filled in: its metric is then left to that error.
+    if (s.availability && s.availability.metric !== undefined) {
       const m = s.availability.metric;
       if (!(m in KNOWN_METRICS)) {
         p.push(`${key(["services", i, "availability", "metric"])}: "${m}" is a metric no dashboard or exporter knows; allowed: a counter listed in ${KNOWN_METRICS_SOURCE}`);
@@ -155,7 +156,7 @@ export function sloProblems(cfg: Pick<StackConfig, "slo" | "prometheus">): strin
         p.push(`${key(["services", i, "availability", "metric"])}: "${m}" is not a counter; allowed: a request counter (…_total) listed in ${KNOWN_METRICS_SOURCE}`);
       }
     }
-    if (s.latency) {
+    if (s.latency && s.latency.metric !== undefined) {
       const { metric, thresholdSeconds } = s.latency;
       const bounds = histogramBuckets[metric];
       if (!(`${metric}_bucket` in KNOWN_METRICS)) {

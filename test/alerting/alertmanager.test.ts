@@ -69,13 +69,13 @@ describe("buildAlertmanagerConfig", () => {
       expect.objectContaining({ routing_key: FAKE_SECRETS.pagerdutyRoutingKey, severity: "critical", send_resolved: true }),
     ]);
     expect(critical.slack_configs).toEqual([expect.objectContaining({ api_url: FAKE_SECRETS.slackWebhookUrl, channel: "#alerts-critical" })]);
-    expect(critical.email_configs).toEqual([expect.objectContaining({ to: "oncall@example.com" })]);
+    expect(critical.email_configs).toEqual([expect.objectContaining({ to: "oncall@platform.internal" })]);
     expect(critical.webhook_configs).toBeUndefined();
     expect(receiver(c, "warning")).toEqual({ name: "warning", slack_configs: [expect.objectContaining({ channel: "#alerts-warning" })] });
     expect(receiver(c, "info")).toEqual({ name: "info", slack_configs: [expect.objectContaining({ channel: "#alerts-info" })] });
-    expect(receiver(c, "education-team")).toEqual({ name: "education-team", email_configs: [expect.objectContaining({ to: "education-team@example.com" })] });
+    expect(receiver(c, "education-team")).toEqual({ name: "education-team", email_configs: [expect.objectContaining({ to: "education-team@platform.internal" })] });
     expect(receiver(c, "deadmansswitch")).toEqual({ name: "deadmansswitch", webhook_configs: [{ url: FAKE_SECRETS.deadMansSwitchUrl, send_resolved: false }] });
-    expect(c.global).toEqual({ resolve_timeout: "5m", smtp_smarthost: "smtp.example.com:587", smtp_from: "alertmanager@example.com", smtp_require_tls: true });
+    expect(c.global).toEqual({ resolve_timeout: "5m", smtp_smarthost: "smtp.platform.internal:587", smtp_from: "alertmanager@platform.internal", smtp_require_tls: true });
   });
 
   it("groups by alertname, service and severity, with per-severity repeat intervals from config", () => {

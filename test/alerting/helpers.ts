@@ -8,11 +8,17 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { DEFAULTS, DeepPartial, Environment, SecretKey, StackConfig, deepMerge, stackConfigSchema } from "../../components/config";
 
+import { PROD_ADDRESSES } from "../helpers/mocks";
+
 export { REPO, tool } from "../helpers/tools";
 
-/** The defaults of an environment, optionally overridden, validated by the one schema. */
+/**
+ * The defaults of an environment (prod with the addresses it has no default for), optionally
+ * overridden, validated by the one schema.
+ */
 export function stackConfig(environment: Environment, overrides: DeepPartial<StackConfig> = {}): StackConfig {
-  return stackConfigSchema.parse(deepMerge({ environment, ...DEFAULTS[environment] }, overrides));
+  const base = deepMerge({ environment, ...DEFAULTS[environment] }, environment === "prod" ? PROD_ADDRESSES : {});
+  return stackConfigSchema.parse(deepMerge(base, overrides));
 }
 
 /** Fake values for every secret: the amtool tests need well-formed URLs, never real ones. */

@@ -77,7 +77,7 @@ describe("buildRuleFiles", () => {
       expect(Object.keys(a.annotations).sort()).toEqual(["description", "runbook_url", "summary"]);
       expect(a.annotations.summary.length).toBeGreaterThan(10);
       expect(a.annotations.description.length).toBeGreaterThan(20);
-      expect(a.annotations.runbook_url).toBe(`https://runbooks.example.com/observability/${kebabCase(a.alert)}`);
+      expect(a.annotations.runbook_url).toBe(`${env === "dev" ? "https://runbooks.invalid/observability" : "https://runbooks.platform.internal/observability"}/${kebabCase(a.alert)}`);
     }
   });
 

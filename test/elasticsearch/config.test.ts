@@ -52,7 +52,7 @@ describe("ilmPolicy", () => {
   });
 
   test("phases follow changed settings (no hidden constants)", () => {
-    const s = { ...prod, rolloverMaxPrimaryShardGi: 12, logClasses: { ...prod.logClasses, audit: { rolloverMaxAgeDays: 3, warmAfterDays: 2, coldAfterDays: 9, deleteAfterDays: 400 } } };
+    const s = { ...prod, rolloverMaxPrimaryShardGi: 12, logClasses: { ...prod.logClasses, audit: { ...prod.logClasses.audit, rolloverMaxAgeDays: 3, warmAfterDays: 2, coldAfterDays: 9, deleteAfterDays: 400 } } };
     const p = ilmPolicy("audit", s).policy.phases;
     expect(p.hot.actions.rollover).toEqual({ max_age: "3d", max_primary_shard_size: "12gb" });
     expect([p.warm.min_age, p.cold.min_age, p.delete.min_age]).toEqual(["2d", "9d", "400d"]);

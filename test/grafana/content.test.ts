@@ -201,11 +201,11 @@ describe("GrafanaContent, prod defaults (Slack, PagerDuty, e-mail on)", () => {
       { integrationKey: "PAGERDUTY-SECRET-KEY", severity: "critical", summary: '{{ template "observability-stack.title" . }}' },
     ]);
     expect(cps.critical.slacks.map((s: any) => [s.recipient, s.url])).toEqual([["#alerts-critical", SECRETS.slackWebhookUrl]]);
-    expect(cps.critical.emails.map((e: any) => e.addresses)).toEqual([["oncall@example.com"]]);
+    expect(cps.critical.emails.map((e: any) => e.addresses)).toEqual([["oncall@platform.internal"]]);
     expect(cps.critical.webhooks).toBeUndefined();
     expect(cps.warning.slacks.map((s: any) => s.recipient)).toEqual(["#alerts-warning"]);
     expect(cps.info.slacks.map((s: any) => s.recipient)).toEqual(["#alerts-info"]);
-    expect(cps["education-team"].emails.map((e: any) => e.addresses)).toEqual([["education-team@example.com"]]);
+    expect(cps["education-team"].emails.map((e: any) => e.addresses)).toEqual([["education-team@platform.internal"]]);
     expect(cps["education-team"].slacks).toBeUndefined();
     for (const c of Object.values(cps)) expect(JSON.stringify(c)).toContain("observability-stack.message");
   });

@@ -82,7 +82,7 @@ describe("alerting, prod defaults (PagerDuty, Slack, e-mail)", () => {
     const critical = cps[0].receivers;
     expect(critical[0].settings).toMatchObject({ integrationKey: "$CONTACT_POINT_PAGERDUTY_ROUTING_KEY", severity: "critical" });
     expect(critical[1].settings).toMatchObject({ url: "$CONTACT_POINT_SLACK_WEBHOOK_URL", recipient: "#alerts-critical" });
-    expect(critical[2].settings).toMatchObject({ addresses: "oncall@example.com", singleEmail: true });
+    expect(critical[2].settings).toMatchObject({ addresses: "oncall@platform.internal", singleEmail: true });
     expect(credentials).toEqual({ CONTACT_POINT_PAGERDUTY_ROUTING_KEY: "pagerdutyRoutingKey", CONTACT_POINT_SLACK_WEBHOOK_URL: "slackWebhookUrl" });
   });
 
@@ -107,7 +107,7 @@ describe("alerting, prod defaults (PagerDuty, Slack, e-mail)", () => {
   test("the file and the API resources come from the same specs", () => {
     const api = buildContactPoints(alerting, { slackWebhookUrl: "S", pagerdutyRoutingKey: "P" });
     expect(Object.values(api).map((c) => c!.name)).toEqual(cps.map((c) => c.name));
-    expect((api.critical!.emails as any[])[0].addresses).toEqual(["oncall@example.com"]);
+    expect((api.critical!.emails as any[])[0].addresses).toEqual(["oncall@platform.internal"]);
   });
 
   test("serialises to YAML that reads back the same", () => {

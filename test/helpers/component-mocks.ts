@@ -3,18 +3,18 @@
  * options the engine would see (protect, retainOnDelete, parent). Mocks are set on a fresh
  * @pulumi/pulumi instance BEFORE the component module is imported, so the component binds to it.
  */
-import { DEFAULTS, type Environment, type StackConfig } from "../../components/config";
+import { DEFAULTS, deepMerge, type Environment, type StackConfig } from "../../components/config";
 import type { StackContext } from "../../components/common";
-import type { RecordedResource as Recorded } from "./mocks";
+import { PROD_ADDRESSES, type RecordedResource as Recorded } from "./mocks";
 import { recordingMocks } from "./program";
 
 export type { RecordedResource as Recorded } from "./mocks";
 
 type Pulumi = typeof import("@pulumi/pulumi");
 
-/** StackContext and full settings of an environment's defaults. */
+/** StackContext and full settings of an environment's defaults (prod with the addresses it has no default for). */
 export function defaultsFor(env: Environment): { ctx: StackContext; cfg: StackConfig } {
-  const cfg = { environment: env, ...structuredClone(DEFAULTS[env]) } as StackConfig;
+  const cfg = deepMerge({ environment: env, ...structuredClone(DEFAULTS[env]) }, env === "prod" ? structuredClone(PROD_ADDRESSES) : {}) as StackConfig;
   const ctx: StackContext = {
     namespace: cfg.namespace,
     environment: env,

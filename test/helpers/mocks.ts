@@ -38,6 +38,8 @@ export interface SynthesisOptions {
   secrets?: Record<string, string>;
   /** Config keys that are set in plain text though they should be secret. */
   plainTextSecrets?: Record<string, string>;
+  /** Config of other namespaces, by full key (`aws:region`, a misspelled project name, ...). */
+  otherConfig?: Record<string, string>;
   /** Preview (unknowns stay unknown) rather than update. */
   preview?: boolean;
   /** Outputs of the stack's last update, as its reference to itself reads them (default: none). */
@@ -60,16 +62,36 @@ export const PROD_AWS = {
   oidcProviderUrl: "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
 };
 
-/** Default prod options: secrets and AWS settings a complete prod stack file would hold. */
+/**
+ * The addresses prod has no default for: the runbook base and the e-mail receiver's relay and
+ * recipients. A private `.internal` domain: prod refuses the reserved example domains, and these
+ * tests must not name a real one.
+ */
+export const PROD_ADDRESSES = {
+  runbookBaseUrl: "https://runbooks.platform.internal/observability",
+  alerting: {
+    receivers: {
+      email: {
+        smarthost: "smtp.platform.internal:587",
+        from: "alertmanager@platform.internal",
+        onCallTo: "oncall@platform.internal",
+        educationTeamTo: "education-team@platform.internal",
+      },
+    },
+  },
+};
+
+/** Default prod options: secrets, AWS settings and addresses a complete prod stack file would hold. */
 export function prodOptions(extra: Partial<SynthesisOptions> = {}): SynthesisOptions {
   return {
     stack: "prod",
     ...extra,
-    config: { aws: PROD_AWS, ...(extra.config ?? {}) },
+    config: deepMerge({ aws: PROD_AWS, ...PROD_ADDRESSES } as Record<string, unknown>, extra.config ?? {}),
     secrets: { ...PROD_SECRETS, ...(extra.secrets ?? {}) },
   };
 }
 
+import { deepMerge } from "../../components/config";
 import { runProgram } from "./program";
 
 /** Synthesise the real program (index.ts) in a fresh module registry. */

@@ -78,6 +78,7 @@ export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: (
     secretKeys.push(`${PROJECT}:${k}`);
   }
   for (const [k, v] of Object.entries(opts.plainTextSecrets ?? {})) all[`${PROJECT}:${k}`] = v;
+  for (const [k, v] of Object.entries(opts.otherConfig ?? {})) all[k] = v;
   pulumi.runtime.setAllConfig(all, secretKeys);
 
   let program: Record<string, unknown>;

@@ -4,11 +4,11 @@
  */
 import { ConfigError, DEFAULTS, RawConfig, loadConfig } from "../../components/config";
 import { KNOWN_METRICS } from "../../dashboards/metrics";
-import { PROD_AWS, PROD_SECRETS } from "../helpers/mocks";
+import { PROD_ADDRESSES, PROD_AWS, PROD_SECRETS } from "../helpers/mocks";
 
 const raw = (stack: "dev" | "prod", values: Record<string, unknown> = {}): RawConfig => ({
   stack,
-  values: stack === "prod" ? { aws: PROD_AWS, ...values } : values,
+  values: stack === "prod" ? { aws: PROD_AWS, ...PROD_ADDRESSES, ...values } : values,
   secretsSet: new Set(stack === "prod" ? Object.keys(PROD_SECRETS) : []),
 });
 
