@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ConfigError, PROJECT, RawConfig, SECRET_KEYS, SecretKey, StackConfig, loadConfig, requiredSecrets } from "./components/config";
 import { ignoredKeys } from "./components/config/ignored-keys";
-import { ObservabilityStack } from "./components/stack";
+import { ObservabilityStack } from "./components";
 import { DataVolumes, dataVolumeProblems, expansionProblems, growingClasses, plannedDataVolumes } from "./components/data-volumes";
 
 // The only place that reads Pulumi's config: plain values go through loadConfig(), secrets are read

@@ -32,6 +32,45 @@ export interface StackContext {
   persistenceChanges?: (statefulSet: string, persistent: boolean) => boolean;
 }
 
+/**
+ * Where and how a component deploys, for programs that use the components on their own. Every field
+ * has a default, so a component can be created with none of them.
+ */
+export interface PlacementArgs {
+  /** Namespace of every object; it must exist. @default "default" */
+  namespace?: string;
+  /** The `environment` label of every object. @default "dev" */
+  environment?: Environment;
+  /** The `team` label of every object. @default "observability" */
+  team?: string;
+  /** StorageClass of the data claims. @default the cluster's default StorageClass */
+  storageClassName?: string;
+  /** Persistent claims for the data (off: an emptyDir of the same size). @default true */
+  persistence?: boolean;
+  /** Protect the data from `pulumi destroy` (and keep it on delete). @default false */
+  protect?: boolean;
+  /** All of the above at once, as the stack passes it; when set, it wins over the fields above. */
+  context?: StackContext;
+}
+
+/** The context a component works in, from its placement args and their defaults. */
+export function resolveContext(a: PlacementArgs): StackContext {
+  if (a.context) return a.context;
+  return {
+    namespace: a.namespace ?? "default",
+    environment: a.environment ?? "dev",
+    team: a.team ?? "observability",
+    storageClassName: a.storageClassName,
+    persistence: { enabled: a.persistence ?? true, protect: a.protect ?? false },
+  };
+}
+
+/** `defaults`, overlaid with `settings`, overlaid with the fields of `args` that are set. */
+export function resolveSettings<T extends object>(defaults: T, settings: Partial<T> | undefined, args: Partial<T>): T {
+  const set = Object.fromEntries(Object.entries(args).filter(([k, v]) => v !== undefined && k in defaults)) as Partial<T>;
+  return { ...defaults, ...(settings ?? {}), ...set };
+}
+
 /** Identity of one workload: its labels and selector. */
 export interface Workload {
   /** app.kubernetes.io/name */
@@ -211,9 +250,12 @@ export function dataOptions(ctx: StackContext, parent: pulumi.Resource, extra: p
   return { parent, ...(ctx.persistence.protect ? { protect: true, retainOnDelete: true } : {}), ...extra };
 }
 
-/** Spread replicas of a workload over nodes (preferred, so a small cluster still schedules). */
-export function antiAffinity(ctx: StackContext, w: Workload, replicas: number): k8s.types.input.core.v1.Affinity | undefined {
-  if (ctx.environment !== "prod" || replicas < 2) return undefined;
+/**
+ * Spread replicas of a workload over nodes (preferred, so a small cluster still schedules). Decided
+ * by what it depends on: more than one replica.
+ */
+export function antiAffinity(_ctx: StackContext, w: Workload, replicas: number): k8s.types.input.core.v1.Affinity | undefined {
+  if (replicas < 2) return undefined;
   return {
     podAntiAffinity: {
       preferredDuringSchedulingIgnoredDuringExecution: [
@@ -224,11 +266,11 @@ export function antiAffinity(ctx: StackContext, w: Workload, replicas: number): 
 }
 
 /**
- * A PodDisruptionBudget in prod for workloads with more than one replica: a voluntary eviction
- * (node drain) may take at most one pod at a time, so a quorum always survives.
+ * A PodDisruptionBudget for workloads with more than one replica (whatever the environment): a
+ * voluntary eviction (node drain) may take at most one pod at a time, so a quorum always survives.
  */
 export function disruptionBudget(ctx: StackContext, w: Workload, replicas: number, parent: pulumi.Resource, name: string): k8s.policy.v1.PodDisruptionBudget | undefined {
-  if (ctx.environment !== "prod" || replicas < 2) return undefined;
+  if (replicas < 2) return undefined;
   return new k8s.policy.v1.PodDisruptionBudget(
     `${name}-pdb`,
     { metadata: meta(ctx, w, w.instance), spec: { maxUnavailable: 1, selector: { matchLabels: selector(w) } } },

@@ -1,15 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { StackConfig } from "../config";
-import { StackContext, Workload, httpProbe, labels, meta, networkPolicy, resources, selector } from "../common";
-import { APPS, PORTS, SERVICES, podsOf } from "../endpoints";
+import type { Resources, StackConfig } from "../config";
+import { PlacementArgs, Workload, httpProbe, labels, meta, networkPolicy, resolveContext, resolveSettings, resources, selector } from "../common";
+import { APPS, PORTS, podsOf } from "../endpoints";
 import { appVersion, image } from "../versions";
 
-export interface NodeExporterArgs {
-  context: StackContext;
-  /** Resources of the exporter container per node. */
-  settings: StackConfig["nodeExporter"];
+export interface NodeExporterArgs extends PlacementArgs {
+  /** Requests and limits of the exporter container on each node. @default 20m/32Mi requested, 200m/64Mi limit */
+  resources?: Resources;
+  /** The settings as the stack's config holds them (`nodeExporter.*`); `resources` above wins over it. */
+  settings?: Partial<Pick<StackConfig["nodeExporter"], "resources">>;
 }
+
+/** The defaults of a NodeExporter created on its own. */
+export const NODE_EXPORTER_DEFAULTS: { resources: Resources } = {
+  resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
+};
 
 export const NODE_EXPORTER_PORT_NAME = "metrics";
 
@@ -21,16 +27,18 @@ export const NODE_EXPORTER_PORT_NAME = "metrics";
 export class NodeExporter extends pulumi.ComponentResource {
   public readonly workload: Workload;
 
-  constructor(name: string, args: NodeExporterArgs, opts?: pulumi.ComponentResourceOptions) {
+  /** @param name Also the name of its DaemonSet and Service. */
+  constructor(name: string, args: NodeExporterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:NodeExporter", name, {}, opts);
-    const ctx = args.context;
+    const ctx = resolveContext(args);
+    const settings = resolveSettings(NODE_EXPORTER_DEFAULTS, args.settings, args);
     const w: Workload = { name: APPS.nodeExporter, instance: name, component: "metrics-exporter", version: appVersion("nodeExporter") };
     this.workload = w;
 
     new k8s.apps.v1.DaemonSet(
       `${name}-daemonset`,
       {
-        metadata: meta(ctx, w, SERVICES.nodeExporter),
+        metadata: meta(ctx, w, name),
         spec: {
           selector: { matchLabels: selector(w) },
           updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "10%" } },
@@ -60,7 +68,7 @@ export class NodeExporter extends pulumi.ComponentResource {
                   ports: [{ name: NODE_EXPORTER_PORT_NAME, containerPort: PORTS.nodeExporter, hostPort: PORTS.nodeExporter }],
                   readinessProbe: httpProbe("/", NODE_EXPORTER_PORT_NAME, { initialDelaySeconds: 2 }),
                   livenessProbe: httpProbe("/", NODE_EXPORTER_PORT_NAME, { initialDelaySeconds: 10 }),
-                  resources: resources(args.settings.resources),
+                  resources: resources(settings.resources),
                   securityContext: {
                     runAsNonRoot: true,
                     allowPrivilegeEscalation: false,
@@ -90,7 +98,7 @@ export class NodeExporter extends pulumi.ComponentResource {
     new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: meta(ctx, w, SERVICES.nodeExporter),
+        metadata: meta(ctx, w, name),
         spec: {
           clusterIP: "None",
           selector: selector(w),

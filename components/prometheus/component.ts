@@ -3,11 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import type { StackConfig } from "../config";
 import {
-  StackContext,
+  PlacementArgs,
   Workload,
   antiAffinity,
   configReloader,
   containerSecurity,
+  resolveContext,
+  resolveSettings,
   dataVolume,
   disruptionBudget,
   httpProbe,
@@ -18,22 +20,52 @@ import {
   resources,
   selector,
 } from "../common";
-import { APPS, JOBS, PORTS, SERVICES, podsOf, serviceUrl } from "../endpoints";
+import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
 import { CONFIG_DIR, CONFIG_FILE, RULES_DIR, ServiceScrapeTarget, buildPrometheusConfig } from "./config";
 
-export interface PrometheusArgs {
-  context: StackContext;
-  /** Replicas, retention (days / GiB), storage (GiB), intervals (s), static targets, resources. */
-  settings: StackConfig["prometheus"];
-  /** External label `cluster`. */
-  clusterName: string;
-  /** The stack's components to scrape (self-monitoring), node exporters included. Default: none. */
-  serviceTargets: ServiceScrapeTarget[];
-  /** Alertmanager's Service to send alerts to; unset = no alerting section. */
+/** Prometheus's settings, as the stack's config holds them (`prometheus.*`). */
+export type PrometheusSettings = Omit<StackConfig["prometheus"], "estimatedGiPerDay">;
+
+/** The defaults of a Prometheus created on its own (the stack's presets overlay them). */
+export const PROMETHEUS_DEFAULTS: PrometheusSettings = {
+  replicas: 1,
+  retentionDays: 15,
+  retentionSizeGi: 8,
+  storageGi: 10,
+  scrapeIntervalSeconds: 30,
+  evaluationIntervalSeconds: 30,
+  staticTargets: [],
+  resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+};
+
+export interface PrometheusArgs extends PlacementArgs {
+  /** Pods of the StatefulSet; more than one gets anti-affinity and a PodDisruptionBudget. @default 1 */
+  replicas?: number;
+  /** `--storage.tsdb.retention.time`, in days. @default 15 */
+  retentionDays?: number;
+  /** `--storage.tsdb.retention.size`, in GiB; below storageGi, to leave room for the WAL. @default 8 */
+  retentionSizeGi?: number;
+  /** Size of each replica's claim, in GiB. @default 10 */
+  storageGi?: number;
+  /** `scrape_interval`, in seconds. @default 30 */
+  scrapeIntervalSeconds?: number;
+  /** `evaluation_interval`, in seconds. @default 30 */
+  evaluationIntervalSeconds?: number;
+  /** Extra static scrape jobs. @default [] */
+  staticTargets?: PrometheusSettings["staticTargets"];
+  /** Requests and limits of the Prometheus container. @default 200m/512Mi requested, 1 CPU/1Gi limit */
+  resources?: PrometheusSettings["resources"];
+  /** All settings at once, as the stack's config holds them; the fields above win over it. */
+  settings?: Partial<PrometheusSettings>;
+  /** External label `cluster`. @default the namespace */
+  clusterName?: string;
+  /** Services to scrape besides Prometheus itself (the stack's components, node exporters). @default [] */
+  serviceTargets?: ServiceScrapeTarget[];
+  /** Alertmanager's Service to send alerts to, in the same namespace. @default none: no alerting section */
   alertmanager?: { service: string; portName: string };
-  /** Rule files: file name (ending .yaml) → rule-file object ({groups: [...]}). Default: none. */
-  ruleFiles: Record<string, object>;
+  /** Rule files: file name (ending .yaml) → rule-file object ({groups: [...]}). @default {} */
+  ruleFiles?: Record<string, object>;
 }
 
 /** The port name of Prometheus's Service (scraped by its own job). */
@@ -53,19 +85,25 @@ export class Prometheus extends pulumi.ComponentResource {
   public readonly configYaml: string;
   public readonly workload: Workload;
 
-  constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * @param name Also the name of its Kubernetes objects (Service, StatefulSet, `<name>-config`,
+   *   `<name>-rules`, ClusterRole `<namespace>-<name>-discovery`) and of its own scrape job: two
+   *   instances in one namespace need two names.
+   */
+  constructor(name: string, args: PrometheusArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:Prometheus", name, {}, opts);
-    const { context: ctx, settings: s } = args;
+    const ctx = resolveContext(args);
+    const s = resolveSettings(PROMETHEUS_DEFAULTS, args.settings, args);
     const w: Workload = { name: APPS.prometheus, instance: name, component: "metrics", version: appVersion("prometheus") };
     this.workload = w;
     const ns = ctx.namespace;
 
     const config = buildPrometheusConfig({
       environment: ctx.environment,
-      clusterName: args.clusterName,
+      clusterName: args.clusterName ?? ns,
       scrapeIntervalSeconds: s.scrapeIntervalSeconds,
       evaluationIntervalSeconds: s.evaluationIntervalSeconds,
-      serviceTargets: [{ job: JOBS.prometheus, namespace: ns, service: SERVICES.prometheus, portName: PROMETHEUS_PORT_NAME }, ...args.serviceTargets],
+      serviceTargets: [{ job: name, namespace: ns, service: name, portName: PROMETHEUS_PORT_NAME }, ...(args.serviceTargets ?? [])],
       alertmanager: args.alertmanager ? { namespace: ns, ...args.alertmanager } : undefined,
       staticTargets: s.staticTargets,
     });
@@ -73,30 +111,30 @@ export class Prometheus extends pulumi.ComponentResource {
 
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
-      { metadata: meta(ctx, w, `${SERVICES.prometheus}-config`), data: { [CONFIG_FILE]: this.configYaml } },
+      { metadata: meta(ctx, w, `${name}-config`), data: { [CONFIG_FILE]: this.configYaml } },
       { parent: this },
     );
     const rulesData: Record<string, string> = {};
-    for (const [file, body] of Object.entries(args.ruleFiles)) {
+    for (const [file, body] of Object.entries(args.ruleFiles ?? {})) {
       if (!file.endsWith(".yaml")) throw new Error(`rule file "${file}" must end in .yaml (prometheus.yml loads ${RULES_DIR}/*.yaml)`);
       rulesData[file] = stringify(body);
     }
     const rules = new k8s.core.v1.ConfigMap(
       `${name}-rules`,
-      { metadata: meta(ctx, w, `${SERVICES.prometheus}-rules`), data: rulesData },
+      { metadata: meta(ctx, w, `${name}-rules`), data: rulesData },
       { parent: this },
     );
 
     // Kubernetes service discovery: read-only access to what the scrape configs discover.
     const sa = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
-      { metadata: meta(ctx, w, SERVICES.prometheus), automountServiceAccountToken: true },
+      { metadata: meta(ctx, w, name), automountServiceAccountToken: true },
       { parent: this },
     );
     const clusterRole = new k8s.rbac.v1.ClusterRole(
       `${name}-discovery`,
       {
-        metadata: { name: `${ns}-prometheus-discovery`, labels: labels(ctx, w) },
+        metadata: { name: `${ns}-${name}-discovery`, labels: labels(ctx, w) },
         rules: [
           { apiGroups: [""], resources: ["nodes", "nodes/metrics", "services", "endpoints", "pods"], verbs: ["get", "list", "watch"] },
           { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
@@ -108,7 +146,7 @@ export class Prometheus extends pulumi.ComponentResource {
     new k8s.rbac.v1.ClusterRoleBinding(
       `${name}-discovery`,
       {
-        metadata: { name: `${ns}-prometheus-discovery`, labels: labels(ctx, w) },
+        metadata: { name: `${ns}-${name}-discovery`, labels: labels(ctx, w) },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole.metadata.name },
         subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns }],
       },
@@ -118,7 +156,7 @@ export class Prometheus extends pulumi.ComponentResource {
     const headless = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: meta(ctx, w, SERVICES.prometheus),
+        metadata: meta(ctx, w, name),
         spec: {
           selector: selector(w),
           ports: [{ name: PROMETHEUS_PORT_NAME, port: PORTS.prometheus, targetPort: PROMETHEUS_PORT_NAME }],
@@ -127,12 +165,12 @@ export class Prometheus extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const data = dataVolume(ctx, w, { statefulSet: SERVICES.prometheus, volume: "data", sizeGi: s.storageGi, replicas: s.replicas }, this, name);
+    const data = dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: s.replicas }, this, name);
     this.claims = data.claims;
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
-        metadata: meta(ctx, w, SERVICES.prometheus, { annotations: data.annotations }),
+        metadata: meta(ctx, w, name, { annotations: data.annotations }),
         spec: {
           serviceName: headless.metadata.name,
           replicas: s.replicas,
@@ -208,7 +246,8 @@ export class Prometheus extends pulumi.ComponentResource {
       name,
     );
 
-    this.url = pulumi.output(serviceUrl(SERVICES.prometheus, ns, PORTS.prometheus));
+    // From the Service's own name: whatever uses the URL waits for the Service.
+    this.url = headless.metadata.name.apply((service) => serviceUrl(service, ns, PORTS.prometheus));
     this.registerOutputs({ url: this.url });
   }
 }

@@ -1,0 +1,30 @@
+/**
+ * The package's public entry as another program sees it: `npm run build:lib` builds components/ to
+ * dist/ with declarations, and `require("observability-stack")` (the package's `exports`) loads it.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const repo = path.resolve(__dirname, "..", "..");
+
+beforeAll(() => {
+  execFileSync(process.execPath, [path.join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.lib.json"], { cwd: repo, stdio: "pipe" });
+}, 240_000);
+
+test("require('observability-stack') loads every component from the built entry", () => {
+  const script = "const m = require('observability-stack'); console.log(JSON.stringify(Object.keys(m).sort()))";
+  const keys = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: repo, encoding: "utf8" })) as string[];
+  for (const name of ["Prometheus", "NodeExporter", "Alertmanager", "Loki", "Elasticsearch", "Jaeger", "LogShipper", "Grafana", "GrafanaContent", "AwsStorage", "ObservabilityStack", "loadConfig", "IMAGES"]) {
+    expect(keys).toContain(name);
+  }
+});
+
+test("the declarations carry each Args field with its default, for the editor's hover", () => {
+  const dts = fs.readFileSync(path.join(repo, "dist", "components", "prometheus", "component.d.ts"), "utf8");
+  expect(dts).toMatch(/export interface PrometheusArgs extends PlacementArgs/);
+  expect(dts).toMatch(/retentionDays\?: number;/);
+  expect(dts).toContain("@default 15");
+  const common = fs.readFileSync(path.join(repo, "dist", "components", "common.d.ts"), "utf8");
+  expect(common).toContain('Namespace of every object; it must exist. @default "default"');
+});
