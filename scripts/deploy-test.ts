@@ -179,14 +179,15 @@ async function get(kind: string, name: string): Promise<K8sObject> {
 // Pulumi
 
 // The test's own project folder: the repository's Pulumi.yaml with `main` pointing back at the
-// repository, so stack files (and the passphrase salt `stack init` writes into them) stay out of
+// program in the repository, so stack files (and the passphrase salt `stack init` writes into them) stay out of
 // the checkout.
 const projectDir = path.join(work, "project");
 function writeProject(main = repo): void {
   fs.mkdirSync(projectDir, { recursive: true });
   const project = fs.readFileSync(path.join(repo, "Pulumi.yaml"), "utf8");
-  if (/^main:/m.test(project)) throw new Error("Pulumi.yaml sets main; the deploy test sets it to the repository");
-  fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), project.replace(/^(name: .*\n)/m, `$1main: ${main}\n`));
+  const entry = /^main: (.+)$/m.exec(project);
+  if (!entry) throw new Error("Pulumi.yaml has no main: the deploy test points it at the program's file");
+  fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), project.replace(/^main: .+$/m, `main: ${path.join(main, entry[1])}`));
 }
 
 async function pulumi(stack: Stack, args: string[], opts: { allowFail?: boolean; env?: Record<string, string> } = {}): Promise<RunResult> {

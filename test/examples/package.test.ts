@@ -28,3 +28,11 @@ test("the declarations carry each Args field with its default, for the editor's 
   const common = fs.readFileSync(path.join(repo, "dist", "components", "common.d.ts"), "utf8");
   expect(common).toContain('Namespace of every object; it must exist. @default "default"');
 });
+
+test("Pulumi runs the program, not the library: Pulumi.yaml names index.ts (it would run package.json's exports)", () => {
+  const project = fs.readFileSync(path.join(repo, "Pulumi.yaml"), "utf8");
+  expect(/^main: (.+)$/m.exec(project)?.[1]).toBe("index.ts");
+  const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
+  expect(pkg.exports["."].default).toBe("./dist/components/index.js");
+  expect(pkg.main).toBe("index.ts");
+});
