@@ -36,3 +36,5 @@ export type { RawConfig, StackConfig } from "./config";
 export { dataVolumeProblems, plannedDataVolumes } from "./data-volumes";
 export type { DataVolumes } from "./data-volumes";
 export { IMAGES, image } from "./versions";
+export { DEFAULT_NODE, REFERENCE_LOAD, UNIT_COSTS, size, sizeProblems } from "./capacity";
+export type { ComponentSize, Load, NodeSize, Sizing } from "./capacity";
