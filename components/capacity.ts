@@ -178,3 +178,13 @@ export function sizeProblems(s: Sizing, node: NodeSize): string[] {
   }
   return problems;
 }
+
+/**
+ * How long a node's Fluent Bit buffer for Loki (lokiBufferMb) holds a Loki outage without losing a
+ * log, in hours, when `logsGbPerDay` is spread evenly over `nodes` (buffered chunks are about the
+ * raw size).
+ */
+export function lokiBufferHours(lokiBufferMb: number, logsGbPerDay: number, nodes: number): number {
+  const perNodeMbPerHour = (logsGbPerDay * 1000) / nodes / 24;
+  return lokiBufferMb / perNodeMbPerHour;
+}

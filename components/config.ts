@@ -199,7 +199,16 @@ export const stackConfigSchema = z
         resources: resourcesSchema,
       })
       .strict(),
-    logShipper: z.object({ resources: resourcesSchema }).strict(),
+    logShipper: z
+      .object({
+        resources: resourcesSchema,
+        /**
+         * Filesystem buffer on each node for the Loki output, in MB: the Loki output retries without
+         * limit, so a Loki outage loses no logs until a node has buffered this much.
+         */
+        lokiBufferMb: z.number().int().min(64).max(65536),
+      })
+      .strict(),
     grafana: z
       .object({
         /** Run Grafana in the cluster; false = manage an external Grafana given by url + grafanaToken secret. */
@@ -285,7 +294,7 @@ export const DEFAULTS: Record<Environment, EnvironmentDefaults> = {
       estimatedGiPerDay: 0.5,
       resources: res("50m", "128Mi", "500m", "512Mi"),
     },
-    logShipper: { resources: res("20m", "64Mi", "200m", "128Mi") },
+    logShipper: { resources: res("20m", "64Mi", "200m", "128Mi"), lokiBufferMb: 512 },
     grafana: { deploy: true, storageGi: 1, resources: res("50m", "128Mi", "500m", "256Mi") },
     alerting: alertingDefaults.dev,
     slo: sloDefaults.dev,
@@ -336,7 +345,7 @@ export const DEFAULTS: Record<Environment, EnvironmentDefaults> = {
       estimatedGiPerDay: 0.5,
       resources: res("200m", "512Mi", "1", "1Gi"),
     },
-    logShipper: { resources: res("100m", "128Mi", "500m", "256Mi") },
+    logShipper: { resources: res("100m", "128Mi", "500m", "256Mi"), lokiBufferMb: 4096 },
     grafana: { deploy: true, storageGi: 10, resources: res("200m", "256Mi", "1", "1Gi") },
     alerting: alertingDefaults.prod,
     slo: sloDefaults.prod,

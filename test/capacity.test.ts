@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { DEFAULT_NODE, REFERENCE_LOAD, UNIT_COSTS, size, sizeProblems } from "../components/capacity";
+import { DEFAULT_NODE, REFERENCE_LOAD, UNIT_COSTS, lokiBufferHours, size, sizeProblems } from "../components/capacity";
 import { DEFAULTS } from "../components/config";
 
 const GIB = 1024 ** 3;
@@ -58,6 +58,15 @@ describe("the prod defaults and the reference load", () => {
     expect(cores(have.resources.requests.cpu)).toBeGreaterThanOrEqual(cores(want.requests.cpu));
     expect(gi(have.resources.requests.memory)).toBeGreaterThanOrEqual(gi(want.requests.memory));
     if (want.storageGi !== undefined && name !== "jaeger") expect(have.storageGi).toBeGreaterThanOrEqual(want.storageGi);
+  });
+});
+
+describe("Fluent Bit's buffer for a Loki outage", () => {
+  it("prod's 4096 MB per node hold 65 h of the reference load's 15 GB/day over 10 nodes", () => {
+    expect(DEFAULTS.prod.logShipper.lokiBufferMb).toBe(4096);
+    // 15,000 MB/day ÷ 10 nodes ÷ 24 h = 62.5 MB per node per hour; 4096 / 62.5 = 65.5 h.
+    expect(lokiBufferHours(4096, REFERENCE_LOAD.logsGbPerDay, 10)).toBeCloseTo(65.5, 1);
+    expect(lokiBufferHours(512, REFERENCE_LOAD.logsGbPerDay, 10)).toBeCloseTo(8.2, 1);
   });
 });
 

@@ -67,6 +67,7 @@ export class LogShipper extends pulumi.ComponentResource {
         elasticsearch: { host: esHost, port: args.elasticsearchPort },
         logAliases: args.logAliases,
         memoryLimit: s.resources.limits.memory,
+        lokiBufferMb: s.lokiBufferMb,
       }),
     );
 

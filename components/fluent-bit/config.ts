@@ -80,10 +80,18 @@ export interface FluentBitConfigOptions {
   logAliases: Record<LogClassName, string>;
   /** The container's memory limit ("128Mi"): the in-memory buffers are sized to a quarter of it. */
   memoryLimit: string;
+  /** The Loki output's filesystem buffer on the node, in MB (it retries without limit). Default 512. */
+  lokiBufferMb?: number;
 }
 
-/** Bounded retries per output: audit and security logs are retried longer (their loss is a compliance gap). */
-export const RETRY_LIMITS: Record<LogClassName | "loki", number> = { loki: 5, application: 5, audit: 10, security: 10 };
+/**
+ * Bounded retries per Elasticsearch output: audit and security logs are retried longer (their loss is
+ * a compliance gap). The Loki output never gives up: it holds its chunks in the node's filesystem
+ * buffer (lokiBufferMb) until Loki takes them.
+ */
+export const RETRY_LIMITS: Record<LogClassName, number> = { application: 5, audit: 10, security: 10 };
+/** Fluent Bit's retry_limit value for "retry until the chunk is delivered". */
+export const NO_RETRY_LIMIT = "no_limits";
 /** Cap of each output's share of the filesystem buffer on the node. */
 export const OUTPUT_BUFFER_LIMIT = "512M";
 
@@ -219,8 +227,8 @@ export function fluentBitConfigObject(opts: FluentBitConfigOptions): Record<stri
           line_format: "json",
           // A line that was not JSON is left with only its `log` key: send it as the plain text it was.
           drop_single_key: "raw",
-          retry_limit: RETRY_LIMITS.loki,
-          "storage.total_limit_size": OUTPUT_BUFFER_LIMIT,
+          retry_limit: NO_RETRY_LIMIT,
+          "storage.total_limit_size": `${opts.lokiBufferMb ?? 512}M`,
         },
         es("application"),
         es("audit"),

@@ -21,6 +21,7 @@ const opts: FluentBitConfigOptions = {
   // The aliases the Elasticsearch component creates and bootstraps.
   logAliases: { ...LOG_ALIASES },
   memoryLimit: DEFAULTS.dev.logShipper.resources.limits.memory,
+  lokiBufferMb: DEFAULTS.prod.logShipper.lokiBufferMb,
 };
 const text = buildFluentBitConfig(opts);
 const conf = YAML.parse(text) as { service: Section; pipeline: { inputs: Section[]; filters: Section[]; outputs: Section[] } };
@@ -162,7 +163,9 @@ describe("buildFluentBitConfig", () => {
     expect(lokiLabels(loki)).toEqual(LOKI_LABELS);
     expect(loki.auto_kubernetes_labels).toBeUndefined();
     expect(loki.label_keys).toBeUndefined();
-    expect(loki.retry_limit).toBe(5);
+    // Never gives up: a Loki outage is held in the node's filesystem buffer, of the configured size.
+    expect(loki.retry_limit).toBe("no_limits");
+    expect(loki["storage.total_limit_size"]).toBe("4096M");
   });
 
   test("no high-cardinality Loki labels: no pod uid, ids, hosts, images or trace ids", () => {
