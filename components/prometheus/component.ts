@@ -21,6 +21,7 @@ import {
 import { APPS, JOBS, PORTS, SERVICES, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
 import { CONFIG_DIR, CONFIG_FILE, RULES_DIR, ServiceScrapeTarget, buildPrometheusConfig } from "./config";
+import type { KubernetesScrapeInput } from "./kubernetes-jobs";
 
 export interface PrometheusArgs {
   context: StackContext;
@@ -30,6 +31,8 @@ export interface PrometheusArgs {
   clusterName: string;
   /** The stack's components to scrape (self-monitoring), node exporters included. Default: none. */
   serviceTargets: ServiceScrapeTarget[];
+  /** Kubernetes itself (kube-state-metrics, kubelets, cAdvisor, API server); unset = not scraped. */
+  kubernetes?: KubernetesScrapeInput;
   /** Alertmanager's Service to send alerts to; unset = no alerting section. */
   alertmanager?: { service: string; portName: string };
   /** Rule files: file name (ending .yaml) → rule-file object ({groups: [...]}). Default: none. */
@@ -68,6 +71,7 @@ export class Prometheus extends pulumi.ComponentResource {
       serviceTargets: [{ job: JOBS.prometheus, namespace: ns, service: SERVICES.prometheus, portName: PROMETHEUS_PORT_NAME }, ...args.serviceTargets],
       alertmanager: args.alertmanager ? { namespace: ns, ...args.alertmanager } : undefined,
       staticTargets: s.staticTargets,
+      kubernetes: args.kubernetes,
     });
     this.configYaml = stringify(config);
 
