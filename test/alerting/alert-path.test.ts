@@ -134,8 +134,8 @@ beforeAll(async () => {
   const cfg = stackConfig("dev", {
     prometheus: {
       staticTargets: [
-        { job: "orders", targets: [target], metricsPath: "/orders/metrics" },
-        { job: "checkout", targets: [target], metricsPath: "/checkout/metrics" },
+        { job: "orders", targets: [target], metricsPath: "/orders/metrics", scheme: "http", labels: {} },
+        { job: "checkout", targets: [target], metricsPath: "/checkout/metrics", scheme: "http", labels: {} },
       ],
     },
     alerting: {
@@ -216,7 +216,7 @@ describe("the alert path, with the real Prometheus and Alertmanager", () => {
     const critical = await waitFor("HighErrorRate (critical) at the webhook", () => arrived("/webhook", "HighErrorRate", "critical"), 30_000);
     expect(critical.alerts.find((a) => a.labels.alertname === "HighErrorRate")?.labels).toMatchObject({ severity: "critical", service: "checkout", category: "application" });
     // The warning tier fires in Prometheus too...
-    const firing = await (await fetch(`http://127.0.0.1:${promPort}/api/v1/alerts`)).json();
+    const firing = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/alerts`)).json()) as { data: { alerts: unknown[] } };
     const tiers = (firing.data.alerts as { labels: Record<string, string>; state: string }[])
       .filter((a) => a.labels.alertname === "HighErrorRate" && a.state === "firing")
       .map((a) => a.labels.severity)
@@ -235,7 +235,7 @@ describe("the alert path, with the real Prometheus and Alertmanager", () => {
     const alert = page.alerts.find((a) => a.labels.alertname === "ServiceDown")!;
     expect(alert.labels).toMatchObject({ job: "orders", service: "orders", severity: "critical", category: "availability" });
 
-    const api = await (await fetch(`http://127.0.0.1:${promPort}/api/v1/alerts`)).json();
+    const api = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/alerts`)).json()) as { data: { alerts: unknown[] } };
     const inProm = (api.data.alerts as { labels: Record<string, string>; state: string; activeAt: string }[]).find(
       (a) => a.labels.alertname === "ServiceDown" && a.labels.job === "orders",
     )!;
