@@ -32,6 +32,11 @@ export const PORTS = {
   jaegerHealth: 13133,
   fluentBitHttp: 2020,
   grafana: 3000,
+  /** kube-state-metrics: the Kubernetes objects' series, and its own telemetry. */
+  kubeStateMetrics: 8080,
+  kubeStateMetricsTelemetry: 8081,
+  /** The kubelet's authenticated HTTPS port on each node (its /metrics and /metrics/cadvisor). */
+  kubelet: 10250,
 } as const;
 
 /** Kubernetes Service names (stable: renaming one breaks every client that was given its DNS name). */
@@ -50,6 +55,7 @@ export const SERVICES = {
   jaeger: "jaeger",
   fluentBit: "fluent-bit",
   grafana: "grafana",
+  kubeStateMetrics: "kube-state-metrics",
 } as const;
 
 /**
@@ -67,6 +73,11 @@ export const JOBS = {
   grafana: "grafana",
   kubernetesPods: "kubernetes-pods",
   kubernetesServices: "kubernetes-services",
+  /** Kubernetes itself (components/prometheus/kubernetes-jobs.ts). */
+  kubeStateMetrics: "kube-state-metrics",
+  kubelet: "kubelet",
+  cadvisor: "cadvisor",
+  apiserver: "apiserver",
 } as const;
 
 /**
@@ -85,6 +96,7 @@ export const APPS = {
   jaeger: "jaeger",
   fluentBit: "fluent-bit",
   grafana: "grafana",
+  kubeStateMetrics: "kube-state-metrics",
 } as const;
 
 /** Pod selector for the pods of one app (for NetworkPolicy peers). */

@@ -13,6 +13,8 @@ export { NodeExporter, NODE_EXPORTER_DEFAULTS, NODE_EXPORTER_PORT_NAME } from ".
 export type { NodeExporterArgs } from "./node-exporter/component";
 export { Alertmanager, ALERTMANAGER_PORT_NAME } from "./alertmanager/component";
 export type { AlertmanagerArgs } from "./alertmanager/component";
+export { KubeStateMetrics, KUBE_STATE_METRICS_PORT_NAME } from "./kube-state-metrics/component";
+export type { KubeStateMetricsArgs } from "./kube-state-metrics/component";
 export { Loki } from "./loki/component";
 export type { LokiArgs } from "./loki/component";
 export { Elasticsearch } from "./elasticsearch/component";

@@ -24,6 +24,7 @@ import { allDashboards } from "../dashboards";
 import { Jaeger } from "./jaeger/component";
 import { Loki } from "./loki/component";
 import { NodeExporter, NODE_EXPORTER_PORT_NAME } from "./node-exporter/component";
+import { KubeStateMetrics } from "./kube-state-metrics/component";
 import { Prometheus } from "./prometheus/component";
 import type { ServiceScrapeTarget } from "./prometheus/config";
 import { DataVolumes, persistenceChanges, plannedDataVolumes } from "./data-volumes";
@@ -144,6 +145,9 @@ export class ObservabilityStack extends pulumi.ComponentResource {
 
     const nodeExporter = cfg.nodeExporter.enabled ? new NodeExporter(APPS.nodeExporter, { context: ctx, settings: cfg.nodeExporter }, child) : undefined;
 
+    // Kubernetes itself: object state for the Kubernetes alerts and dashboards.
+    const kubeStateMetrics = new KubeStateMetrics(APPS.kubeStateMetrics, { context: ctx }, child);
+
     const elasticsearch = new Elasticsearch(
       APPS.elasticsearch,
       {
@@ -212,6 +216,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         settings: cfg.prometheus,
         clusterName: cfg.clusterName,
         serviceTargets,
+        kubernetes: { kubeStateMetrics: kubeStateMetrics.scrapeService },
         alertmanager: { service: SERVICES.alertmanager, portName: ALERTMANAGER_PORT_NAME },
         ruleFiles: { ...buildRuleFiles(cfg), ...buildSloRuleFiles(cfg) },
       },

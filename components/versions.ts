@@ -17,6 +17,8 @@ export const IMAGES = {
   jaegerIndexCleaner: { repository: "docker.io/jaegertracing/jaeger-es-index-cleaner", tag: "2.13.0" },
   fluentBit: { repository: "cr.fluentbit.io/fluent/fluent-bit", tag: "4.1.1" },
   grafana: { repository: "docker.io/grafana/grafana", tag: "13.2.3" },
+  /** Its Go module is not served by the module proxy, so no tool here runs it (see README). */
+  kubeStateMetrics: { repository: "registry.k8s.io/kube-state-metrics/kube-state-metrics", tag: "v2.17.0" },
 } as const;
 
 export type ImageName = keyof typeof IMAGES;
@@ -44,6 +46,12 @@ export const TOOLS = {
   pulumi: { folder: "pulumi", module: "github.com/pulumi/pulumi/pkg/v3", version: "v3.248.0" },
   promtool: { folder: "prometheus", module: "github.com/prometheus/prometheus", version: "v0.316.0" },
   amtool: { folder: "alertmanager", module: "github.com/prometheus/alertmanager", version: IMAGES.alertmanager.tag },
+  /**
+   * The servers themselves, built beside promtool and amtool from the same pins (without their web
+   * UIs, whose assets are not in the modules): the alert-path test runs them.
+   */
+  prometheusServer: { folder: "prometheus", module: "github.com/prometheus/prometheus", version: "v0.316.0" },
+  alertmanagerServer: { folder: "alertmanager", module: "github.com/prometheus/alertmanager", version: IMAGES.alertmanager.tag },
   /** Jaeger v2.13.0 is published as Go module v1.76.0. */
   jaeger: { folder: "jaeger", module: "github.com/jaegertracing/jaeger", version: "v1.76.0" },
   actionlint: { folder: "actionlint", module: "github.com/rhysd/actionlint", version: "v1.7.12" },

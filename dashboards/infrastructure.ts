@@ -1,7 +1,7 @@
-/** 4. Infrastructure: nodes (node-exporter) and the workloads' processes. */
+/** 4. Infrastructure: nodes (node-exporter) and the containers (cAdvisor, kube-state-metrics). */
 import { RECORDING_RULES as R } from "../components/alerting/rules";
 import { JOBS } from "../components/endpoints";
-import { ENV, baseDashboard, promQ, row, sel, timeSeries } from "./common";
+import { ENV, baseDashboard, promQ, row, timeSeries } from "./common";
 import type { dashboardT } from "./sdk";
 
 export const UID = "obs-infrastructure";
@@ -11,12 +11,17 @@ const NODE = `job="${JOBS.nodeExporter}", ${ENV}`;
 const FS = `${NODE}, fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs|fuse.*"`;
 /** Physical and cluster interfaces; loopback and per-pod veths left out. */
 const NIC = `${NODE}, device!~"lo|veth.*|cali.*|cni.*|flannel.*"`;
+/** Containers' own series (not the pod and system cgroups cAdvisor also reports). */
+const CADVISOR = `job="${JOBS.cadvisor}", container!="", ${ENV}`;
+/** Network is accounted per pod (its sandbox), so no container filter. */
+const POD_NET = `job="${JOBS.cadvisor}", pod!="", ${ENV}`;
+const KSM = `job="${JOBS.kubeStateMetrics}", ${ENV}`;
 
 export function infrastructure(): dashboardT.Dashboard {
   return baseDashboard({
     uid: UID,
     title: "Infrastructure",
-    description: "Node CPU, memory, disk and network from node-exporter; CPU and memory of the scraped workloads per pod.",
+    description: "Node CPU, memory, disk and network from node-exporter; container CPU, memory, throttling, network and restarts from cAdvisor and kube-state-metrics.",
     tags: ["infrastructure", "platform", "nodes"],
     kind: "prometheus",
   })
@@ -97,21 +102,55 @@ export function infrastructure(): dashboardT.Dashboard {
         ],
       }),
     )
-    .withRow(row("Workloads"))
+    .withRow(row("Containers"))
     .withPanel(
       timeSeries({
         title: "CPU by pod",
-        description: "CPU seconds per second of each scraped pod's main process (client libraries' process collector).",
+        description: "CPU cores used by each pod's containers (cAdvisor, through each node's kubelet).",
         unit: "short",
-        targets: [promQ(`sum by (namespace, pod) (rate(${sel("process_cpu_seconds_total")}[$__rate_interval]))`, "{{namespace}}/{{pod}}")],
+        targets: [promQ(`sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{${CADVISOR}}[$__rate_interval]))`, "{{namespace}}/{{pod}}")],
       }),
     )
     .withPanel(
       timeSeries({
         title: "Memory by pod",
-        description: "Resident memory of each scraped pod's main process.",
+        description: "Working set of each pod's containers: what the OOM killer weighs against the limit (cAdvisor).",
         unit: "bytes",
-        targets: [promQ(`sum by (namespace, pod) (${sel("process_resident_memory_bytes")})`, "{{namespace}}/{{pod}}")],
+        targets: [promQ(`sum by (namespace, pod) (container_memory_working_set_bytes{${CADVISOR}})`, "{{namespace}}/{{pod}}")],
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: "CPU throttling by container",
+        description: "Share of CFS periods in which the container was throttled by its CPU limit (CPUThrottlingHigh fires above 25%).",
+        unit: "percentunit",
+        min: 0,
+        max: 1,
+        targets: [
+          promQ(
+            `sum by (namespace, pod, container) (increase(container_cpu_cfs_throttled_periods_total{${CADVISOR}}[$__rate_interval])) / sum by (namespace, pod, container) (increase(container_cpu_cfs_periods_total{${CADVISOR}}[$__rate_interval]))`,
+            "{{namespace}}/{{pod}}/{{container}}",
+          ),
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: "Network by pod",
+        description: "Bytes received (positive) and transmitted (negative) per second per pod (cAdvisor).",
+        unit: "Bps",
+        targets: [
+          promQ(`sum by (namespace, pod) (rate(container_network_receive_bytes_total{${POD_NET}}[$__rate_interval]))`, "{{namespace}}/{{pod}} received"),
+          promQ(`-sum by (namespace, pod) (rate(container_network_transmit_bytes_total{${POD_NET}}[$__rate_interval]))`, "{{namespace}}/{{pod}} transmitted"),
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: "Container restarts",
+        description: "Restarts per container over the interval (kube-state-metrics); KubePodCrashLooping and KubeContainerOOMKilled alert on them.",
+        unit: "short",
+        targets: [promQ(`sum by (namespace, pod, container) (increase(kube_pod_container_status_restarts_total{${KSM}}[$__rate_interval])) > 0`, "{{namespace}}/{{pod}}/{{container}}")],
       }),
     )
     .build();

@@ -73,6 +73,11 @@ const STACK_METRICS: Record<string, string> = {
   node_network_transmit_bytes_total: "node-exporter",
   node_network_receive_errs_total: "node-exporter",
   node_network_transmit_errs_total: "node-exporter",
+  // cAdvisor (each node's kubelet, /metrics/cadvisor)
+  container_cpu_usage_seconds_total: "cAdvisor",
+  container_memory_working_set_bytes: "cAdvisor",
+  container_network_receive_bytes_total: "cAdvisor",
+  container_network_transmit_bytes_total: "cAdvisor",
   // Loki
   loki_distributor_lines_received_total: "Loki distributor",
   loki_distributor_bytes_received_total: "Loki distributor",

@@ -269,7 +269,7 @@ function expected(stack: Stack): Expected {
   const jaegerKind = d.jaeger.storage === "badger" ? "statefulSets" : "deployments";
   const out: Expected = {
     statefulSets: { prometheus: d.prometheus.replicas, alertmanager: d.alertmanager.replicas, loki: 1, elasticsearch: d.elasticsearch.replicas },
-    deployments: { grafana: 1 },
+    deployments: { grafana: 1, "kube-state-metrics": 1 },
     daemonSets: ["node-exporter", "fluent-bit"],
     claims: d.persistence.enabled,
   };

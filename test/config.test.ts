@@ -210,6 +210,11 @@ describe("loadConfig: bad configs fail before anything is created, naming the ke
       raw("dev", { prometheus: { staticTargets: [{ job: "loki", targets: ["10.0.0.1:3100"] }] } }),
       'observability-stack:prometheus.staticTargets[0].job: "loki" is already a scrape job; allowed: a name other than node-exporter, prometheus',
     ],
+    [
+      "static job clashing with the Kubernetes jobs",
+      raw("dev", { prometheus: { staticTargets: [{ job: "kubelet", targets: ["10.0.0.1:10250"] }, { job: "kube-state-metrics", targets: ["10.0.0.1:8080"] }] } }),
+      'observability-stack:prometheus.staticTargets[0].job: "kubelet" is already a scrape job; allowed: a name other than node-exporter, prometheus, alertmanager, loki, elasticsearch, jaeger, fluent-bit, grafana, kubernetes-pods, kubernetes-services, kube-state-metrics, kubelet, cadvisor, apiserver',
+    ],
 
     // Placeholders: no address has a default, and prod refuses reserved domains.
     [

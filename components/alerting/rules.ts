@@ -22,6 +22,7 @@
  */
 import type { StackConfig } from "../config";
 import { JOBS } from "../endpoints";
+import { KUBERNETES_RULE_METRICS, kubernetesAlerts } from "./kubernetes-rules";
 
 export const SEVERITIES = ["critical", "warning", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -36,6 +37,8 @@ export const ALERT_CATEGORIES = [
   "business",
   "educational",
   "observability",
+  /** Kubernetes itself: pods, workloads, nodes, volumes, kubelets (kubernetes-rules.ts). */
+  "platform",
 ] as const;
 export type AlertCategory = (typeof ALERT_CATEGORIES)[number];
 
@@ -142,6 +145,7 @@ export const RULE_METRICS = [
   "otelcol_exporter_send_failed_spans_total",
   "otelcol_exporter_enqueue_failed_spans_total",
   "fluentbit_output_retries_failed_total",
+  ...KUBERNETES_RULE_METRICS,
 ] as const;
 export type RuleMetric = (typeof RULE_METRICS)[number];
 
@@ -548,6 +552,7 @@ export function alertDefinitions(cfg: StackConfig): Record<string, AlertDefiniti
     infrastructure: infrastructureAlerts(cfg),
     educational: educationalAlerts(cfg),
     "stack-health": stackHealthAlerts(cfg),
+    kubernetes: kubernetesAlerts(cfg),
   };
 }
 

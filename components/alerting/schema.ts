@@ -110,7 +110,7 @@ export const routingSchema = z
   .object({
     /** group_wait of every route but critical, seconds: how long to wait for more alerts of a new group. Default 30. */
     groupWaitSeconds: z.number().int().min(0).max(3600),
-    /** group_wait of critical alerts, seconds. Default 10. */
+    /** group_wait of critical alerts, seconds. Default 1: a page reaches its receivers within seconds of firing (the seeds ask under 5 s; test/alerting/alert-path.test.ts measures it). */
     criticalGroupWaitSeconds: z.number().int().min(0).max(3600),
     /** group_interval, minutes: wait before notifying about alerts added to a group already notified. Default 5. */
     groupIntervalMinutes: z.number().int().min(1).max(1440),
@@ -236,7 +236,7 @@ const devThresholds: Thresholds = {
 
 const routing: Routing = {
   groupWaitSeconds: 30,
-  criticalGroupWaitSeconds: 10,
+  criticalGroupWaitSeconds: 1,
   groupIntervalMinutes: 5,
   repeatIntervalHours: { critical: 1, warning: 4, info: 24 },
   deadMansSwitchIntervalMinutes: 5,

@@ -23,6 +23,7 @@ import {
 import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
 import { CONFIG_DIR, CONFIG_FILE, RULES_DIR, ServiceScrapeTarget, buildPrometheusConfig } from "./config";
+import type { KubernetesScrapeInput } from "./kubernetes-jobs";
 
 /** Prometheus's settings, as the stack's config holds them (`prometheus.*`). */
 export type PrometheusSettings = Omit<StackConfig["prometheus"], "estimatedGiPerDay">;
@@ -62,6 +63,8 @@ export interface PrometheusArgs extends PlacementArgs {
   clusterName?: string;
   /** Services to scrape besides Prometheus itself (the stack's components, node exporters). @default [] */
   serviceTargets?: ServiceScrapeTarget[];
+  /** Kubernetes itself (kube-state-metrics, kubelets, cAdvisor, API server). @default none: not scraped */
+  kubernetes?: KubernetesScrapeInput;
   /** Alertmanager's Service to send alerts to, in the same namespace. @default none: no alerting section */
   alertmanager?: { service: string; portName: string };
   /** Rule files: file name (ending .yaml) → rule-file object ({groups: [...]}). @default {} */
@@ -106,6 +109,7 @@ export class Prometheus extends pulumi.ComponentResource {
       serviceTargets: [{ job: name, namespace: ns, service: name, portName: PROMETHEUS_PORT_NAME }, ...(args.serviceTargets ?? [])],
       alertmanager: args.alertmanager ? { namespace: ns, ...args.alertmanager } : undefined,
       staticTargets: s.staticTargets,
+      kubernetes: args.kubernetes,
     });
     this.configYaml = stringify(config);
 

@@ -3,6 +3,7 @@
  */
 import type { Environment, StaticTarget } from "../config";
 import { JOBS } from "../endpoints";
+import { KubernetesScrapeInput, kubernetesScrapeJobs } from "./kubernetes-jobs";
 
 /** Where the rule files are mounted; prometheus.yml loads every file there. */
 export const RULES_DIR = "/etc/prometheus/rules";
@@ -36,6 +37,8 @@ export interface PrometheusConfigInput {
   alertmanager?: { namespace: string; service: string; portName: string };
   /** Static targets from config. */
   staticTargets: StaticTarget[];
+  /** Kubernetes itself: kube-state-metrics, kubelets, cAdvisor, API server (kubernetes-jobs.ts). */
+  kubernetes?: KubernetesScrapeInput;
   /** Rule file glob; defaults to every .yaml under RULES_DIR. */
   ruleFiles?: string[];
 }
@@ -145,6 +148,8 @@ export function buildPrometheusConfig(input: PrometheusConfigInput): Record<stri
 
   claim(JOBS.kubernetesPods);
   claim(JOBS.kubernetesServices);
+  const kubernetesJobs = input.kubernetes ? kubernetesScrapeJobs(input.kubernetes, interval) : [];
+  for (const j of kubernetesJobs) claim(j.job_name as string);
 
   return {
     global: {
@@ -173,6 +178,6 @@ export function buildPrometheusConfig(input: PrometheusConfigInput): Record<stri
           },
         }
       : {}),
-    scrape_configs: [...selfJobs, annotatedPodsJob(interval), annotatedServicesJob(interval), ...staticJobs],
+    scrape_configs: [...selfJobs, annotatedPodsJob(interval), annotatedServicesJob(interval), ...kubernetesJobs, ...staticJobs],
   };
 }

@@ -82,7 +82,7 @@ describe("buildAlertmanagerConfig", () => {
     const c = build(VARIANTS[1]);
     expect(c.route).toMatchObject({ group_by: ["alertname", "service", "severity"], group_wait: "30s", group_interval: "5m" });
     const by = (m: string) => c.route.routes.find((r: { matchers: string[] }) => r.matchers[0] === m);
-    expect(by('severity="critical"')).toMatchObject({ group_wait: "10s", repeat_interval: "1h" });
+    expect(by('severity="critical"')).toMatchObject({ group_wait: "1s", repeat_interval: "1h" });
     expect(by('severity="warning"')).toMatchObject({ repeat_interval: "4h" });
     expect(by('severity="info"')).toMatchObject({ group_interval: "30m", repeat_interval: "24h" });
     expect(by('category="educational"')).toMatchObject({ continue: true });

@@ -22,6 +22,7 @@ import {
 } from "../../components/alerting/rules";
 import { buildSloRuleFiles } from "../../components/slo/rules";
 import { AlertCase, InputSeries, Scenario, alertCases, recordingCase, series } from "./rule-cases";
+import { kubernetesAlertCases } from "./kubernetes-cases";
 import { run, scratchDir, stackConfig, tool } from "./helpers";
 
 const ENVS: Environment[] = ["dev", "prod"];
@@ -61,6 +62,23 @@ const REQUIRED_ALERTS = [
   "JaegerSpansDropped",
   "FluentBitOutputRetriesFailed",
   "Watchdog",
+  // Kubernetes itself, with kubernetes-mixin's names (components/alerting/kubernetes-rules.ts).
+  "KubePodCrashLooping",
+  "KubePodNotReady",
+  "KubeContainerOOMKilled",
+  "KubeDeploymentReplicasMismatch",
+  "KubeStatefulSetReplicasMismatch",
+  "KubeStatefulSetUpdateNotRolledOut",
+  "KubeDaemonSetNotScheduled",
+  "KubeDaemonSetMisScheduled",
+  "KubeJobFailed",
+  "KubeNodeNotReady",
+  "KubeNodePressure",
+  "CPUThrottlingHigh",
+  "KubePersistentVolumeFillingUp",
+  "KubePersistentVolumeErrors",
+  "KubeletDown",
+  "KubeletTooManyPods",
 ];
 
 describe("buildRuleFiles", () => {
@@ -85,7 +103,7 @@ describe("buildRuleFiles", () => {
     for (const name of Object.keys(ruleFiles[env])) expect(name).toMatch(/^[a-z][a-z-]*\.rules\.yaml$/);
     const groups = Object.values(ruleFiles[env]).flatMap((f) => f.groups.map((g) => g.name));
     expect(new Set(groups).size).toBe(groups.length);
-    expect(Object.keys(ruleFiles[env]).sort()).toEqual(["application.rules.yaml", "educational.rules.yaml", "infrastructure.rules.yaml", "recording.rules.yaml", "stack-health.rules.yaml"]);
+    expect(Object.keys(ruleFiles[env]).sort()).toEqual(["application.rules.yaml", "educational.rules.yaml", "infrastructure.rules.yaml", "kubernetes.rules.yaml", "recording.rules.yaml", "stack-health.rules.yaml"]);
   });
 
   it("runbook URLs follow the configured base, with or without a trailing slash", () => {
@@ -110,7 +128,7 @@ describe("buildRuleFiles", () => {
   it.each(ENVS)("%s: one rule per (alert, severity); tiered alerts come as critical + warning", (env) => {
     const keys = alertsOf(ruleFiles[env]).map((a) => `${a.alert}/${a.labels.severity}`);
     expect(new Set(keys).size).toBe(keys.length);
-    for (const tiered of ["HighErrorRate", "HighMemoryUsage", "DiskSpaceRunningLow"]) {
+    for (const tiered of ["HighErrorRate", "HighMemoryUsage", "DiskSpaceRunningLow", "KubePersistentVolumeFillingUp"]) {
       expect(keys.filter((k) => k.startsWith(`${tiered}/`)).sort()).toEqual([`${tiered}/critical`, `${tiered}/warning`]);
     }
   });
@@ -162,14 +180,14 @@ describe("buildRuleFiles", () => {
 
   /** PromQL words that are not metric names. */
   const PROMQL = new Set(
-    "sum avg min max rate increase max_over_time histogram_quantile vector and or unless by on without ignoring group_left group_right".split(" "),
+    "sum avg min max count rate increase changes predict_linear max_over_time histogram_quantile vector and or unless by on without ignoring group_left group_right".split(" "),
   );
   function metricsIn(expr: string): string[] {
     const stripped = expr
       .replace(/"[^"]*"/g, "")
       .replace(/\{[^}]*\}/g, " ")
       .replace(/\[[^\]]*\]/g, " ")
-      .replace(/\b(by|on|without|ignoring)\s*\([^)]*\)/g, " ");
+      .replace(/\b(by|on|without|ignoring|group_left|group_right)\s*\([^)]*\)/g, " ");
     return (stripped.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? []).filter((w) => !PROMQL.has(w) && !/^\d/.test(w));
   }
 
@@ -196,7 +214,9 @@ describe("buildRuleFiles", () => {
   });
 
   it("aggregates only by bounded labels; nothing per user, student or URL", () => {
-    const BOUNDED = new Set(["namespace", "service", "instance", "node", "le", "pool_name", "course_id", "rule_group", "integration", "route", "reason", "receiver", "exporter", "name", "device", "mountpoint"]);
+    const BOUNDED = new Set(["namespace", "service", "instance", "node", "le", "pool_name", "course_id", "rule_group", "integration", "route", "reason", "receiver", "exporter", "name", "device", "mountpoint",
+      // Kubernetes objects (kube-state-metrics, kubelet, cAdvisor): one series per object, bounded by the cluster.
+      "pod", "container", "deployment", "statefulset", "daemonset", "job_name", "persistentvolumeclaim", "persistentvolume", "phase", "condition"]);
     const rules = [...alertsOf(ruleFiles.prod), ...recordsOf(ruleFiles.prod)];
     for (const r of rules) {
       for (const m of r.expr.matchAll(/\b(?:by|on)\s*\(([^)]*)\)/g)) {
@@ -256,18 +276,21 @@ function uniquify(s: Scenario, tag: string): Scenario {
  * of its firing scenarios fire, with their labels and annotations (so the healthy scenarios stay
  * silent), and none is pending; one minute earlier all of them are pending and none fires (`for:`).
  */
-function promtoolTestGroup(cfg: StackConfig, files: Record<string, RuleFile>, cases: AlertCase[]): object {
+function promtoolTestGroup(cfg: StackConfig, files: Record<string, RuleFile>, cases: AlertCase[], own?: { name: string }): object {
   const alerts = alertsOf(files);
   const input_series: InputSeries[] = [];
   const alert_rule_test: object[] = [];
   const promql_expr_test: object[] = [];
   let n = 0;
   for (const c of cases) {
-    const rule = alerts.find((a) => a.alert === c.alert);
+    // The rule of the case's severity (an alert's tiers may have different `for:`).
+    const severities = new Set(c.scenarios.flatMap((s) => s.firing.map((f) => f.labels.severity)));
+    const rule = alerts.find((a) => a.alert === c.alert && (severities.size === 0 || severities.has(a.labels.severity)));
     if (!rule) throw new Error(`no rule for test case ${c.alert}`);
     const forMinutes = rule.for ? Number(/^(\d+)m$/.exec(rule.for)?.[1]) : 0;
     const fireAt = c.activeFromMinutes + forMinutes;
-    const scenarios = c.scenarios.map((s) => uniquify(s, `t${++n}`));
+    // A group of its own (`own`) keeps its subjects' names as written.
+    const scenarios = own ? c.scenarios : c.scenarios.map((s) => uniquify(s, `t${++n}`));
     input_series.push(...scenarios.flatMap((s) => s.series));
     const firing = scenarios.flatMap((s) => s.firing);
     const alertsSeries = (state: string) => firing.map((f) => ({ labels: series("ALERTS", { alertname: c.alert, alertstate: state, ...f.labels }), value: 1 }));
@@ -289,7 +312,7 @@ function promtoolTestGroup(cfg: StackConfig, files: Record<string, RuleFile>, ca
       promql_expr_test.push({ expr: alertsQuery("pending"), eval_time: `${fireAt - 1}m`, exp_samples: alertsSeries("pending") });
     }
   }
-  return { name: cfg.environment, interval: "1m", input_series, alert_rule_test, promql_expr_test };
+  return { name: own ? `${cfg.environment} ${own.name}` : cfg.environment, interval: "1m", input_series, alert_rule_test, promql_expr_test };
 }
 
 /** The recording rules' values, in a group of their own (their series would trip the alerts' exact expectations). */
@@ -321,7 +344,12 @@ describe("promtool", () => {
       // Prometheus evaluates groups concurrently, so in production an alert on a recorded series may
       // lag one evaluation behind; the test fixes the order to make `for:` timing exact.
       group_eval_order: Object.values(ruleFiles[env]).flatMap((f) => f.groups.map((g) => g.name)),
-      tests: [promtoolTestGroup(configs[env], ruleFiles[env], alertCases(configs[env])), recordingTestGroup(configs[env])],
+      tests: [
+        promtoolTestGroup(configs[env], ruleFiles[env], alertCases(configs[env])),
+        // The Kubernetes alerts share series (up, pod phases, node info): one group per case.
+        ...kubernetesAlertCases(configs[env]).map((c, i) => promtoolTestGroup(configs[env], ruleFiles[env], [c], { name: `${c.alert} ${i}` })),
+        recordingTestGroup(configs[env]),
+      ],
     };
     const testFile = join(dir, env, "alerts.test.yaml");
     writeFileSync(testFile, stringify(tests));
@@ -358,13 +386,13 @@ describe("promtool", () => {
 
   it("every alert rule has a test case that fires and one that stays silent", () => {
     for (const env of ENVS) {
-      const cases = alertCases(configs[env]);
+      const cases = [...alertCases(configs[env]), ...kubernetesAlertCases(configs[env])];
       for (const a of alertsOf(ruleFiles[env])) {
-        const c = cases.find((x) => x.alert === a.alert);
-        expect([env, a.alert, c !== undefined]).toEqual([env, a.alert, true]);
-        const fired = c!.scenarios.flatMap((s) => s.firing.map((f) => f.labels.severity));
+        const mine = cases.filter((x) => x.alert === a.alert);
+        expect([env, a.alert, mine.length > 0]).toEqual([env, a.alert, true]);
+        const fired = mine.flatMap((c) => c.scenarios.flatMap((s) => s.firing.map((f) => f.labels.severity)));
         expect([env, a.alert, fired]).toEqual([env, a.alert, expect.arrayContaining([a.labels.severity])]);
-        if (a.alert !== "Watchdog") expect([env, a.alert, c!.scenarios.some((s) => s.firing.length === 0)]).toEqual([env, a.alert, true]);
+        if (a.alert !== "Watchdog") expect([env, a.alert, mine.every((c) => c.scenarios.some((s) => s.firing.length === 0))]).toEqual([env, a.alert, true]);
       }
     }
   });

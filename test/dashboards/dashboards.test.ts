@@ -57,7 +57,7 @@ describe("the dashboards", () => {
   test("eight dashboards, one per seed dashboard and the SLOs, with their panels", () => {
     expect(dashboards.map((d) => [d.uid, d.folder, panels(d).length])).toEqual([
       ["obs-system-overview", "platform", 10],
-      ["obs-infrastructure", "platform", 9],
+      ["obs-infrastructure", "platform", 12],
       ["obs-app-performance", "applications", 8],
       ["obs-slo", "applications", 8],
       ["obs-business-learning", "business", 13],

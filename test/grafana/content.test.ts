@@ -229,7 +229,7 @@ describe("GrafanaContent, prod defaults (Slack, PagerDuty, e-mail on)", () => {
       p.inputs.policies.map((x: any) => [x.contactPoint, x.matchers, x.continue ?? false, x.groupWait, x.repeatInterval, x.muteTimings]),
     ).toEqual([
       ["education-team", [{ label: "category", match: "=", value: "educational" }], true, undefined, undefined, undefined],
-      ["critical", [{ label: "severity", match: "=", value: "critical" }], false, "10s", "1h", undefined],
+      ["critical", [{ label: "severity", match: "=", value: "critical" }], false, "1s", "1h", undefined],
       ["warning", [{ label: "severity", match: "=", value: "warning" }], false, undefined, "4h", ["maintenance-window"]],
       ["info", [{ label: "severity", match: "=", value: "info" }], false, "5m", "24h", ["maintenance-window"]],
     ]);

@@ -14,6 +14,8 @@ export const REPO = resolve(__dirname, "..", "..");
 const BUILT_BY = {
   promtool: "prometheus",
   amtool: "alertmanager",
+  prometheus: "prometheus",
+  alertmanager: "alertmanager",
   jaeger: "jaeger",
   "jaeger-es-index-cleaner": "jaeger",
   sloth: "sloth",
