@@ -92,3 +92,22 @@ if (process.env.BENCH_DEPLOY !== "0" && deployTools.every((t) => fs.existsSync(p
 } else {
   console.log("\n== real deploy ==\nnot measured: the deploy tools are not built yet (npm run test:deploy builds them)");
 }
+
+// The alert path with the real Prometheus and Alertmanager servers (test/alerting/alert-path.test.ts):
+// run it, then print the latencies it measured. BENCH_ALERT_PATH=0 skips it.
+const alertTools = ["prometheus", "alertmanager"];
+if (process.env.BENCH_ALERT_PATH !== "0" && alertTools.every((t) => fs.existsSync(path.join(repo, ".tools", "bin", t)))) {
+  const figuresFile = path.join(repo, ".alert-path.json");
+  fs.rmSync(figuresFile, { force: true });
+  const r = spawnSync("npx", ["jest", "--testPathPatterns", "test/alerting/alert-path\\.test\\.ts$"], { cwd: repo, encoding: "utf8" });
+  if (r.status !== 0 || !fs.existsSync(figuresFile)) {
+    console.log(`\nalert path failed:\n${r.stdout}\n${r.stderr.split("\n").slice(-40).join("\n")}`);
+    process.exit(1);
+  }
+  const f = JSON.parse(fs.readFileSync(figuresFile, "utf8")) as { firingToWebhookMs: number; targetDownToPageMs: number; scrapeIntervalS: number; evaluationIntervalS: number; criticalGroupWaitS: number };
+  console.log("\n== alert path (real Prometheus and Alertmanager servers on loopback) ==");
+  console.log(`critical alert firing in Prometheus -> webhook: ${(f.firingToWebhookMs / 1000).toFixed(2)} s (goal < 5 s)`);
+  console.log(`target down -> page: ${(f.targetDownToPageMs / 1000).toFixed(2)} s (test intervals: scrape ${f.scrapeIntervalS} s, evaluation ${f.evaluationIntervalS} s, critical group_wait ${f.criticalGroupWaitS} s, for: 0)`);
+} else {
+  console.log("\n== alert path ==\nnot measured: the Prometheus and Alertmanager servers are not built yet (npm run check builds them)");
+}

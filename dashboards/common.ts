@@ -65,7 +65,7 @@ function environmentVariable(kind: DatasourceKind): cogT.Builder<dashboardT.Vari
 }
 
 /** A multi-value variable filled by a label-values query, refreshed with the time range. */
-function queryVariable(name: string, label: string, description: string, kind: DatasourceKind, query: string, allValue: string): cogT.Builder<dashboardT.VariableModel> {
+export function queryVariable(name: string, label: string, description: string, kind: DatasourceKind, query: string, allValue: string): cogT.Builder<dashboardT.VariableModel> {
   return new dashboard.QueryVariableBuilder(name)
     .label(label)
     .description(description)

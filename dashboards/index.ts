@@ -7,6 +7,7 @@ import { appPerformance, UID as APP_PERFORMANCE } from "./app-performance";
 import type { DashboardOptions } from "./common";
 import { businessLearning, UID as BUSINESS } from "./business";
 import { infrastructure, UID as INFRASTRUCTURE } from "./infrastructure";
+import { kubernetesDashboard, UID as KUBERNETES } from "./kubernetes";
 import { logsDashboard, UID as LOGS } from "./logs";
 import { sloDashboard, UID as SLO } from "./slo";
 import { stackHealth, UID as STACK_HEALTH } from "./stack-health";
@@ -33,6 +34,7 @@ export interface DashboardSpec {
 const REGISTRY: { uid: string; folder: FolderKey; build: (opts: DashboardOptions) => { title?: string; uid?: string } }[] = [
   { uid: SYSTEM_OVERVIEW, folder: "platform", build: systemOverview },
   { uid: INFRASTRUCTURE, folder: "platform", build: infrastructure },
+  { uid: KUBERNETES, folder: "platform", build: kubernetesDashboard },
   { uid: APP_PERFORMANCE, folder: "applications", build: appPerformance },
   { uid: SLO, folder: "applications", build: sloDashboard },
   { uid: BUSINESS, folder: "business", build: businessLearning },

@@ -78,6 +78,9 @@ const STACK_METRICS: Record<string, string> = {
   container_memory_working_set_bytes: "cAdvisor",
   container_network_receive_bytes_total: "cAdvisor",
   container_network_transmit_bytes_total: "cAdvisor",
+  // kube-state-metrics (pods and nodes collectors) beyond those the alert rules read
+  kube_pod_container_resource_requests: "kube-state-metrics, pods: requests per container {resource, unit}",
+  kube_node_status_allocatable: "kube-state-metrics, nodes: allocatable per node {resource, unit}",
   // Loki
   loki_distributor_lines_received_total: "Loki distributor",
   loki_distributor_bytes_received_total: "Loki distributor",

@@ -54,10 +54,11 @@ function promExprs(d: DashboardSpec): string[] {
 }
 
 describe("the dashboards", () => {
-  test("eight dashboards, one per seed dashboard and the SLOs, with their panels", () => {
+  test("nine dashboards, one per seed dashboard, the SLOs and Kubernetes, with their panels", () => {
     expect(dashboards.map((d) => [d.uid, d.folder, panels(d).length])).toEqual([
       ["obs-system-overview", "platform", 10],
       ["obs-infrastructure", "platform", 12],
+      ["obs-kubernetes", "platform", 13],
       ["obs-app-performance", "applications", 8],
       ["obs-slo", "applications", 8],
       ["obs-business-learning", "business", 13],
@@ -94,13 +95,15 @@ describe("the dashboards", () => {
   test("every dashboard has the $datasource, $environment and $service variables", () => {
     for (const d of dashboards) {
       const vars = model(d).templating.list;
-      expect(vars.map((v) => v.name)).toEqual(["datasource", "environment", "service"]);
+      // Kubernetes narrows further, by namespace and pod.
+      expect(vars.map((v) => v.name)).toEqual(d.uid === "obs-kubernetes" ? ["datasource", "environment", "service", "namespace", "pod"] : ["datasource", "environment", "service"]);
       expect(vars[0].type).toBe("datasource");
       expect(["prometheus", "loki", "jaeger"]).toContain(vars[0].query);
     }
     expect(Object.fromEntries(dashboards.map((d) => [d.uid, kindOf(d)]))).toEqual({
       "obs-system-overview": "prometheus",
       "obs-infrastructure": "prometheus",
+      "obs-kubernetes": "prometheus",
       "obs-app-performance": "prometheus",
       "obs-slo": "prometheus",
       "obs-business-learning": "prometheus",

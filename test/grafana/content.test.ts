@@ -132,11 +132,12 @@ describe("GrafanaContent, dev defaults (every receiver off, in-cluster Grafana)"
     ]);
   });
 
-  test("eight dashboards, each in its folder, with the built model as JSON", () => {
+  test("nine dashboards, each in its folder, with the built model as JSON", () => {
     const ds = ofType(rs, T.dashboard);
     expect(ds.map((d) => [JSON.parse(d.inputs.configJson).uid, d.inputs.folder])).toEqual([
       ["obs-system-overview", "obs-platform"],
       ["obs-infrastructure", "obs-platform"],
+      ["obs-kubernetes", "obs-platform"],
       ["obs-app-performance", "obs-applications"],
       ["obs-slo", "obs-applications"],
       ["obs-business-learning", "obs-business"],
@@ -145,7 +146,7 @@ describe("GrafanaContent, dev defaults (every receiver off, in-cluster Grafana)"
       ["obs-stack-health", "obs-observability"],
     ]);
     expect(ds.every((d) => d.inputs.overwrite === true && d.inputs.message === "observability-stack (dev)")).toBe(true);
-    expect(outputs.dashboardUids).toHaveLength(8);
+    expect(outputs.dashboardUids).toHaveLength(9);
   });
 
   test("no datasource resources: the in-cluster Grafana gets them from its provisioning file", () => {
@@ -170,7 +171,7 @@ describe("GrafanaContent, dev defaults (every receiver off, in-cluster Grafana)"
 
   test("every Grafana resource is a child of the component, goes through the Grafana provider and waits for the Deployment", () => {
     const gr = grafanaResources(rs);
-    expect(gr).toHaveLength(4 + 8 + 2);
+    expect(gr).toHaveLength(4 + 9 + 2);
     for (const r of gr) {
       expect(r.parent).toMatch(/observability:index:GrafanaContent::content$/);
       expect(r.provider).toMatch(/pulumi:providers:grafana::grafana::/);

@@ -33,7 +33,7 @@ describe("dashboards", () => {
   test("each dashboard is a <uid>.json file in its folder, holding the built model", () => {
     const dashboards = allDashboards();
     const files = dashboardFiles(dashboards, FOLDERS);
-    expect(Object.keys(files.platform).sort()).toEqual(["obs-infrastructure.json", "obs-system-overview.json"]);
+    expect(Object.keys(files.platform).sort()).toEqual(["obs-infrastructure.json", "obs-kubernetes.json", "obs-system-overview.json"]);
     expect(Object.keys(files.observability).sort()).toEqual(["obs-logs.json", "obs-stack-health.json", "obs-traces.json"]);
     for (const d of dashboards) expect(JSON.parse(files[d.folder][`${d.uid}.json`])).toEqual(d.json);
   });
