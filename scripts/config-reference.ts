@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
+import { SchemaLeaf, schemaLeaves } from "../components/config/coerce";
 import { CROSS_FIELD_RULES, DEFAULTS, PROJECT, SECRET_KEYS, stackConfigSchema } from "../components/config";
 
 export const BEGIN = "<!-- config-reference:begin -->";
@@ -18,25 +19,8 @@ function valueAt(v: unknown, keys: string[]): unknown {
   return cur;
 }
 
-interface Leaf {
-  path: string[];
-  schema: z.ZodType;
-}
-
-function unwrap(s: z.ZodType): z.ZodType {
-  let cur = s;
-  for (;;) {
-    if (cur instanceof z.ZodOptional || cur instanceof z.ZodDefault || cur instanceof z.ZodNullable) cur = cur.unwrap() as z.ZodType;
-    else if (cur instanceof z.ZodPipe) cur = cur.in as z.ZodType;
-    else return cur;
-  }
-}
-
-function leaves(s: z.ZodType, p: string[] = []): Leaf[] {
-  const u = unwrap(s);
-  if (u instanceof z.ZodObject) return Object.entries(u.shape as Record<string, z.ZodType>).flatMap(([k, v]) => leaves(v, [...p, k]));
-  return [{ path: p, schema: u }];
-}
+type Leaf = SchemaLeaf;
+const leaves = schemaLeaves;
 
 type CheckDef = { check: string; value?: number; inclusive?: boolean; minimum?: number; maximum?: number; format?: string; error?: () => string };
 const defsOf = (s: z.ZodType): CheckDef[] => ((s._zod.def as { checks?: { _zod: { def: CheckDef } }[] }).checks ?? []).map((c) => c._zod.def);

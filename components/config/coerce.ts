@@ -7,13 +7,27 @@
  */
 import { z } from "zod";
 
-function unwrap(s: z.ZodType): z.ZodType {
+/** The schema under its optional, default, nullable and pipe wrappers. */
+export function unwrap(s: z.ZodType): z.ZodType {
   let cur = s;
   for (;;) {
     if (cur instanceof z.ZodOptional || cur instanceof z.ZodDefault || cur instanceof z.ZodNullable) cur = cur.unwrap() as z.ZodType;
     else if (cur instanceof z.ZodPipe) cur = cur.in as z.ZodType;
     else return cur;
   }
+}
+
+/** A leaf of a schema (anything but an object): its key path and its unwrapped schema. */
+export interface SchemaLeaf {
+  path: string[];
+  schema: z.ZodType;
+}
+
+/** Every leaf of a schema, objects walked through. */
+export function schemaLeaves(s: z.ZodType, path: string[] = []): SchemaLeaf[] {
+  const u = unwrap(s);
+  if (u instanceof z.ZodObject) return Object.entries(u.shape as Record<string, z.ZodType>).flatMap(([k, v]) => schemaLeaves(v, [...path, k]));
+  return [{ path, schema: u }];
 }
 
 const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;

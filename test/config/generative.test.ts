@@ -14,6 +14,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
 import { z } from "zod";
+import { SchemaLeaf, schemaLeaves } from "../../components/config/coerce";
 import devPolicy from "../../policies/config/dev.json";
 import prodPolicy from "../../policies/config/prod.json";
 import { buildRuleFiles } from "../../components/alerting/rules";
@@ -38,25 +39,8 @@ const POLICY: Record<Environment, PackConfig> = { dev: devPolicy as PackConfig, 
 // ---------------------------------------------------------------------------------------------
 // The schema's leaves, and values for each
 
-interface Leaf {
-  path: string[];
-  schema: z.ZodType;
-}
-
-function unwrap(s: z.ZodType): z.ZodType {
-  let cur = s;
-  for (;;) {
-    if (cur instanceof z.ZodOptional || cur instanceof z.ZodDefault || cur instanceof z.ZodNullable) cur = cur.unwrap() as z.ZodType;
-    else if (cur instanceof z.ZodPipe) cur = cur.in as z.ZodType;
-    else return cur;
-  }
-}
-
-function leaves(s: z.ZodType, path: string[] = []): Leaf[] {
-  const u = unwrap(s);
-  if (u instanceof z.ZodObject) return Object.entries(u.shape as Record<string, z.ZodType>).flatMap(([k, v]) => leaves(v, [...path, k]));
-  return [{ path, schema: u }];
-}
+type Leaf = SchemaLeaf;
+const leaves = schemaLeaves;
 
 const LEAVES = leaves(stackConfigSchema).filter((l) => l.path[0] !== "environment");
 
