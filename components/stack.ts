@@ -150,6 +150,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         context: ctx,
         settings: cfg.elasticsearch,
         snapshot: aws ? aws.elasticsearchSnapshot(SNAPSHOT_REPOSITORY) : undefined,
+        // Kibana's objects kept their name when it became a child component.
+        kibanaName: SERVICES.kibana,
       },
       child,
     );

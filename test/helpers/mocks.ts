@@ -19,6 +19,8 @@ export interface RecordedResource {
   plainInputs: string;
   /** URNs of the explicit and implicit dependencies. */
   dependencies: string[];
+  /** The resource's aliases: a former URN, or the parts of it that differ (parent URN, name, type). */
+  aliases: { urn?: string; name?: string; type?: string; parent?: string; noParent?: boolean }[];
 }
 
 export interface Synthesis {

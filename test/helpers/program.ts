@@ -15,7 +15,7 @@ type Pulumi = typeof import("@pulumi/pulumi");
  */
 export async function recordingMocks(pulumi: Pulumi, stack: string, preview = false, previousOutputs?: Record<string, unknown>): Promise<RecordedResource[]> {
   const resources: RecordedResource[] = [];
-  const extra = new Map<string, Pick<RecordedResource, "protect" | "retainOnDelete" | "parent" | "provider" | "plainInputs" | "dependencies">>();
+  const extra = new Map<string, Pick<RecordedResource, "protect" | "retainOnDelete" | "parent" | "provider" | "plainInputs" | "dependencies" | "aliases">>();
   await pulumi.runtime.setMocks(
     {
       newResource: (a) => {
@@ -32,6 +32,7 @@ export async function recordingMocks(pulumi: Pulumi, stack: string, preview = fa
           retainOnDelete: o?.retainOnDelete ?? false,
           plainInputs: o?.plainInputs ?? "",
           dependencies: o?.dependencies ?? [],
+          aliases: o?.aliases ?? [],
         });
         if (a.type === "pulumi:pulumi:StackReference") return { id: a.name, state: { name: a.name, outputs: previousOutputs ?? {} } };
         return { id: `${a.name}-id`, state: mockState(a.type, a.name, a.inputs) };
@@ -56,6 +57,7 @@ export async function recordingMocks(pulumi: Pulumi, stack: string, preview = fa
       provider: req.getProvider(),
       plainInputs: plainText(req.getObject()?.toJavaScript() ?? {}),
       dependencies: req.getDependenciesList(),
+      aliases: (req.getAliasesList() as any[]).map(aliasOf),
     });
     return original(req, cb);
   };
@@ -106,6 +108,18 @@ export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: (
   }
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return { resources, outputs, secretOutputs };
+}
+
+/** An alias as the engine receives it: a URN, or the parts of the former URN that differ. */
+function aliasOf(a: any): RecordedResource["aliases"][number] {
+  if (a.hasUrn?.()) return { urn: a.getUrn() };
+  const s = a.getSpec();
+  return {
+    ...(s.getName() ? { name: s.getName() } : {}),
+    ...(s.getType() ? { type: s.getType() } : {}),
+    ...(s.getParenturn() ? { parent: s.getParenturn() } : {}),
+    ...(s.getNoparent() ? { noParent: true } : {}),
+  };
 }
 
 /** Pulumi's wire marker of a secret value. */
