@@ -296,6 +296,44 @@ describe("per-environment differences", () => {
   });
 });
 
+describe("components wired through each other's outputs", () => {
+  const SVC = "kubernetes:core/v1:Service";
+  const CM = "kubernetes:core/v1:ConfigMap";
+  /** Whether a resource's inputs came (in part) from the Service of that object name: it waits for it. */
+  const waitsFor = (s: Synthesis, r: RecordedResource, service: string) => {
+    const svc = k8sObject(s, SVC, service);
+    return r.dependencies.some((d) => d.endsWith(`$${SVC}::${svc.name}`));
+  };
+
+  it("Grafana's datasources wait for the Services they point at, and search the log aliases' pattern", () => {
+    const ds = k8sObject(prod, CM, "grafana-datasources");
+    expect(["prometheus", "loki", "elasticsearch", "jaeger"].map((svc) => [svc, waitsFor(prod, ds, svc)])).toEqual([
+      ["prometheus", true],
+      ["loki", true],
+      ["elasticsearch", true],
+      ["jaeger", true],
+    ]);
+    expect(ds.inputs.data["datasources.yaml"]).toContain("index: logs-*");
+  });
+
+  it("Fluent Bit ships to Loki's and Elasticsearch's Services, waiting for them, into Elasticsearch's aliases", () => {
+    const cm = k8sObject(prod, CM, "fluent-bit-config");
+    expect([waitsFor(prod, cm, "loki"), waitsFor(prod, cm, "elasticsearch")]).toEqual([true, true]);
+    const yaml = cm.inputs.data["fluent-bit.yaml"] as string;
+    expect(yaml).toContain("host: loki.observability.svc.cluster.local");
+    expect(yaml).toContain("host: elasticsearch.observability.svc.cluster.local");
+    for (const alias of ["logs-application", "logs-audit", "logs-security"]) expect(yaml).toContain(alias);
+  });
+
+  it("Elasticsearch's children (bootstrap, exporter, Kibana) and Jaeger wait for its Service", () => {
+    const job = prod.resources.find((r) => r.type === "kubernetes:batch/v1:Job")!;
+    expect(waitsFor(prod, job, "elasticsearch")).toBe(true);
+    expect(waitsFor(prod, k8sObject(prod, DEP, "elasticsearch-exporter"), "elasticsearch")).toBe(true);
+    expect(waitsFor(prod, k8sObject(prod, DEP, "kibana"), "elasticsearch")).toBe(true);
+    expect(waitsFor(prod, k8sObject(prod, CM, "jaeger-config"), "elasticsearch")).toBe(true);
+  });
+});
+
 describe("bad config registers nothing", () => {
   it.each([
     ["retention out of range", { stack: "dev", config: { prometheus: { retentionDays: 0 } } }, "observability-stack:prometheus.retentionDays: 0 is too small; allowed: >= 1"],
