@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { REQUIRED_LABELS } from "../../components/labels";
 import { IMAGES } from "../../components/versions";
-import { byKind, defaultsFor, k8sObjects, one, podTemplates, render, valueOf, type Recorded } from "../helpers/component-mocks";
+import { byKind, defaultsFor, k8sObjects, one, podTemplates, render, valueOf, type Recorded } from "../helpers/mocks";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
 const DEPLOY = "kubernetes:apps/v1:Deployment";

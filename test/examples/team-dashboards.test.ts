@@ -5,7 +5,7 @@
  */
 import { parse } from "yaml";
 import { GRAFANA_DEFAULTS } from "../../components/grafana/component";
-import { Recorded, byKind, k8sObjects, one, render, valueOf } from "../helpers/component-mocks";
+import { Recorded, byKind, k8sObjects, one, render, valueOf } from "../helpers/mocks";
 
 const DEP = "kubernetes:apps/v1:Deployment";
 const CM = "kubernetes:core/v1:ConfigMap";

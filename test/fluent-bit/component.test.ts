@@ -10,14 +10,13 @@ import type { StackContext } from "../../components/common";
 import { REQUIRED_LABELS } from "../../components/labels";
 import { IMAGES } from "../../components/versions";
 import type { RecordedResource } from "../helpers/mocks";
-import { recordingMocks } from "../helpers/program";
+import { recordingMocks, valueOf } from "../helpers/mocks";
 
 /** Every resource registered, recorded by the shared mocks (set in beforeAll, before the import). */
 let recorded: RecordedResource[] = [];
 
 /** Wait until every registration has completed. */
 const settle = () => (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 const ctx: StackContext = { namespace: "observability", environment: "dev", team: "platform", persistence: DEFAULTS.dev.persistence };
 const aliases = { application: "logs-application", audit: "logs-audit", security: "logs-security" };
@@ -46,7 +45,7 @@ describe("LogShipper component", () => {
     const shipper = new LogShipper("fluent-bit", base);
     // Same but another Elasticsearch alias: only the config differs.
     new LogShipper("fluent-bit2", { ...base, logAliases: { ...aliases, audit: "logs-audit-v2" } });
-    configYaml = await value(shipper.configYaml);
+    configYaml = await valueOf(shipper.configYaml);
     scrape = shipper.scrapeTarget;
     await settle();
   });

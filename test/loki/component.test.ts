@@ -9,7 +9,7 @@ import type { StackContext } from "../../components/common";
 import { REQUIRED_LABELS } from "../../components/labels";
 import { IMAGES } from "../../components/versions";
 import type { RecordedResource } from "../helpers/mocks";
-import { recordingMocks } from "../helpers/program";
+import { recordingMocks, valueOf } from "../helpers/mocks";
 
 /** Every resource registered, recorded by the shared mocks (set in beforeAll, before the import). */
 let recorded: RecordedResource[] = [];
@@ -17,7 +17,6 @@ let recorded: RecordedResource[] = [];
 /** Wait until every registration has completed. */
 const settle = () => (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 
-const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 function context(env: "dev" | "prod", namespace = DEFAULTS[env].namespace): StackContext {
   const d = DEFAULTS[env];
@@ -47,10 +46,10 @@ describe("Loki component", () => {
     });
     // Same as dev but a longer retention: only the config differs.
     new mod.Loki("loki-dev2", { context: context("dev"), settings: { ...DEFAULTS.dev.loki, retentionDays: 14 } });
-    outputs.url = await value(devLoki.url);
-    outputs.pushUrl = await value(devLoki.pushUrl);
-    outputs.host = await value(devLoki.host);
-    outputs.prodConfig = await value(prodLoki.configYaml);
+    outputs.url = await valueOf(devLoki.url);
+    outputs.pushUrl = await valueOf(devLoki.pushUrl);
+    outputs.host = await valueOf(devLoki.host);
+    outputs.prodConfig = await valueOf(prodLoki.configYaml);
     outputs.port = devLoki.port;
     outputs.scrape = devLoki.scrapeTarget;
     await settle();
