@@ -93,9 +93,11 @@ export const ELASTICSEARCH_TRANSPORT_PORT_NAME = "transport";
 const ES_HOME = "/usr/share/elasticsearch";
 
 /**
- * Elasticsearch for the stack's logs: a StatefulSet (single-node in dev, three master-eligible
- * data nodes in prod), per-log-class ILM policies, index templates and write aliases installed by
- * an idempotent bootstrap Job, a Prometheus exporter, and Kibana when enabled.
+ * Elasticsearch for the stack's logs: a StatefulSet (a single node, or an odd number of
+ * master-eligible data nodes), and three child components: per-log-class ILM policies, index
+ * templates and write aliases installed by an idempotent bootstrap Job (ElasticsearchBootstrap,
+ * ./bootstrap.ts), a Prometheus exporter (ElasticsearchExporter, ./exporter.ts), and Kibana when
+ * enabled (./kibana.ts).
  *
  * Security note: `xpack.security.enabled: false` — no TLS and no authentication. Elasticsearch is
  * reachable only inside the cluster, and its NetworkPolicy admits only the stack's own clients
