@@ -252,3 +252,19 @@ describe("GrafanaContent, other configurations", () => {
     );
   });
 });
+
+test("GrafanaContent with no args: every folder and dashboard, no contact point or policy tree (the dev preset's receivers are off)", async () => {
+  const { render: renderAlone } = await import("../helpers/mocks");
+  const r = await renderAlone("lib", async (pulumi) => {
+    const { GrafanaContent, grafanaProvider } = await import("../../components/grafana/content");
+    const provider = grafanaProvider("grafana", { url: "http://dashboards.team-a.svc.cluster.local:3000", auth: pulumi.secret("admin:PASSWORD") });
+    return new GrafanaContent("content", undefined, { providers: { grafana: provider } });
+  });
+  const { allDashboards, FOLDERS } = await import("../../dashboards");
+  expect(byKind(r.resources, T.folder).map((f) => f.inputs.uid).sort()).toEqual(Object.values(FOLDERS).map((f) => f.uid).sort());
+  const dashboards = byKind(r.resources, T.dashboard);
+  expect(dashboards).toHaveLength(allDashboards().length);
+  expect(dashboards[0].inputs.message).toBe("observability-stack (dev)");
+  expect([...byKind(r.resources, T.contactPoint), ...byKind(r.resources, T.policy), ...byKind(r.resources, T.datasource)]).toEqual([]);
+  expect(await valueOf(r.component.contactPoints)).toEqual([]);
+});
