@@ -291,7 +291,14 @@ export interface IngressRule {
  * A NetworkPolicy that denies all ingress to the workload's pods except the listed rules.
  * "cluster" means any pod in any namespace (e.g. applications sending OTLP or logs).
  */
-export function networkPolicy(ctx: StackContext, w: Workload, rules: IngressRule[], parent: pulumi.Resource, name: string): k8s.networking.v1.NetworkPolicy {
+export function networkPolicy(
+  ctx: StackContext,
+  w: Workload,
+  rules: IngressRule[],
+  parent: pulumi.Resource,
+  name: string,
+  aliases?: pulumi.CustomResourceOptions["aliases"],
+): k8s.networking.v1.NetworkPolicy {
   return new k8s.networking.v1.NetworkPolicy(
     `${name}-netpol`,
     {
@@ -308,7 +315,7 @@ export function networkPolicy(ctx: StackContext, w: Workload, rules: IngressRule
         })),
       },
     },
-    { parent },
+    { parent, ...(aliases ? { aliases } : {}) },
   );
 }
 

@@ -39,18 +39,18 @@ export const PORTS = {
   kubelet: 10250,
 } as const;
 
-/** Kubernetes Service names (stable: renaming one breaks every client that was given its DNS name). */
+/**
+ * The stack's Kubernetes Service names: the names it gives its components, whose main Service
+ * is named after the component (stable: renaming one breaks every client that was given its DNS
+ * name). Auxiliary objects derive from them in the components (`alertmanager-peers`,
+ * `elasticsearch-nodes`, `elasticsearch-exporter`); Kibana keeps its own name.
+ */
 export const SERVICES = {
   nodeExporter: "node-exporter",
   prometheus: "prometheus",
   alertmanager: "alertmanager",
-  /** Headless service the Alertmanager peers gossip over. */
-  alertmanagerPeers: "alertmanager-peers",
   loki: "loki",
   elasticsearch: "elasticsearch",
-  /** Headless service for Elasticsearch discovery between nodes. */
-  elasticsearchNodes: "elasticsearch-nodes",
-  elasticsearchExporter: "elasticsearch-exporter",
   kibana: "kibana",
   jaeger: "jaeger",
   fluentBit: "fluent-bit",

@@ -7,15 +7,15 @@ import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import { PROJECT, SecretKey, StackConfig } from "./config";
 import { StackContext, Workload, dataOptions, labels } from "./common";
-import { APPS, JOBS, PORTS, SERVICES, serviceHost } from "./endpoints";
+import { APPS, JOBS, SERVICES } from "./endpoints";
 import { buildRuleFiles } from "./alerting/rules";
 import { buildAlertmanagerConfig } from "./alerting/alertmanager";
 import { buildSloRuleFiles } from "./slo/rules";
 import { emailSettings } from "./alerting/schema";
 import { awsStorageFor } from "./aws/component";
-import { Alertmanager, ALERTMANAGER_PORT_NAME } from "./alertmanager/component";
+import { Alertmanager } from "./alertmanager/component";
 import { Elasticsearch } from "./elasticsearch/component";
-import { LOG_ALIASES, SNAPSHOT_REPOSITORY } from "./elasticsearch/config";
+import { SNAPSHOT_REPOSITORY } from "./elasticsearch/config";
 import { LogShipper } from "./fluent-bit/component";
 import { GRAFANA_PORT_NAME, Grafana } from "./grafana/component";
 import { GrafanaContent, grafanaProvider } from "./grafana/content";
@@ -154,6 +154,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         context: ctx,
         settings: cfg.elasticsearch,
         snapshot: aws ? aws.elasticsearchSnapshot(SNAPSHOT_REPOSITORY) : undefined,
+        // Kibana's objects kept their name when it became a child component.
+        kibanaName: SERVICES.kibana,
       },
       child,
     );
@@ -180,11 +182,11 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       {
         context: ctx,
         settings: cfg.logShipper,
-        lokiHost: serviceHost(SERVICES.loki, ns),
-        lokiPort: PORTS.lokiHttp,
-        elasticsearchHost: serviceHost(SERVICES.elasticsearch, ns),
-        elasticsearchPort: PORTS.elasticsearchHttp,
-        logAliases: LOG_ALIASES,
+        lokiHost: loki.host,
+        lokiPort: loki.port,
+        elasticsearchHost: elasticsearch.host,
+        elasticsearchPort: elasticsearch.port,
+        logAliases: elasticsearch.logAliases,
       },
       child,
     );
@@ -202,7 +204,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
 
     const serviceTargets: ServiceScrapeTarget[] = [
       ...(nodeExporter ? [{ job: JOBS.nodeExporter, namespace: ns, service: SERVICES.nodeExporter, portName: NODE_EXPORTER_PORT_NAME }] : []),
-      { job: JOBS.alertmanager, namespace: ns, service: SERVICES.alertmanager, portName: ALERTMANAGER_PORT_NAME },
+      { job: JOBS.alertmanager, namespace: ns, ...alertmanager.service },
       loki.scrapeTarget,
       { job: JOBS.elasticsearch, namespace: ns, ...elasticsearch.exporterService },
       { job: JOBS.jaeger, namespace: ns, ...jaeger.metricsService },
@@ -217,16 +219,16 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         clusterName: cfg.clusterName,
         serviceTargets,
         kubernetes: { kubeStateMetrics: kubeStateMetrics.scrapeService },
-        alertmanager: { service: SERVICES.alertmanager, portName: ALERTMANAGER_PORT_NAME },
+        alertmanager: alertmanager.service,
         ruleFiles: { ...buildRuleFiles(cfg), ...buildSloRuleFiles(cfg) },
       },
       child,
     );
 
     const datasources = pulumi
-      .all([prometheus.url, loki.url, elasticsearch.url, jaeger.queryUrl])
-      .apply(([prometheusUrl, lokiUrl, elasticsearchUrl, jaegerUrl]) =>
-        buildDatasources({ prometheusUrl, lokiUrl, elasticsearchUrl, jaegerUrl, elasticsearchIndex: "logs-*" }),
+      .all([prometheus.url, loki.url, elasticsearch.url, jaeger.queryUrl, elasticsearch.logIndexPattern])
+      .apply(([prometheusUrl, lokiUrl, elasticsearchUrl, jaegerUrl, elasticsearchIndex]) =>
+        buildDatasources({ prometheusUrl, lokiUrl, elasticsearchUrl, jaegerUrl, elasticsearchIndex }),
       );
 
     let grafanaUrl: pulumi.Output<string>;

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DataVolumes, dataVolumeProblems, expansionProblems, growingClasses, persistenceChanges, plannedDataVolumes } from "../components/data-volumes";
 import { DEFAULTS, StackConfig } from "../components/config";
-import { Synthesis, k8sObject, ofType, prodOptions, synthesize } from "./helpers/mocks";
+import { Synthesis, byKind, one, prodOptions, synthesize } from "./helpers/mocks";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
 const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
@@ -107,7 +107,7 @@ describe("the program with its last update's outputs", () => {
 
   it("gives each replica's claim its own resource: protected in prod, kept on delete, force-applied", async () => {
     const s = await synthesize(prodOptions());
-    const claims = ofType(s, PVC).filter((r) => r.inputs.metadata.name.startsWith("data-"));
+    const claims = byKind(s.resources, PVC).filter((r) => r.inputs.metadata.name.startsWith("data-"));
     expect(claims.map((c) => c.inputs.metadata.name).sort()).toEqual(
       Object.values(plannedDataVolumes(prodConfig))
         .flatMap((v) => v.claims)
@@ -118,7 +118,7 @@ describe("the program with its last update's outputs", () => {
       expect(c).toMatchObject({ protect: true, retainOnDelete: true });
       expect(c.inputs.metadata.annotations["pulumi.com/patchForce"]).toBe("true");
     }
-    const sts = k8sObject(s, STS, "prometheus");
+    const sts = one(s.resources, STS, "prometheus");
     // The StatefulSet is created after its claims, and adopts them by name.
     const claimDeps = sts.dependencies.filter((u) => u.includes("kubernetes:core/v1:PersistentVolumeClaim::")).map((u) => u.split("::").pop());
     expect(claimDeps.sort()).toEqual(["prometheus-data-0", "prometheus-data-1"]);
@@ -139,7 +139,7 @@ describe("the program with its last update's outputs", () => {
     const preview = await synthesize({ stack: "dev", config, preview: true, previousOutputs: previousDev });
     const update = await synthesize({ stack: "dev", config, preview: false, previousOutputs: previousDev });
     const unchanged = await synthesize({ stack: "dev", preview: true, previousOutputs: previousDev });
-    const annotation = (s: Synthesis) => k8sObject(s, STS, "loki").inputs.metadata.annotations["observability-stack/persistent-volumes"];
+    const annotation = (s: Synthesis) => one(s.resources, STS, "loki").inputs.metadata.annotations["observability-stack/persistent-volumes"];
     // The SDK's unknown value, as the engine receives it in a preview of a computed input.
     expect(annotation(preview)).toEqual({ __pulumiUnknown: true });
     expect(annotation(update)).toBe("true");

@@ -6,7 +6,7 @@
 import { REQUIRED_LABELS } from "../components/labels";
 import { IMAGES } from "../components/versions";
 import { allDashboards } from "../dashboards";
-import { Synthesis, RecordedResource, container, k8sObject, ofType, prodOptions, synthesize, PROD_SECRETS } from "./helpers/mocks";
+import { Synthesis, RecordedResource, byKind, container, one, prodOptions, synthesize, PROD_SECRETS } from "./helpers/mocks";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
 const DEP = "kubernetes:apps/v1:Deployment";
@@ -38,14 +38,14 @@ describe.each([
 ])("%s stack", (env, get) => {
   it("has every component", () => {
     const s = get();
-    for (const name of ["prometheus", "alertmanager", "loki", "elasticsearch"]) expect(k8sObject(s, STS, name).inputs.spec.replicas).toBeGreaterThan(0);
-    for (const name of ["node-exporter", "fluent-bit"]) expect(k8sObject(s, DS, name).inputs.spec.template.spec.tolerations).toEqual([{ operator: "Exists" }]);
-    expect(k8sObject(s, DEP, "grafana").inputs.spec.replicas).toBe(1);
+    for (const name of ["prometheus", "alertmanager", "loki", "elasticsearch"]) expect(one(s.resources, STS, name).inputs.spec.replicas).toBeGreaterThan(0);
+    for (const name of ["node-exporter", "fluent-bit"]) expect(one(s.resources, DS, name).inputs.spec.template.spec.tolerations).toEqual([{ operator: "Exists" }]);
+    expect(one(s.resources, DEP, "grafana").inputs.spec.replicas).toBe(1);
     expect(s.resources.filter((r) => (r.type === DEP || r.type === STS) && r.inputs.metadata.name === "jaeger")).toHaveLength(1);
     // Grafana's content is provisioned from files: nothing talks to Grafana's API, so no Grafana
     // provider and no Grafana resource exists, and `pulumi up` needs only the Kubernetes API.
     expect(s.resources.filter((r) => r.type.startsWith("grafana:") || r.type === "pulumi:providers:grafana").map((r) => r.type)).toEqual([]);
-    const dashboards = ofType(s, "kubernetes:core/v1:ConfigMap").filter((r) => r.inputs.metadata.name.startsWith("grafana-dashboards-"));
+    const dashboards = byKind(s.resources, "kubernetes:core/v1:ConfigMap").filter((r) => r.inputs.metadata.name.startsWith("grafana-dashboards-"));
     expect(dashboards.flatMap((r) => Object.keys(r.inputs.data)).sort()).toEqual(allDashboards().map((d) => `${d.uid}.json`).sort());
   });
 
@@ -110,7 +110,7 @@ describe.each([
 
   it("fences every long-running workload with a NetworkPolicy", () => {
     const s = get();
-    const selected = ofType(s, NETPOL).map((p) => p.inputs.spec.podSelector.matchLabels["app.kubernetes.io/name"]);
+    const selected = byKind(s.resources, NETPOL).map((p) => p.inputs.spec.podSelector.matchLabels["app.kubernetes.io/name"]);
     for (const w of s.resources.filter((r) => [STS, DEP, DS].includes(r.type))) {
       const app = w.inputs.spec.selector.matchLabels["app.kubernetes.io/name"];
       if (!selected.includes(app)) throw new Error(`${w.type} ${w.name} (${app}) has no NetworkPolicy`);
@@ -140,16 +140,16 @@ describe.each([
 });
 
 describe("per-environment differences", () => {
-  const args = (s: Synthesis, name: string, c: string) => container(k8sObject(s, STS, name), c).args as string[];
+  const args = (s: Synthesis, name: string, c: string) => container(one(s.resources, STS, name), c).args as string[];
 
   it("replicas: one of everything in dev, HA in prod", () => {
-    const replicas = (s: Synthesis) => Object.fromEntries(["prometheus", "alertmanager", "loki", "elasticsearch"].map((n) => [n, k8sObject(s, STS, n).inputs.spec.replicas]));
+    const replicas = (s: Synthesis) => Object.fromEntries(["prometheus", "alertmanager", "loki", "elasticsearch"].map((n) => [n, one(s.resources, STS, n).inputs.spec.replicas]));
     expect(replicas(dev)).toEqual({ prometheus: 1, alertmanager: 1, loki: 1, elasticsearch: 1 });
     expect(replicas(prod)).toEqual({ prometheus: 2, alertmanager: 3, loki: 1, elasticsearch: 3 });
   });
 
   it("SLO rules for the example service, over each environment's window, beside the other rule files", () => {
-    const ruleFiles = (s: Synthesis) => ofType(s, "kubernetes:core/v1:ConfigMap").find((r) => r.inputs.metadata.name === "prometheus-rules")!.inputs.data as Record<string, string>;
+    const ruleFiles = (s: Synthesis) => byKind(s.resources, "kubernetes:core/v1:ConfigMap").find((r) => r.inputs.metadata.name === "prometheus-rules")!.inputs.data as Record<string, string>;
     for (const [s, days] of [
       [dev, 7],
       [prod, 30],
@@ -169,7 +169,7 @@ describe("per-environment differences", () => {
   });
 
   it("a config or rule change is applied by reload, not left stale: the reloader watches every mounted config", () => {
-    const prom = k8sObject(prod, STS, "prometheus");
+    const prom = one(prod.resources, STS, "prometheus");
     expect(container(prom, "prometheus").args).toContain("--web.enable-lifecycle");
     expect(container(prom, "config-reloader").args).toEqual([
       "--reload-url=http://127.0.0.1:9090/-/reload",
@@ -177,7 +177,7 @@ describe("per-environment differences", () => {
       "--watched-dir=/etc/prometheus/rules",
       "--listen-address=:8080",
     ]);
-    const am = k8sObject(prod, STS, "alertmanager");
+    const am = one(prod.resources, STS, "alertmanager");
     expect(container(am, "config-reloader").args).toContain("--watched-dir=/etc/alertmanager/config");
     // The config is in a Secret mounted where the reloader watches.
     expect(am.inputs.spec.template.spec.volumes).toContainEqual({ name: "config", secret: { secretName: "alertmanager-config" } });
@@ -190,10 +190,10 @@ describe("per-environment differences", () => {
   });
 
   it("storage: emptyDir in dev, claims of the configured size in prod that outlive the StatefulSet", () => {
-    const sts = k8sObject(dev, STS, "prometheus").inputs.spec;
+    const sts = one(dev.resources, STS, "prometheus").inputs.spec;
     expect(sts.volumeClaimTemplates ?? []).toEqual([]);
     expect(sts.template.spec.volumes).toContainEqual({ name: "data", emptyDir: { sizeLimit: "10Gi" } });
-    const p = k8sObject(prod, STS, "prometheus").inputs.spec;
+    const p = one(prod.resources, STS, "prometheus").inputs.spec;
     expect(p.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("200Gi");
     expect(p.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
     // Claim templates are immutable: no version label that an image bump would change.
@@ -205,23 +205,23 @@ describe("per-environment differences", () => {
     for (const name of ["prometheus", "alertmanager", "loki", "elasticsearch"]) {
       // The StatefulSet is protected (no replacement, no destroy) but not retained: the data is in
       // its claims, which are, and a new StatefulSet adopts them.
-      const p = k8sObject(prod, STS, name);
+      const p = one(prod.resources, STS, name);
       expect([name, p.protect, p.retainOnDelete]).toEqual([name, true, false]);
-      const claim = k8sObject(prod, "kubernetes:core/v1:PersistentVolumeClaim", `data-${name}-0`);
+      const claim = one(prod.resources, "kubernetes:core/v1:PersistentVolumeClaim", `data-${name}-0`);
       expect([name, claim.protect, claim.retainOnDelete]).toEqual([name, true, true]);
-      const d = k8sObject(dev, STS, name);
+      const d = one(dev.resources, STS, name);
       expect([name, d.protect]).toEqual([name, false]);
     }
-    const ns = ofType(prod, "kubernetes:core/v1:Namespace")[0];
+    const ns = byKind(prod.resources, "kubernetes:core/v1:Namespace")[0];
     expect([ns.protect, ns.retainOnDelete]).toEqual([true, true]);
   });
 
   it("PodDisruptionBudgets and anti-affinity only in prod, for multi-replica workloads", () => {
-    expect(ofType(dev, PDB)).toEqual([]);
-    const pdbApps = ofType(prod, PDB).map((p) => p.inputs.spec.selector.matchLabels["app.kubernetes.io/name"]).sort();
+    expect(byKind(dev.resources, PDB)).toEqual([]);
+    const pdbApps = byKind(prod.resources, PDB).map((p) => p.inputs.spec.selector.matchLabels["app.kubernetes.io/name"]).sort();
     expect(pdbApps).toEqual(expect.arrayContaining(["alertmanager", "elasticsearch", "prometheus"]));
-    expect(k8sObject(prod, STS, "alertmanager").inputs.spec.template.spec.affinity.podAntiAffinity).toBeTruthy();
-    expect(k8sObject(dev, STS, "alertmanager").inputs.spec.template.spec.affinity).toBeUndefined();
+    expect(one(prod.resources, STS, "alertmanager").inputs.spec.template.spec.affinity.podAntiAffinity).toBeTruthy();
+    expect(one(dev.resources, STS, "alertmanager").inputs.spec.template.spec.affinity).toBeUndefined();
   });
 
   it("AWS: nothing in dev; tagged storage and roles in prod", () => {
@@ -231,25 +231,25 @@ describe("per-environment differences", () => {
   });
 
   it("Grafana sends e-mail through the same SMTP server as Alertmanager, password by reference only", async () => {
-    const env = (s: Synthesis) => Object.fromEntries(container(k8sObject(s, DEP, "grafana"), "grafana").env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    const env = (s: Synthesis) => Object.fromEntries(container(one(s.resources, DEP, "grafana"), "grafana").env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(env(dev).GF_SMTP_ENABLED).toBeUndefined();
     expect(env(prod)).toMatchObject({ GF_SMTP_ENABLED: "true", GF_SMTP_HOST: "smtp.platform.internal:587", GF_SMTP_STARTTLS_POLICY: "MandatoryStartTLS" });
     const withAuth = await synthesize(prodOptions({ config: { alerting: { receivers: { email: { smtpAuthUsername: "alerts" } } } } }));
     expect(env(withAuth)).toMatchObject({ GF_SMTP_USER: "alerts", GF_SMTP_PASSWORD: { secretKeyRef: { name: "grafana-smtp", key: "password" } } });
-    const smtpSecret = k8sObject(withAuth, "kubernetes:core/v1:Secret", "grafana-smtp");
+    const smtpSecret = one(withAuth.resources, "kubernetes:core/v1:Secret", "grafana-smtp");
     expect(JSON.stringify(smtpSecret.inputs.stringData)).toContain(PROD_SECRETS.smtpPassword);
     expect(JSON.parse(smtpSecret.plainInputs).stringData).toBe("[secret]");
   });
 
   it("Grafana alerting is provisioned from a file; contact-point credentials only from a Secret", () => {
-    const alertingCm = k8sObject(prod, "kubernetes:core/v1:ConfigMap", "grafana-alerting");
+    const alertingCm = one(prod.resources, "kubernetes:core/v1:ConfigMap", "grafana-alerting");
     const text = alertingCm.inputs.data["alerting.yaml"] as string;
     expect(text).toContain("$CONTACT_POINT_SLACK_WEBHOOK_URL");
     for (const v of Object.values(PROD_SECRETS)) expect(text).not.toContain(v);
-    const secret = k8sObject(prod, "kubernetes:core/v1:Secret", "grafana-contact-points");
+    const secret = one(prod.resources, "kubernetes:core/v1:Secret", "grafana-contact-points");
     expect(JSON.parse(secret.plainInputs).stringData).toBe("[secret]");
     expect(JSON.stringify(secret.inputs.stringData)).toContain(PROD_SECRETS.slackWebhookUrl);
-    const grafana = k8sObject(prod, DEP, "grafana");
+    const grafana = one(prod.resources, DEP, "grafana");
     const env = container(grafana, "grafana").env;
     expect(env).toContainEqual({ name: "CONTACT_POINT_SLACK_WEBHOOK_URL", valueFrom: { secretKeyRef: { name: "grafana-contact-points", key: "CONTACT_POINT_SLACK_WEBHOOK_URL" } } });
     expect(env).toContainEqual({ name: "CONTACT_POINT_PAGERDUTY_ROUTING_KEY", valueFrom: { secretKeyRef: { name: "grafana-contact-points", key: "CONTACT_POINT_PAGERDUTY_ROUTING_KEY" } } });
@@ -259,15 +259,15 @@ describe("per-environment differences", () => {
     expect(annotations["checksum/contact-point-credentials"]).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(grafana.inputs)).not.toContain(PROD_SECRETS.slackWebhookUrl);
     // dev: no receiver, no credential.
-    expect(ofType(dev, "kubernetes:core/v1:Secret").map((x) => x.inputs.metadata.name)).not.toContain("grafana-contact-points");
+    expect(byKind(dev.resources, "kubernetes:core/v1:Secret").map((x) => x.inputs.metadata.name)).not.toContain("grafana-contact-points");
   });
 
   it("a public Grafana URL is Grafana's root_url and the exported URL", async () => {
     const s = await synthesize({ stack: "dev", config: { grafana: { url: "https://grafana.example.com" } } });
-    const env = container(k8sObject(s, DEP, "grafana"), "grafana").env;
+    const env = container(one(s.resources, DEP, "grafana"), "grafana").env;
     expect(env).toContainEqual({ name: "GF_SERVER_ROOT_URL", value: "https://grafana.example.com" });
     expect(s.outputs.grafanaUrl).toBe("https://grafana.example.com");
-    expect(ofType(s, "pulumi:providers:grafana")).toEqual([]);
+    expect(byKind(s.resources, "pulumi:providers:grafana")).toEqual([]);
   });
 
   it("an external Grafana (grafana.deploy: false) gets its content through its API", async () => {
@@ -276,11 +276,11 @@ describe("per-environment differences", () => {
       config: { grafana: { deploy: false, url: "https://grafana.example.com" } },
       secrets: { grafanaToken: "glsa_external-token" },
     });
-    expect(ofType(s, "pulumi:providers:grafana").map((p) => p.inputs.url)).toEqual(["https://grafana.example.com"]);
-    expect(ofType(s, DEP).filter((d) => d.inputs.metadata.name === "grafana")).toEqual([]);
-    expect(ofType(s, "grafana:oss/dashboard:Dashboard")).toHaveLength(allDashboards().length);
-    expect(ofType(s, "grafana:oss/folder:Folder")).toHaveLength(4);
-    expect(ofType(s, "grafana:oss/dataSource:DataSource")).toHaveLength(4);
+    expect(byKind(s.resources, "pulumi:providers:grafana").map((p) => p.inputs.url)).toEqual(["https://grafana.example.com"]);
+    expect(byKind(s.resources, DEP).filter((d) => d.inputs.metadata.name === "grafana")).toEqual([]);
+    expect(byKind(s.resources, "grafana:oss/dashboard:Dashboard")).toHaveLength(allDashboards().length);
+    expect(byKind(s.resources, "grafana:oss/folder:Folder")).toHaveLength(4);
+    expect(byKind(s.resources, "grafana:oss/dataSource:DataSource")).toHaveLength(4);
   });
 
   it("exports the endpoints, the Grafana URL and the admin password as a secret", () => {
@@ -293,6 +293,44 @@ describe("per-environment differences", () => {
     });
     expect(dev.outputs.grafanaAdminPassword).toBe("generated-grafana-admin-password-password");
     expect(dev.secretOutputs.has("grafanaAdminPassword")).toBe(true);
+  });
+});
+
+describe("components wired through each other's outputs", () => {
+  const SVC = "kubernetes:core/v1:Service";
+  const CM = "kubernetes:core/v1:ConfigMap";
+  /** Whether a resource's inputs came (in part) from the Service of that object name: it waits for it. */
+  const waitsFor = (s: Synthesis, r: RecordedResource, service: string) => {
+    const svc = one(s.resources, SVC, service);
+    return r.dependencies.some((d) => d.endsWith(`$${SVC}::${svc.name}`));
+  };
+
+  it("Grafana's datasources wait for the Services they point at, and search the log aliases' pattern", () => {
+    const ds = one(prod.resources, CM, "grafana-datasources");
+    expect(["prometheus", "loki", "elasticsearch", "jaeger"].map((svc) => [svc, waitsFor(prod, ds, svc)])).toEqual([
+      ["prometheus", true],
+      ["loki", true],
+      ["elasticsearch", true],
+      ["jaeger", true],
+    ]);
+    expect(ds.inputs.data["datasources.yaml"]).toContain("index: logs-*");
+  });
+
+  it("Fluent Bit ships to Loki's and Elasticsearch's Services, waiting for them, into Elasticsearch's aliases", () => {
+    const cm = one(prod.resources, CM, "fluent-bit-config");
+    expect([waitsFor(prod, cm, "loki"), waitsFor(prod, cm, "elasticsearch")]).toEqual([true, true]);
+    const yaml = cm.inputs.data["fluent-bit.yaml"] as string;
+    expect(yaml).toContain("host: loki.observability.svc.cluster.local");
+    expect(yaml).toContain("host: elasticsearch.observability.svc.cluster.local");
+    for (const alias of ["logs-application", "logs-audit", "logs-security"]) expect(yaml).toContain(alias);
+  });
+
+  it("Elasticsearch's children (bootstrap, exporter, Kibana) and Jaeger wait for its Service", () => {
+    const job = prod.resources.find((r) => r.type === "kubernetes:batch/v1:Job")!;
+    expect(waitsFor(prod, job, "elasticsearch")).toBe(true);
+    expect(waitsFor(prod, one(prod.resources, DEP, "elasticsearch-exporter"), "elasticsearch")).toBe(true);
+    expect(waitsFor(prod, one(prod.resources, DEP, "kibana"), "elasticsearch")).toBe(true);
+    expect(waitsFor(prod, one(prod.resources, CM, "jaeger-config"), "elasticsearch")).toBe(true);
   });
 });
 

@@ -1,10 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { StackConfig } from "../config";
+import { stringify } from "yaml";
+import type { Resources } from "../config";
 import {
   IngressRule,
-  StackContext,
+  PlacementArgs,
   Workload,
+  resolveContext,
+  resolveSettings,
   antiAffinity,
   configReloader,
   containerSecurity,
@@ -18,29 +22,57 @@ import {
   resources,
   selector,
 } from "../common";
-import { APPS, PORTS, SERVICES, podsOf, serviceHost, serviceUrl } from "../endpoints";
+import { APPS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
 
-export interface AlertmanagerArgs {
-  context: StackContext;
-  /** Replicas (prod: 3, gossiping as one cluster), data retention (hours), storage (GiB), resources. */
-  settings: StackConfig["alertmanager"];
+/** Alertmanager's settings, as the stack's config holds them (`alertmanager.*`). */
+export type AlertmanagerSettings = StackConfig["alertmanager"];
+
+/** The defaults of an Alertmanager created on its own (the stack's presets overlay them). */
+export const ALERTMANAGER_DEFAULTS: AlertmanagerSettings = {
+  replicas: 1,
+  retentionHours: 120,
+  storageGi: 1,
+  resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+};
+
+/**
+ * alertmanager.yml of an Alertmanager given none: every alert goes to one receiver without
+ * integrations, so alerts are received, grouped and visible in the UI and API, and nothing is sent.
+ */
+export const DEFAULT_ALERTMANAGER_CONFIG = stringify({ route: { receiver: "none", group_by: ["alertname"] }, receivers: [{ name: "none" }] });
+
+export interface AlertmanagerArgs extends PlacementArgs {
+  /** Pods of the StatefulSet; more than one gossip as one cluster, with anti-affinity and a PodDisruptionBudget. @default 1 */
+  replicas?: number;
+  /** `--data.retention` of silences and notification state, in hours. @default 120 */
+  retentionHours?: number;
+  /** Size of each replica's claim, in GiB. @default 1 */
+  storageGi?: number;
+  /** Requests and limits of the Alertmanager container. @default 20m/32Mi requested, 100m/128Mi limit */
+  resources?: Resources;
+  /** All settings at once, as the stack's config holds them; the fields above win over it. */
+  settings?: Partial<AlertmanagerSettings>;
   /**
-   * alertmanager.yml. It carries receiver credentials, so it must be a secret Output: it is stored
-   * in a Kubernetes Secret, never a ConfigMap.
+   * alertmanager.yml. It carries receiver credentials, so it is stored in a Kubernetes Secret
+   * (never a ConfigMap) and marked secret.
+   * @default DEFAULT_ALERTMANAGER_CONFIG: one receiver without integrations, nothing is sent
    */
-  configYaml: pulumi.Input<string>;
+  configYaml?: pulumi.Input<string>;
 }
 
 export const ALERTMANAGER_PORT_NAME = "web";
 const CONFIG_DIR = "/etc/alertmanager/config";
 const CONFIG_FILE = "alertmanager.yml";
 
-/** Peer addresses of every replica, through the headless peers Service. */
-export function peerAddresses(namespace: string, replicas: number): string[] {
+/**
+ * Peer addresses of every replica of the StatefulSet `statefulSet`, through its headless peers
+ * Service `<statefulSet>-peers`.
+ */
+export function peerAddresses(statefulSet: string, namespace: string, replicas: number): string[] {
   return Array.from(
     { length: replicas },
-    (_, i) => `${SERVICES.alertmanager}-${i}.${serviceHost(SERVICES.alertmanagerPeers, namespace)}:${PORTS.alertmanagerCluster}`,
+    (_, i) => `${statefulSet}-${i}.${serviceHost(`${statefulSet}-peers`, namespace)}:${PORTS.alertmanagerCluster}`,
   );
 }
 
@@ -55,10 +87,17 @@ export class Alertmanager extends pulumi.ComponentResource {
   /** In-cluster URL of the Alertmanager API. */
   public readonly url: pulumi.Output<string>;
   public readonly workload: Workload;
+  /** Its Service and port name, for a Prometheus's `alertmanager` and scrape targets. */
+  public readonly service: { service: string; portName: string };
 
-  constructor(name: string, args: AlertmanagerArgs, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * @param name Also the name of its Kubernetes objects: the StatefulSet and Service, `<name>-peers`
+   *   (the headless Service the replicas gossip over) and `<name>-config` (the Secret).
+   */
+  constructor(name: string, args: AlertmanagerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:Alertmanager", name, {}, opts);
-    const { context: ctx, settings: s } = args;
+    const ctx = resolveContext(args);
+    const s = resolveSettings(ALERTMANAGER_DEFAULTS, args.settings, args);
     const w: Workload = { name: APPS.alertmanager, instance: name, component: "alerting", version: appVersion("alertmanager") };
     this.workload = w;
     const ns = ctx.namespace;
@@ -66,17 +105,17 @@ export class Alertmanager extends pulumi.ComponentResource {
     const secret = new k8s.core.v1.Secret(
       `${name}-config`,
       {
-        metadata: meta(ctx, w, `${SERVICES.alertmanager}-config`),
+        metadata: meta(ctx, w, `${name}-config`),
         type: "Opaque",
-        stringData: { [CONFIG_FILE]: pulumi.secret(args.configYaml) },
+        stringData: { [CONFIG_FILE]: pulumi.secret(args.configYaml ?? DEFAULT_ALERTMANAGER_CONFIG) },
       },
       { parent: this },
     );
 
-    new k8s.core.v1.Service(
+    const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: meta(ctx, w, SERVICES.alertmanager),
+        metadata: meta(ctx, w, name),
         spec: { selector: selector(w), ports: [{ name: ALERTMANAGER_PORT_NAME, port: PORTS.alertmanager, targetPort: ALERTMANAGER_PORT_NAME }] },
       },
       { parent: this },
@@ -84,7 +123,7 @@ export class Alertmanager extends pulumi.ComponentResource {
     const peers = new k8s.core.v1.Service(
       `${name}-peers`,
       {
-        metadata: meta(ctx, w, SERVICES.alertmanagerPeers),
+        metadata: meta(ctx, w, `${name}-peers`),
         spec: {
           clusterIP: "None",
           publishNotReadyAddresses: true,
@@ -103,18 +142,18 @@ export class Alertmanager extends pulumi.ComponentResource {
       ? [
           `--cluster.listen-address=0.0.0.0:${PORTS.alertmanagerCluster}`,
           `--cluster.advertise-address=$(POD_IP):${PORTS.alertmanagerCluster}`,
-          ...peerAddresses(ns, s.replicas).map((p) => `--cluster.peer=${p}`),
+          ...peerAddresses(name, ns, s.replicas).map((p) => `--cluster.peer=${p}`),
           "--cluster.reconnect-timeout=5m",
         ]
       : // An empty listen address turns gossip off for a single replica.
         ["--cluster.listen-address="];
 
-    const data = dataVolume(ctx, w, { statefulSet: SERVICES.alertmanager, volume: "data", sizeGi: s.storageGi, replicas: s.replicas }, this, name);
+    const data = dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: s.replicas }, this, name);
     this.claims = data.claims;
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
-        metadata: meta(ctx, w, SERVICES.alertmanager, { annotations: data.annotations }),
+        metadata: meta(ctx, w, name, { annotations: data.annotations }),
         spec: {
           serviceName: peers.metadata.name,
           replicas: s.replicas,
@@ -177,7 +216,9 @@ export class Alertmanager extends pulumi.ComponentResource {
       name,
     );
 
-    this.url = pulumi.output(serviceUrl(SERVICES.alertmanager, ns, PORTS.alertmanager));
+    // From the Service's own name: whatever uses the URL waits for the Service.
+    this.url = service.metadata.name.apply((svc) => serviceUrl(svc, ns, PORTS.alertmanager));
+    this.service = { service: name, portName: ALERTMANAGER_PORT_NAME };
     this.registerOutputs({ url: this.url });
   }
 }

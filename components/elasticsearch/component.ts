@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import { LOG_CLASSES, PROJECT, type LogClassName, type StackConfig } from "../config";
+import { PROJECT, type LogClassName } from "../config";
 import {
-  StackContext,
+  PlacementArgs,
   Workload,
+  resolveContext,
+  resolveSettings,
   antiAffinity,
   checksum,
   containerSecurity,
@@ -19,23 +21,14 @@ import {
   selector,
   serviceAccount,
 } from "../common";
-import { APPS, PORTS, SERVICES, podsOf, serviceUrl } from "../endpoints";
+import { APPS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
-import {
-  BOOTSTRAP_SCRIPT_KEY,
-  DATA_DIR,
-  LOG_ALIASES,
-  SLM_POLICY_KEY,
-  SNAPSHOT_REPOSITORY,
-  SNAPSHOT_REPOSITORY_KEY,
-  bootstrapScript,
-  elasticsearchYml,
-  heapOptions,
-  ilmKey,
-  ilmPolicy,
-  indexTemplate,
-  indexTemplateKey,
-} from "./config";
+import { DATA_DIR, LOG_ALIASES, elasticsearchYml, heapOptions, logIndexPattern, type ElasticsearchSettings } from "./config";
+import { ElasticsearchBootstrap } from "./bootstrap";
+import { ElasticsearchExporter, ELASTICSEARCH_EXPORTER_PORT_NAME } from "./exporter";
+import { Kibana, KIBANA_PORT_NAME } from "./kibana";
+
+export { ElasticsearchBootstrap, ElasticsearchExporter, Kibana, ELASTICSEARCH_EXPORTER_PORT_NAME, KIBANA_PORT_NAME };
 
 /** Snapshots to an external repository (S3 in prod), registered by the bootstrap Job. */
 export interface ElasticsearchSnapshotArgs {
@@ -53,31 +46,58 @@ export interface ElasticsearchSnapshotArgs {
   elasticsearchYml?: Record<string, string>;
 }
 
-export interface ElasticsearchArgs {
-  /** Namespace, environment, team, storage class and persistence of the stack. */
-  context: StackContext;
-  /**
-   * Nodes (1 = single-node dev cluster; 3 = master-eligible data nodes), storage (GiB), heap (MiB),
-   * rollover (days / GiB per primary shard), ILM phases per log class (days), resources, Kibana.
-   */
-  settings: StackConfig["elasticsearch"];
-  /** Snapshot repository + SLM policy (set by the AWS component in prod). Default: no snapshots. */
+/** The defaults of an Elasticsearch created on its own (the stack's presets overlay them). */
+export const ELASTICSEARCH_DEFAULTS: ElasticsearchSettings = {
+  replicas: 1,
+  storageGi: 10,
+  heapMi: 512,
+  rolloverMaxPrimaryShardGi: 5,
+  logClasses: {
+    application: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7, estimatedGiPerDay: 0.1 },
+    audit: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7, estimatedGiPerDay: 0.1 },
+    security: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7, estimatedGiPerDay: 0.1 },
+  },
+  resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+  kibana: { enabled: false, resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "500m", memory: "1Gi" } } },
+};
+
+export interface ElasticsearchArgs extends PlacementArgs {
+  /** Master-eligible data nodes: 1 (single-node), or an odd number >= 3; more than one gets anti-affinity and a PodDisruptionBudget. @default 1 */
+  replicas?: number;
+  /** Size of each node's claim, in GiB. @default 10 */
+  storageGi?: number;
+  /** JVM heap, in MiB; at most half the memory limit. @default 512 */
+  heapMi?: number;
+  /** Rollover of a write index at this size per primary shard, in GiB. @default 5 */
+  rolloverMaxPrimaryShardGi?: number;
+  /** ILM phases of each log class (application, audit, security), in days. @default rollover daily, warm after 1, cold after 3, deleted after 7 */
+  logClasses?: ElasticsearchSettings["logClasses"];
+  /** Requests and limits of the Elasticsearch container. @default 250m/1Gi requested, 1 CPU/1Gi limit */
+  resources?: ElasticsearchSettings["resources"];
+  /** Kibana next to it. @default off (100m/512Mi requested, 500m/1Gi limit when on) */
+  kibana?: ElasticsearchSettings["kibana"];
+  /** All settings at once, as the stack's config holds them; the fields above win over it. */
+  settings?: Partial<ElasticsearchSettings>;
+  /** Snapshot repository + SLM policy (set by the AWS component in prod). @default none: no snapshots */
   snapshot?: ElasticsearchSnapshotArgs;
+  /** `cluster.name`. @default "observability-stack-<environment>" */
+  clusterName?: string;
+  /** Name of Kibana's Deployment and Service. @default "<name>-kibana" */
+  kibanaName?: string;
 }
 
 /** Service port names (Prometheus's job for the exporter selects the "metrics" port). */
 export const ELASTICSEARCH_PORT_NAME = "http";
 export const ELASTICSEARCH_TRANSPORT_PORT_NAME = "transport";
-export const ELASTICSEARCH_EXPORTER_PORT_NAME = "metrics";
-export const KIBANA_PORT_NAME = "http";
 
 const ES_HOME = "/usr/share/elasticsearch";
-const BOOTSTRAP_DIR = "/bootstrap";
 
 /**
- * Elasticsearch for the stack's logs: a StatefulSet (single-node in dev, three master-eligible
- * data nodes in prod), per-log-class ILM policies, index templates and write aliases installed by
- * an idempotent bootstrap Job, a Prometheus exporter, and Kibana when enabled.
+ * Elasticsearch for the stack's logs: a StatefulSet (a single node, or an odd number of
+ * master-eligible data nodes), and three child components: per-log-class ILM policies, index
+ * templates and write aliases installed by an idempotent bootstrap Job (ElasticsearchBootstrap,
+ * ./bootstrap.ts), a Prometheus exporter (ElasticsearchExporter, ./exporter.ts), and Kibana when
+ * enabled (./kibana.ts).
  *
  * Security note: `xpack.security.enabled: false` — no TLS and no authentication. Elasticsearch is
  * reachable only inside the cluster, and its NetworkPolicy admits only the stack's own clients
@@ -87,33 +107,45 @@ const BOOTSTRAP_DIR = "/bootstrap";
 export class Elasticsearch extends pulumi.ComponentResource {
   /** The persistent claims of its data volume, one per replica (none without persistence). */
   public readonly claims: k8s.core.v1.PersistentVolumeClaim[];
-  /** In-cluster URL of the Elasticsearch HTTP API. */
+  /** In-cluster URL of the Elasticsearch HTTP API, from its Service. */
   public readonly url: pulumi.Output<string>;
+  /** In-cluster DNS name of its Service (a log shipper's host). */
+  public readonly host: pulumi.Output<string>;
+  /** HTTP port of its Service. */
+  public readonly port: number = PORTS.elasticsearchHttp;
   /** Write alias of each log class (what Fluent Bit writes to). */
   public readonly logAliases: pulumi.Output<Record<LogClassName, string>>;
+  /** The index pattern of every log class's indices (what a Grafana datasource searches), e.g. "logs-*". */
+  public readonly logIndexPattern: pulumi.Output<string>;
   /** In-cluster URL of Kibana; undefined when Kibana is disabled. */
   public readonly kibanaUrl?: pulumi.Output<string>;
   /** The exporter's Service, for the Prometheus job JOBS.elasticsearch. */
   public readonly exporterService: { service: string; portName: string };
   public readonly workload: Workload;
 
-  constructor(name: string, args: ElasticsearchArgs, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * @param name Also the name of its Kubernetes objects: the StatefulSet, Service and ServiceAccount,
+   *   `<name>-nodes` (the headless Service of discovery), `<name>-config`, and its children's
+   *   `<name>-bootstrap` (ConfigMap and Job `<name>-bootstrap-<checksum>`), `<name>-exporter` and
+   *   Kibana (`kibanaName`).
+   */
+  constructor(name: string, args: ElasticsearchArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:Elasticsearch", name, {}, opts);
-    const { context: ctx, settings: s } = args;
+    const ctx = resolveContext(args);
+    const s = resolveSettings(ELASTICSEARCH_DEFAULTS, args.settings, args);
     const ns = ctx.namespace;
     const version = appVersion("elasticsearch");
     const w: Workload = { name: APPS.elasticsearch, instance: name, component: "logs", version };
     this.workload = w;
-    const esUrl = serviceUrl(SERVICES.elasticsearch, ns, PORTS.elasticsearchHttp);
 
     // --- configuration -------------------------------------------------------------------------
     const ymlText = stringify({
-      ...elasticsearchYml(s, { namespace: ns, clusterName: `${PROJECT}-${ctx.environment}` }),
+      ...elasticsearchYml(s, { namespace: ns, clusterName: args.clusterName ?? `${PROJECT}-${ctx.environment}`, statefulSet: name }),
       ...(args.snapshot?.elasticsearchYml ?? {}),
     });
     const esConfig = new k8s.core.v1.ConfigMap(
       `${name}-config`,
-      { metadata: meta(ctx, w, `${SERVICES.elasticsearch}-config`), data: { "elasticsearch.yml": ymlText } },
+      { metadata: meta(ctx, w, `${name}-config`), data: { "elasticsearch.yml": ymlText } },
       { parent: this },
     );
 
@@ -123,7 +155,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
     const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: meta(ctx, w, SERVICES.elasticsearch),
+        metadata: meta(ctx, w, name),
         spec: {
           selector: selector(w),
           ports: [{ name: ELASTICSEARCH_PORT_NAME, port: PORTS.elasticsearchHttp, targetPort: ELASTICSEARCH_PORT_NAME }],
@@ -134,7 +166,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
     const nodes = new k8s.core.v1.Service(
       `${name}-nodes`,
       {
-        metadata: meta(ctx, w, SERVICES.elasticsearchNodes),
+        metadata: meta(ctx, w, `${name}-nodes`),
         spec: {
           clusterIP: "None",
           // Discovery must find peers before they are ready: a forming cluster is never ready.
@@ -149,8 +181,12 @@ export class Elasticsearch extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // From the Service's own name: whatever uses the URL (the children, Jaeger, Grafana) waits for it.
+    this.host = service.metadata.name.apply((svc) => serviceHost(svc, ns));
+    this.url = service.metadata.name.apply((svc) => serviceUrl(svc, ns, PORTS.elasticsearchHttp));
+
     // --- StatefulSet ---------------------------------------------------------------------------
-    const data = dataVolume(ctx, w, { statefulSet: SERVICES.elasticsearch, volume: "data", sizeGi: s.storageGi, replicas: s.replicas }, this, name);
+    const data = dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: s.replicas }, this, name);
     this.claims = data.claims;
     const irsaLink = args.snapshot
       ? // repository-s3 reads a web-identity token only from inside its config directory.
@@ -159,7 +195,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
     const statefulSet = new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
-        metadata: meta(ctx, w, SERVICES.elasticsearch, { annotations: data.annotations }),
+        metadata: meta(ctx, w, name, { annotations: data.annotations }),
         spec: {
           serviceName: nodes.metadata.name,
           replicas: s.replicas,
@@ -265,203 +301,25 @@ export class Elasticsearch extends pulumi.ComponentResource {
       name,
     );
 
-    // --- ILM policies, index templates, write aliases: the bootstrap Job ------------------------
-    const bootstrapW: Workload = { name: APPS.elasticsearchBootstrap, instance: `${name}-bootstrap`, component: "logs", version };
-    const staticData: Record<string, string> = { [BOOTSTRAP_SCRIPT_KEY]: bootstrapScript({ configDir: BOOTSTRAP_DIR, snapshot: !!args.snapshot }) };
-    for (const cls of LOG_CLASSES) {
-      staticData[ilmKey(cls)] = JSON.stringify(ilmPolicy(cls, s), null, 2);
-      staticData[indexTemplateKey(cls)] = JSON.stringify(indexTemplate(cls, s), null, 2);
-    }
-    // Each key is its own value: the static ILM policies and templates stay known during a preview
-    // (so the policy pack can check them) even when the snapshot bodies are not yet.
-    const snapshotData: Record<string, pulumi.Output<string>> = {};
-    if (args.snapshot) {
-      snapshotData[SNAPSHOT_REPOSITORY_KEY] = pulumi.output(args.snapshot.repositoryBody).apply((repo) => JSON.stringify(repo, null, 2));
-      snapshotData[SLM_POLICY_KEY] = pulumi.output(args.snapshot.slmPolicyBody).apply((slm) => {
-        const target = (slm as { repository?: unknown }).repository;
-        if (target !== SNAPSHOT_REPOSITORY) {
-          throw new Error(`Elasticsearch "${name}": the SLM policy targets repository ${JSON.stringify(target)}; the bootstrap registers "${SNAPSHOT_REPOSITORY}"`);
-        }
-        return JSON.stringify(slm, null, 2);
-      });
-    }
-    const bootstrapData: pulumi.Output<Record<string, string>> = pulumi.all({ ...staticData, ...snapshotData });
-    // The ConfigMap carries name=elasticsearch: it configures Elasticsearch itself.
-    const bootstrapConfig = new k8s.core.v1.ConfigMap(
-      `${name}-bootstrap-config`,
-      { metadata: meta(ctx, w, `${SERVICES.elasticsearch}-bootstrap`), data: { ...staticData, ...snapshotData } },
-      { parent: this },
-    );
-    // A Job's pod template is immutable and a finished Job never runs again: the name carries a
-    // checksum of everything it applies, so a changed policy or template replaces (re-runs) it.
-    const jobName = bootstrapData.apply((d) => `${SERVICES.elasticsearch}-bootstrap-${checksum(canonical(d)).slice(0, 10)}`);
-    new k8s.batch.v1.Job(
+    // --- ILM policies, index templates, write aliases; the exporter; Kibana: children of their own
+    new ElasticsearchBootstrap(
       `${name}-bootstrap`,
-      {
-        metadata: { ...meta(ctx, bootstrapW, SERVICES.elasticsearch), name: jobName },
-        spec: {
-          backoffLimit: 6,
-          activeDeadlineSeconds: 1800,
-          // No ttlSecondsAfterFinished: Kubernetes would delete the Job and Pulumi would see drift.
-          template: {
-            metadata: { labels: labels(ctx, bootstrapW) },
-            spec: {
-              restartPolicy: "Never",
-              automountServiceAccountToken: false,
-              securityContext: podSecurity(1000),
-              containers: [
-                {
-                  name: "bootstrap",
-                  // The Elasticsearch image brings bash and curl at the version we talk to.
-                  image: image("elasticsearch"),
-                  command: ["bash", `${BOOTSTRAP_DIR}/${BOOTSTRAP_SCRIPT_KEY}`],
-                  env: [{ name: "ES_URL", value: esUrl }],
-                  resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-                  securityContext: containerSecurity({ runAsUser: 1000 }),
-                  volumeMounts: [
-                    { name: "bootstrap", mountPath: BOOTSTRAP_DIR, readOnly: true },
-                    { name: "tmp", mountPath: "/tmp" },
-                  ],
-                },
-              ],
-              volumes: [
-                { name: "bootstrap", configMap: { name: bootstrapConfig.metadata.name } },
-                { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
-              ],
-            },
-          },
-        },
-      },
-      { parent: this, dependsOn: [statefulSet, service, bootstrapConfig] },
-    );
-
-    // --- Prometheus exporter -------------------------------------------------------------------
-    const exporterW: Workload = {
-      name: APPS.elasticsearchExporter,
-      instance: `${name}-exporter`,
-      component: "logs",
-      version: appVersion("elasticsearchExporter"),
-    };
-    new k8s.apps.v1.Deployment(
-      `${name}-exporter`,
-      {
-        metadata: meta(ctx, exporterW, SERVICES.elasticsearchExporter),
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: selector(exporterW) },
-          template: {
-            metadata: { labels: labels(ctx, exporterW) },
-            spec: {
-              automountServiceAccountToken: false,
-              securityContext: podSecurity(65534),
-              containers: [
-                {
-                  name: "exporter",
-                  image: image("elasticsearchExporter"),
-                  args: [`--es.uri=${esUrl}`, "--es.all", "--es.indices", "--es.timeout=20s", `--web.listen-address=:${PORTS.elasticsearchExporter}`],
-                  ports: [{ name: ELASTICSEARCH_EXPORTER_PORT_NAME, containerPort: PORTS.elasticsearchExporter }],
-                  readinessProbe: httpProbe("/healthz", ELASTICSEARCH_EXPORTER_PORT_NAME, { initialDelaySeconds: 5 }),
-                  livenessProbe: httpProbe("/healthz", ELASTICSEARCH_EXPORTER_PORT_NAME, { initialDelaySeconds: 10 }),
-                  resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-                  securityContext: containerSecurity(),
-                },
-              ],
-            },
-          },
-        },
-      },
+      { context: ctx, url: this.url, elasticsearch: w, settings: s, snapshot: args.snapshot, waitFor: [statefulSet, service] },
       { parent: this },
     );
-    new k8s.core.v1.Service(
-      `${name}-exporter`,
-      {
-        metadata: meta(ctx, exporterW, SERVICES.elasticsearchExporter),
-        spec: {
-          selector: selector(exporterW),
-          ports: [{ name: ELASTICSEARCH_EXPORTER_PORT_NAME, port: PORTS.elasticsearchExporter, targetPort: ELASTICSEARCH_EXPORTER_PORT_NAME }],
-        },
-      },
-      { parent: this },
-    );
-    networkPolicy(ctx, exporterW, [{ from: [podsOf(APPS.prometheus)], ports: [PORTS.elasticsearchExporter] }], this, `${name}-exporter`);
-    this.exporterService = { service: SERVICES.elasticsearchExporter, portName: ELASTICSEARCH_EXPORTER_PORT_NAME };
-
-    // --- Kibana --------------------------------------------------------------------------------
+    const exporter = new ElasticsearchExporter(`${name}-exporter`, { context: ctx, url: this.url }, { parent: this });
+    this.exporterService = exporter.scrapeService;
     if (s.kibana.enabled) {
-      const kibanaW: Workload = { name: APPS.kibana, instance: `${name}-kibana`, component: "logs", version: appVersion("kibana") };
-      new k8s.apps.v1.Deployment(
+      const kibana = new Kibana(
         `${name}-kibana`,
-        {
-          metadata: meta(ctx, kibanaW, SERVICES.kibana),
-          spec: {
-            replicas: 1,
-            selector: { matchLabels: selector(kibanaW) },
-            template: {
-              metadata: { labels: labels(ctx, kibanaW) },
-              spec: {
-                automountServiceAccountToken: false,
-                securityContext: podSecurity(1000),
-                containers: [
-                  {
-                    name: "kibana",
-                    image: image("kibana"),
-                    env: [
-                      { name: "ELASTICSEARCH_HOSTS", value: JSON.stringify([esUrl]) },
-                      { name: "SERVER_HOST", value: "0.0.0.0" },
-                      { name: "SERVER_PORT", value: String(PORTS.kibana) },
-                      { name: "SERVER_NAME", value: SERVICES.kibana },
-                      { name: "TELEMETRY_OPTIN", value: "false" },
-                      { name: "TELEMETRY_ALLOWCHANGINGOPTINSTATUS", value: "false" },
-                    ],
-                    ports: [{ name: KIBANA_PORT_NAME, containerPort: PORTS.kibana }],
-                    readinessProbe: httpProbe("/api/status", KIBANA_PORT_NAME, { initialDelaySeconds: 10, failureThreshold: 3 }),
-                    startupProbe: { ...httpProbe("/api/status", KIBANA_PORT_NAME, { initialDelaySeconds: 10 }), failureThreshold: 60 },
-                    // /api/status turns 503 while Elasticsearch is down; that must not restart Kibana.
-                    livenessProbe: { tcpSocket: { port: KIBANA_PORT_NAME }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
-                    resources: resources(s.kibana.resources),
-                    // Read-only root: Kibana writes its uuid to data/, touches plugins/ at start
-                    // (the volumes Elastic's own operator gives it), logs/ and /tmp.
-                    securityContext: containerSecurity({ runAsUser: 1000 }),
-                    volumeMounts: [
-                      { name: "data", mountPath: "/usr/share/kibana/data" },
-                      { name: "plugins", mountPath: "/usr/share/kibana/plugins" },
-                      { name: "logs", mountPath: "/usr/share/kibana/logs" },
-                      { name: "tmp", mountPath: "/tmp" },
-                    ],
-                  },
-                ],
-                volumes: [
-                  { name: "data", emptyDir: { sizeLimit: "1Gi" } },
-                  { name: "plugins", emptyDir: { sizeLimit: "64Mi" } },
-                  { name: "logs", emptyDir: { sizeLimit: "256Mi" } },
-                  { name: "tmp", emptyDir: { sizeLimit: "512Mi" } },
-                ],
-              },
-            },
-          },
-        },
+        { context: ctx, elasticsearchUrl: this.url, resources: s.kibana.resources, objectName: args.kibanaName },
         { parent: this },
       );
-      new k8s.core.v1.Service(
-        `${name}-kibana`,
-        {
-          metadata: meta(ctx, kibanaW, SERVICES.kibana),
-          spec: { selector: selector(kibanaW), ports: [{ name: KIBANA_PORT_NAME, port: PORTS.kibana, targetPort: KIBANA_PORT_NAME }] },
-        },
-        { parent: this },
-      );
-      // Kibana is a UI for people, like Grafana: reachable from any namespace (ingress controllers).
-      networkPolicy(ctx, kibanaW, [{ from: "cluster", ports: [PORTS.kibana] }], this, `${name}-kibana`);
-      this.kibanaUrl = pulumi.output(serviceUrl(SERVICES.kibana, ns, PORTS.kibana));
+      this.kibanaUrl = kibana.url;
     }
 
-    this.url = pulumi.output(esUrl);
     this.logAliases = pulumi.output({ ...LOG_ALIASES });
-    this.registerOutputs({ url: this.url, logAliases: this.logAliases, kibanaUrl: this.kibanaUrl });
+    this.logIndexPattern = this.logAliases.apply(logIndexPattern);
+    this.registerOutputs({ url: this.url, host: this.host, logAliases: this.logAliases, logIndexPattern: this.logIndexPattern, kibanaUrl: this.kibanaUrl });
   }
-}
-
-/** Key-sorted JSON of a string map, so the checksum does not depend on insertion order. */
-function canonical(d: Record<string, string>): string {
-  return JSON.stringify(Object.keys(d).sort().map((k) => [k, d[k]]));
 }

@@ -127,9 +127,21 @@ export function indexTemplate(cls: LogClassName, settings: ElasticsearchSettings
 /** Mount point of the data volume in the Elasticsearch container. */
 export const DATA_DIR = "/usr/share/elasticsearch/data";
 
-/** Names of the StatefulSet's pods (what cluster.initial_master_nodes lists). */
-export function podNames(replicas: number): string[] {
-  return Array.from({ length: replicas }, (_, i) => `${SERVICES.elasticsearch}-${i}`);
+/** Names of the pods of the StatefulSet `statefulSet` (what cluster.initial_master_nodes lists). */
+export function podNames(replicas: number, statefulSet: string = SERVICES.elasticsearch): string[] {
+  return Array.from({ length: replicas }, (_, i) => `${statefulSet}-${i}`);
+}
+
+/**
+ * The index pattern that matches every log class's indices and nothing else of theirs: the aliases'
+ * common prefix, then "*" ("logs-*" for logs-application, logs-audit, logs-security).
+ */
+export function logIndexPattern(aliases: Record<LogClassName, string>): string {
+  const names = Object.values(aliases);
+  let prefix = names[0] ?? "";
+  for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  if (!prefix) throw new Error(`log aliases ${JSON.stringify(names)} share no prefix: no one index pattern matches them all`);
+  return `${prefix}*`;
 }
 
 /**
@@ -137,7 +149,12 @@ export function podNames(replicas: number): string[] {
  * node master-eligible and data, discovering its peers through the headless Service; the initial
  * master nodes are the pod names (only read when the cluster forms for the first time).
  */
-export function elasticsearchYml(settings: ElasticsearchSettings, opts: { namespace: string; clusterName: string }): Record<string, unknown> {
+export function elasticsearchYml(
+  settings: ElasticsearchSettings,
+  /** `statefulSet`: the StatefulSet's name (default "elasticsearch"); its headless Service is `<statefulSet>-nodes`. */
+  opts: { namespace: string; clusterName: string; statefulSet?: string },
+): Record<string, unknown> {
+  const statefulSet = opts.statefulSet ?? SERVICES.elasticsearch;
   const single = settings.replicas === 1;
   return {
     "cluster.name": opts.clusterName,
@@ -160,8 +177,8 @@ export function elasticsearchYml(settings: ElasticsearchSettings, opts: { namesp
     ...(single
       ? { "discovery.type": "single-node" }
       : {
-          "discovery.seed_hosts": [`${SERVICES.elasticsearchNodes}.${opts.namespace}.svc.cluster.local`],
-          "cluster.initial_master_nodes": podNames(settings.replicas),
+          "discovery.seed_hosts": [`${statefulSet}-nodes.${opts.namespace}.svc.cluster.local`],
+          "cluster.initial_master_nodes": podNames(settings.replicas, statefulSet),
         }),
   };
 }

@@ -1,26 +1,42 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { LogClassName, StackConfig } from "../config";
-import { StackContext, Workload, checksum, containerSecurity, httpProbe, labels, meta, networkPolicy, resources, selector, serviceAccount } from "../common";
-import { APPS, JOBS, PORTS, SERVICES, podsOf } from "../endpoints";
+import type { LogClassName, Resources } from "../config";
+import { PlacementArgs, Workload, resolveContext, resolveSettings, checksum, containerSecurity, httpProbe, labels, meta, networkPolicy, resources, selector, serviceAccount } from "../common";
+import { APPS, JOBS, PORTS, podsOf } from "../endpoints";
+import { LOG_ALIASES } from "../elasticsearch/config";
 import type { ServiceScrapeTarget } from "../prometheus/config";
 import { appVersion, image } from "../versions";
 import { CONFIG_DIR, CONFIG_FILE, CONTAINER_NAME, STATE_DIR, buildFluentBitConfig } from "./config";
 
-export interface LogShipperArgs {
-  context: StackContext;
-  /** Container resources per node; the in-memory buffers are sized to a quarter of the memory limit. */
-  settings: StackConfig["logShipper"];
-  /** Loki Service host (Loki.host). */
+/** The defaults of a LogShipper created on its own (the stack's presets overlay them). */
+export const LOG_SHIPPER_DEFAULTS: { resources: Resources; lokiBufferMb: number } = {
+  resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+  lokiBufferMb: 512,
+};
+
+export interface LogShipperArgs extends PlacementArgs {
+  /** Requests and limits per node; the in-memory buffers are a quarter of the memory limit. @default 20m/64Mi requested, 200m/128Mi limit */
+  resources?: Resources;
+  /**
+   * The Loki output's filesystem buffer on each node, in MB: it retries without limit, so a Loki
+   * outage loses no logs until a node has buffered this much. @default 512
+   */
+  lokiBufferMb?: number;
+  /** The settings as the stack's config holds them (`logShipper.*`); the fields above win over them. */
+  settings?: Partial<{ resources: Resources; lokiBufferMb: number }>;
+  /** Loki's Service host (the Loki component's `host`). Required: there is no Loki to assume. */
   lokiHost: pulumi.Input<string>;
-  /** Loki HTTP port (Loki.port, 3100). */
-  lokiPort: number;
-  /** Elasticsearch Service host. */
+  /** Loki's HTTP port (the Loki component's `port`). @default 3100 */
+  lokiPort?: number;
+  /** Elasticsearch's Service host (the Elasticsearch component's `host`). Required: there is no Elasticsearch to assume. */
   elasticsearchHost: pulumi.Input<string>;
-  /** Elasticsearch HTTP port (9200). */
-  elasticsearchPort: number;
-  /** Rollover alias each log class is written to (logs-application, logs-audit, logs-security). */
-  logAliases: Record<LogClassName, string>;
+  /** Elasticsearch's HTTP port (the Elasticsearch component's `port`). @default 9200 */
+  elasticsearchPort?: number;
+  /**
+   * Write alias of each log class (the Elasticsearch component's `logAliases`).
+   * @default LOG_ALIASES: logs-application, logs-audit, logs-security
+   */
+  logAliases?: pulumi.Input<Record<LogClassName, string>>;
 }
 
 /** Name of the Service port Prometheus scrapes. */
@@ -53,19 +69,24 @@ export class LogShipper extends pulumi.ComponentResource {
   public readonly scrapeTarget: ServiceScrapeTarget;
   public readonly workload: Workload;
 
+  /**
+   * @param name Also the name of its Kubernetes objects: the DaemonSet, Service and ServiceAccount,
+   *   `<name>-config`, and the ClusterRole and binding `<namespace>-<name>-metadata`.
+   */
   constructor(name: string, args: LogShipperArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:LogShipper", name, {}, opts);
-    const { context: ctx, settings: s } = args;
+    const ctx = resolveContext(args);
+    const s = resolveSettings(LOG_SHIPPER_DEFAULTS, args.settings, args);
     const ns = ctx.namespace;
     const w: Workload = { name: APPS.fluentBit, instance: name, component: "log-shipper", version: appVersion("fluentBit") };
     this.workload = w;
 
-    this.configYaml = pulumi.all([args.lokiHost, args.elasticsearchHost]).apply(([lokiHost, esHost]) =>
+    this.configYaml = pulumi.all([args.lokiHost, args.elasticsearchHost, args.logAliases ?? LOG_ALIASES]).apply(([lokiHost, esHost, logAliases]) =>
       buildFluentBitConfig({
         namespace: ns,
-        loki: { host: lokiHost, port: args.lokiPort },
-        elasticsearch: { host: esHost, port: args.elasticsearchPort },
-        logAliases: args.logAliases,
+        loki: { host: lokiHost, port: args.lokiPort ?? PORTS.lokiHttp },
+        elasticsearch: { host: esHost, port: args.elasticsearchPort ?? PORTS.elasticsearchHttp },
+        logAliases: logAliases as Record<LogClassName, string>,
         memoryLimit: s.resources.limits.memory,
         lokiBufferMb: s.lokiBufferMb,
       }),
@@ -73,7 +94,7 @@ export class LogShipper extends pulumi.ComponentResource {
 
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
-      { metadata: meta(ctx, w, `${SERVICES.fluentBit}-config`), data: { [CONFIG_FILE]: this.configYaml } },
+      { metadata: meta(ctx, w, `${name}-config`), data: { [CONFIG_FILE]: this.configYaml } },
       { parent: this },
     );
 
@@ -82,7 +103,7 @@ export class LogShipper extends pulumi.ComponentResource {
     const clusterRole = new k8s.rbac.v1.ClusterRole(
       `${name}-metadata`,
       {
-        metadata: { name: `${ns}-fluent-bit-metadata`, labels: labels(ctx, w) },
+        metadata: { name: `${ns}-${name}-metadata`, labels: labels(ctx, w) },
         rules: [{ apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] }],
       },
       { parent: this },
@@ -90,7 +111,7 @@ export class LogShipper extends pulumi.ComponentResource {
     new k8s.rbac.v1.ClusterRoleBinding(
       `${name}-metadata`,
       {
-        metadata: { name: `${ns}-fluent-bit-metadata`, labels: labels(ctx, w) },
+        metadata: { name: `${ns}-${name}-metadata`, labels: labels(ctx, w) },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole.metadata.name },
         subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns }],
       },
@@ -100,7 +121,7 @@ export class LogShipper extends pulumi.ComponentResource {
     new k8s.apps.v1.DaemonSet(
       `${name}-daemonset`,
       {
-        metadata: meta(ctx, w, SERVICES.fluentBit),
+        metadata: meta(ctx, w, name),
         spec: {
           selector: { matchLabels: selector(w) },
           updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "10%" } },
@@ -148,7 +169,7 @@ export class LogShipper extends pulumi.ComponentResource {
     new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: meta(ctx, w, SERVICES.fluentBit),
+        metadata: meta(ctx, w, name),
         spec: {
           selector: selector(w),
           ports: [{ name: FLUENT_BIT_PORT_NAME, port: PORTS.fluentBitHttp, targetPort: FLUENT_BIT_PORT_NAME }],
@@ -159,7 +180,7 @@ export class LogShipper extends pulumi.ComponentResource {
 
     networkPolicy(ctx, w, [{ from: [podsOf(APPS.prometheus)], ports: [PORTS.fluentBitHttp] }], this, name);
 
-    this.scrapeTarget = { job: JOBS.fluentBit, namespace: ns, service: SERVICES.fluentBit, portName: FLUENT_BIT_PORT_NAME, metricsPath: FLUENT_BIT_METRICS_PATH };
+    this.scrapeTarget = { job: JOBS.fluentBit, namespace: ns, service: name, portName: FLUENT_BIT_PORT_NAME, metricsPath: FLUENT_BIT_METRICS_PATH };
     this.registerOutputs({});
   }
 }

@@ -3,10 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { stringify } from "yaml";
-import type { StackConfig } from "../config";
+import type { Resources } from "../config";
 import {
-  StackContext,
+  PlacementArgs,
   Workload,
+  resolveContext,
+  resolveSettings,
   checksum,
   containerSecurity,
   dataOptions,
@@ -18,7 +20,7 @@ import {
   resources,
   selector,
 } from "../common";
-import { APPS, PORTS, SERVICES, podsOf, serviceUrl } from "../endpoints";
+import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
 import { DatasourceDef, datasourceProvisioningFile } from "./datasources";
 import { allDashboards, FOLDERS, type DashboardSpec } from "../../dashboards";
@@ -33,12 +35,31 @@ import {
   type Folders,
 } from "./provisioning";
 
-export interface GrafanaArgs {
-  context: StackContext;
-  /** Storage (GiB) and resources. */
-  settings: StackConfig["grafana"];
-  /** Datasources to provision (built from the other components' URLs). */
-  datasources: pulumi.Input<DatasourceDef[]>;
+/** Grafana's settings that shape its objects, as the stack's config holds them (`grafana.*`). */
+export interface GrafanaSettings {
+  storageGi: number;
+  resources: Resources;
+}
+
+/** The defaults of a Grafana created on its own (the stack's presets overlay them). */
+export const GRAFANA_DEFAULTS: GrafanaSettings = {
+  storageGi: 1,
+  resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+};
+
+export interface GrafanaArgs extends PlacementArgs {
+  /** Size of the data claim (SQLite database, plugins), in GiB. @default 1 */
+  storageGi?: number;
+  /** Requests and limits of the Grafana container. @default 50m/128Mi requested, 500m/256Mi limit */
+  resources?: Resources;
+  /** The settings as the stack's config holds them (`grafana.*`); the fields above win over them. */
+  settings?: Partial<GrafanaSettings>;
+  /**
+   * Datasources to provision (build them from the other components' URLs, e.g. with
+   * `prometheusDatasource(prometheus.url)` or `buildDatasources`).
+   * @default [] (none)
+   */
+  datasources?: pulumi.Input<DatasourceDef[]>;
   /**
    * SMTP for Grafana's e-mail contact points; unset = e-mail off. The password (a secret Output) is
    * stored in a Kubernetes Secret and read by reference.
@@ -87,10 +108,18 @@ export class Grafana extends pulumi.ComponentResource {
   /** The Deployment: resources that talk to Grafana's API wait for it. */
   public readonly deployment: k8s.apps.v1.Deployment;
   public readonly workload: Workload;
+  /** Its Service and the port Prometheus scrapes (/metrics). */
+  public readonly scrapeService: { service: string; portName: string };
 
-  constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * @param name Also the name of its Kubernetes objects: the Deployment and Service, and `<name>-admin`,
+   *   `<name>-data`, `<name>-datasources`, `<name>-dashboard-providers`, `<name>-dashboards-<folder>`,
+   *   `<name>-alerting`, `<name>-contact-points`, `<name>-smtp`.
+   */
+  constructor(name: string, args: GrafanaArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:Grafana", name, {}, opts);
-    const { context: ctx, settings: s } = args;
+    const ctx = resolveContext(args);
+    const s = resolveSettings(GRAFANA_DEFAULTS, args.settings, args);
     const w: Workload = { name: APPS.grafana, instance: name, component: "visualization", version: appVersion("grafana") };
     this.workload = w;
     const ns = ctx.namespace;
@@ -99,17 +128,17 @@ export class Grafana extends pulumi.ComponentResource {
     const adminSecret = new k8s.core.v1.Secret(
       `${name}-admin`,
       {
-        metadata: meta(ctx, w, `${SERVICES.grafana}-admin`),
+        metadata: meta(ctx, w, `${name}-admin`),
         type: "Opaque",
         stringData: { "admin-user": ADMIN_USER, "admin-password": password.result },
       },
       { parent: this },
     );
 
-    const provisioning = pulumi.output(args.datasources).apply((defs) => stringify(datasourceProvisioningFile(defs)));
+    const provisioning = pulumi.output(args.datasources ?? []).apply((defs) => stringify(datasourceProvisioningFile(defs)));
     const datasources = new k8s.core.v1.ConfigMap(
       `${name}-datasources`,
-      { metadata: meta(ctx, w, `${SERVICES.grafana}-datasources`), data: { "datasources.yaml": provisioning } },
+      { metadata: meta(ctx, w, `${name}-datasources`), data: { "datasources.yaml": provisioning } },
       { parent: this },
     );
 
@@ -129,7 +158,7 @@ export class Grafana extends pulumi.ComponentResource {
     const providersYaml = stringify(dashboardProviders(folders));
     const providers = new k8s.core.v1.ConfigMap(
       `${name}-dashboard-providers`,
-      { metadata: meta(ctx, w, `${SERVICES.grafana}-dashboard-providers`), data: { "dashboards.yaml": providersYaml } },
+      { metadata: meta(ctx, w, `${name}-dashboard-providers`), data: { "dashboards.yaml": providersYaml } },
       { parent: this },
     );
     volumes.push({ name: "dashboard-providers", configMap: { name: providers.metadata.name } });
@@ -142,7 +171,7 @@ export class Grafana extends pulumi.ComponentResource {
         `${name}-dashboards-${key}`,
         {
           metadata: {
-            ...meta(ctx, w, `${SERVICES.grafana}-dashboards-${key}`),
+            ...meta(ctx, w, `${name}-dashboards-${key}`),
             // What the policy pack reads to check dashboards wherever they live.
             annotations: { [DASHBOARD_FOLDER_ANNOTATION]: folder.uid },
           },
@@ -161,7 +190,7 @@ export class Grafana extends pulumi.ComponentResource {
       const alertingYaml = stringify(file);
       const alertingCm = new k8s.core.v1.ConfigMap(
         `${name}-alerting`,
-        { metadata: meta(ctx, w, `${SERVICES.grafana}-alerting`), data: { "alerting.yaml": alertingYaml } },
+        { metadata: meta(ctx, w, `${name}-alerting`), data: { "alerting.yaml": alertingYaml } },
         { parent: this },
       );
       volumes.push({ name: "alerting", configMap: { name: alertingCm.metadata.name } });
@@ -178,7 +207,7 @@ export class Grafana extends pulumi.ComponentResource {
         }
         const credentialSecret = new k8s.core.v1.Secret(
           `${name}-contact-points`,
-          { metadata: meta(ctx, w, `${SERVICES.grafana}-contact-points`), type: "Opaque", stringData },
+          { metadata: meta(ctx, w, `${name}-contact-points`), type: "Opaque", stringData },
           { parent: this },
         );
         for (const env of envNames) credentialEnv.push({ name: env, valueFrom: { secretKeyRef: { name: credentialSecret.metadata.name, key: env } } });
@@ -194,7 +223,7 @@ export class Grafana extends pulumi.ComponentResource {
       const claim = new k8s.core.v1.PersistentVolumeClaim(
         `${name}-data`,
         {
-          metadata: meta(ctx, w, `${SERVICES.grafana}-data`),
+          metadata: meta(ctx, w, `${name}-data`),
           spec: {
             accessModes: ["ReadWriteOnce"],
             ...(ctx.storageClassName ? { storageClassName: ctx.storageClassName } : {}),
@@ -225,7 +254,7 @@ export class Grafana extends pulumi.ComponentResource {
       if (smtp.password !== undefined) {
         const smtpSecret = new k8s.core.v1.Secret(
           `${name}-smtp`,
-          { metadata: meta(ctx, w, `${SERVICES.grafana}-smtp`), type: "Opaque", stringData: { password: pulumi.secret(smtp.password) } },
+          { metadata: meta(ctx, w, `${name}-smtp`), type: "Opaque", stringData: { password: pulumi.secret(smtp.password) } },
           { parent: this },
         );
         smtpEnv.push({ name: "GF_SMTP_PASSWORD", valueFrom: { secretKeyRef: { name: smtpSecret.metadata.name, key: "password" } } });
@@ -234,7 +263,7 @@ export class Grafana extends pulumi.ComponentResource {
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
-        metadata: meta(ctx, w, SERVICES.grafana),
+        metadata: meta(ctx, w, name),
         spec: {
           replicas: 1,
           // One writer of the SQLite database on a ReadWriteOnce volume: never two pods at once.
@@ -286,10 +315,10 @@ export class Grafana extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    new k8s.core.v1.Service(
+    const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: meta(ctx, w, SERVICES.grafana),
+        metadata: meta(ctx, w, name),
         spec: { selector: selector(w), ports: [{ name: GRAFANA_PORT_NAME, port: PORTS.grafana, targetPort: GRAFANA_PORT_NAME }] },
       },
       { parent: this },
@@ -298,7 +327,9 @@ export class Grafana extends pulumi.ComponentResource {
     // The UI is for people: reachable from any namespace (ingress controllers), scraped by Prometheus.
     networkPolicy(ctx, w, [{ from: "cluster", ports: [PORTS.grafana] }, { from: [podsOf(APPS.prometheus)], ports: [PORTS.grafana] }], this, name);
 
-    this.url = pulumi.output(serviceUrl(SERVICES.grafana, ns, PORTS.grafana));
+    // From the Service's own name: whatever uses the URL waits for the Service.
+    this.url = service.metadata.name.apply((svc) => serviceUrl(svc, ns, PORTS.grafana));
+    this.scrapeService = { service: name, portName: GRAFANA_PORT_NAME };
     this.adminUser = pulumi.output(ADMIN_USER);
     this.adminPassword = pulumi.secret(password.result);
     this.registerOutputs({ url: this.url, adminUser: this.adminUser, adminPassword: this.adminPassword });

@@ -22,7 +22,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import type { Environment, SecretKey } from "../config";
-import type { AlertingConfig } from "../alerting/schema";
+import { alertingDefaults, type AlertingConfig } from "../alerting/schema";
 import { allDashboards, FOLDERS, type DashboardSpec, type FolderKey } from "../../dashboards";
 import { DATASOURCE_UIDS, type DatasourceDef, type DatasourceKey } from "./datasources";
 import {
@@ -51,12 +51,15 @@ export function grafanaProvider(name: string, c: GrafanaConnection, opts?: pulum
 }
 
 export interface GrafanaContentArgs {
-  /** dev or prod: named in the notification template and every dashboard's version message. */
-  environment: Environment;
-  /** Receivers (which contact points exist) and routing timings (the policy tree). */
-  alerting: AlertingConfig;
-  /** Secret config values as secret Outputs; only those of enabled receivers are read. */
-  secrets: Partial<Record<SecretKey, pulumi.Output<string>>>;
+  /** Named in the notification template and every dashboard's version message. @default "dev" */
+  environment?: Environment;
+  /**
+   * Receivers (which contact points exist) and routing timings (the policy tree).
+   * @default the dev preset: every receiver off, so no contact point and no policy tree
+   */
+  alerting?: AlertingConfig;
+  /** Secret config values as secret Outputs; only those of enabled receivers are read. @default {} */
+  secrets?: Partial<Record<SecretKey, pulumi.Output<string>>>;
   /**
    * Datasources to create through the API. Only for an external Grafana (grafana.deploy: false); an
    * in-cluster Grafana gets them from its provisioning file. Default: none.
@@ -78,11 +81,14 @@ export class GrafanaContent extends pulumi.ComponentResource {
   /** Names of the contact points created (empty when no receiver is enabled). */
   public readonly contactPoints: pulumi.Output<string[]>;
 
-  constructor(name: string, args: GrafanaContentArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: GrafanaContentArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:GrafanaContent", name, {}, opts);
+    const environment = args.environment ?? "dev";
+    const alerting = args.alerting ?? alertingDefaults.dev;
+    const secrets = args.secrets ?? {};
     const child: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
     const folders = args.folders ?? FOLDERS;
-    const dashboards = args.dashboards ?? allDashboards({ httpStatusLabel: args.alerting.httpStatusLabel });
+    const dashboards = args.dashboards ?? allDashboards({ httpStatusLabel: alerting.httpStatusLabel });
 
     // Folders and dashboards.
     const folderRes = {} as Record<FolderKey, grafana.oss.Folder>;
@@ -98,7 +104,7 @@ export class GrafanaContent extends pulumi.ComponentResource {
           folder: folder.uid,
           configJson: JSON.stringify(d.json),
           overwrite: true,
-          message: `observability-stack (${args.environment})`,
+          message: `observability-stack (${environment})`,
         },
         child,
       );
@@ -135,7 +141,7 @@ export class GrafanaContent extends pulumi.ComponentResource {
     const names = GRAFANA_ALERTING_NAMES;
     const template = new grafana.alerting.MessageTemplate(
       `${name}-template`,
-      { name: names.template, template: messageTemplate(args.environment), disableProvenance: false },
+      { name: names.template, template: messageTemplate(environment), disableProvenance: false },
       child,
     );
     const mw = args.maintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW;
@@ -145,7 +151,7 @@ export class GrafanaContent extends pulumi.ComponentResource {
       child,
     );
 
-    const contactPoints = buildContactPoints(args.alerting, args.secrets);
+    const contactPoints = buildContactPoints(alerting, secrets);
     const cpRes: Partial<Record<ContactPointRole, grafana.alerting.ContactPoint>> = {};
     for (const [role, spec] of Object.entries(contactPoints) as [ContactPointRole, grafana.alerting.ContactPointArgs][]) {
       cpRes[role] = new grafana.alerting.ContactPoint(`${name}-contact-point-${role}`, spec, {
@@ -154,7 +160,7 @@ export class GrafanaContent extends pulumi.ComponentResource {
       });
     }
 
-    const tree = buildPolicyTree(args.alerting, Object.keys(cpRes) as ContactPointRole[]);
+    const tree = buildPolicyTree(alerting, Object.keys(cpRes) as ContactPointRole[]);
     if (tree) {
       const cpName = (role: ContactPointRole) => cpRes[role]!.name;
       new grafana.alerting.NotificationPolicy(

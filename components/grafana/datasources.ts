@@ -70,16 +70,17 @@ function requireUrl(name: string, value: string): string {
   return value.replace(/\/+$/, "");
 }
 
-/** The stack's datasources: Prometheus (default), Loki, Elasticsearch and Jaeger, correlated with each other. */
-export function buildDatasources(e: DatasourceEndpoints): DatasourceDef[] {
-  if (!e.elasticsearchIndex || /\s/.test(e.elasticsearchIndex)) {
-    throw new Error(`buildDatasources: elasticsearchIndex ${JSON.stringify(e.elasticsearchIndex)} is not an index pattern like "logs-*"`);
-  }
-  const prometheus: DatasourceDef = {
+/**
+ * The Prometheus datasource alone (the default datasource, uid "prometheus"), for a Grafana next to a
+ * Prometheus without the rest of the stack. With `exemplarsToJaeger`, a click on an exemplar opens
+ * its trace in the Jaeger datasource.
+ */
+export function prometheusDatasource(url: string, opts: { exemplarsToJaeger?: boolean } = {}): DatasourceDef {
+  return {
     uid: DATASOURCE_UIDS.prometheus,
     name: "Prometheus",
     type: "prometheus",
-    url: requireUrl("prometheusUrl", e.prometheusUrl),
+    url: requireUrl("prometheusUrl", url),
     access: "proxy",
     isDefault: true,
     editable: false,
@@ -88,9 +89,17 @@ export function buildDatasources(e: DatasourceEndpoints): DatasourceDef[] {
       timeInterval: PROMETHEUS_TIME_INTERVAL,
       prometheusType: "Prometheus",
       // Exemplars carry the trace id of a sampled request: a click on one opens the trace in Jaeger.
-      exemplarTraceIdDestinations: [{ name: "trace_id", datasourceUid: DATASOURCE_UIDS.jaeger, urlDisplayLabel: "View trace" }],
+      ...(opts.exemplarsToJaeger ? { exemplarTraceIdDestinations: [{ name: "trace_id", datasourceUid: DATASOURCE_UIDS.jaeger, urlDisplayLabel: "View trace" }] } : {}),
     },
   };
+}
+
+/** The stack's datasources: Prometheus (default), Loki, Elasticsearch and Jaeger, correlated with each other. */
+export function buildDatasources(e: DatasourceEndpoints): DatasourceDef[] {
+  if (!e.elasticsearchIndex || /\s/.test(e.elasticsearchIndex)) {
+    throw new Error(`buildDatasources: elasticsearchIndex ${JSON.stringify(e.elasticsearchIndex)} is not an index pattern like "logs-*"`);
+  }
+  const prometheus = prometheusDatasource(e.prometheusUrl, { exemplarsToJaeger: true });
   const loki: DatasourceDef = {
     uid: DATASOURCE_UIDS.loki,
     name: "Loki",

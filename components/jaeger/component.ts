@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import type { StackConfig } from "../config";
+import type { Resources } from "../config";
 import {
-  StackContext,
+  PlacementArgs,
   Workload,
+  resolveContext,
+  resolveSettings,
   antiAffinity,
   checksum,
   containerSecurity,
@@ -18,7 +20,7 @@ import {
   resources,
   selector,
 } from "../common";
-import { APPS, PORTS, SERVICES, podsOf, serviceUrl } from "../endpoints";
+import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
 import {
   CONFIG_DIR,
@@ -26,20 +28,38 @@ import {
   DATA_DIR,
   ES_INDEX_PREFIX,
   SAMPLING_FILE,
+  type JaegerSettings,
   buildJaegerConfig,
   buildSamplingStrategies,
   memoryLimits,
 } from "./config";
 
-export interface JaegerArgs {
-  /** Namespace, environment, team, storage class and persistence of the stack. */
-  context: StackContext;
-  /**
-   * Replicas, head-sampling probability (0..1), storage (memory | badger | elasticsearch),
-   * retention (days), badger volume (GiB), resources.
-   */
-  settings: StackConfig["jaeger"];
-  /** URL of Elasticsearch (the Elasticsearch component's `url`); required when storage is elasticsearch. */
+/** The defaults of a Jaeger created on its own (the stack's presets overlay them). */
+export const JAEGER_DEFAULTS: JaegerSettings = {
+  replicas: 1,
+  samplingRate: 1,
+  storage: "badger",
+  retentionDays: 2,
+  storageGi: 5,
+  resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+};
+
+export interface JaegerArgs extends PlacementArgs {
+  /** Pods; more than one needs storage "elasticsearch", and gets anti-affinity and a PodDisruptionBudget. @default 1 */
+  replicas?: number;
+  /** Head-sampling probability (0..1) served to SDKs that ask for their strategy. @default 1 */
+  samplingRate?: number;
+  /** Where traces are kept: "memory", "badger" (a data volume, one replica) or "elasticsearch". @default "badger" */
+  storage?: JaegerSettings["storage"];
+  /** Trace retention, in days (badger's span TTL, or the daily index cleaner's cut-off). @default 2 */
+  retentionDays?: number;
+  /** Size of badger's data claim, in GiB. @default 5 */
+  storageGi?: number;
+  /** Requests and limits of the Jaeger container. @default 50m/128Mi requested, 500m/512Mi limit */
+  resources?: Resources;
+  /** All settings at once, as the stack's config holds them; the fields above win over it. */
+  settings?: Partial<JaegerSettings>;
+  /** URL of Elasticsearch (the Elasticsearch component's `url`). @default none; required when storage is "elasticsearch" */
   elasticsearchUrl?: pulumi.Input<string>;
 }
 
@@ -84,9 +104,14 @@ export class Jaeger extends pulumi.ComponentResource {
   public readonly metricsService: { service: string; portName: string };
   public readonly workload: Workload;
 
-  constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * @param name Also the name of its Kubernetes objects: the Service and the StatefulSet (badger) or
+   *   Deployment, `<name>-config`, and the CronJob `<name>-index-cleaner` (Elasticsearch storage).
+   */
+  constructor(name: string, args: JaegerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:Jaeger", name, {}, opts);
-    const { context: ctx, settings: s } = args;
+    const ctx = resolveContext(args);
+    const s = resolveSettings(JAEGER_DEFAULTS, args.settings, args);
     const ns = ctx.namespace;
     const w: Workload = { name: APPS.jaeger, instance: name, component: "traces", version: appVersion("jaeger") };
     this.workload = w;
@@ -105,7 +130,7 @@ export class Jaeger extends pulumi.ComponentResource {
     const samplingJson = JSON.stringify(buildSamplingStrategies(s), null, 2);
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
-      { metadata: meta(ctx, w, `${SERVICES.jaeger}-config`), data: { [CONFIG_FILE]: configYaml, [SAMPLING_FILE]: samplingJson } },
+      { metadata: meta(ctx, w, `${name}-config`), data: { [CONFIG_FILE]: configYaml, [SAMPLING_FILE]: samplingJson } },
       { parent: this },
     );
     // The sampling file is re-read every minute; config.yaml only at start, so a change rolls the pods.
@@ -115,7 +140,7 @@ export class Jaeger extends pulumi.ComponentResource {
     const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: meta(ctx, w, SERVICES.jaeger),
+        metadata: meta(ctx, w, name),
         spec: {
           selector: selector(w),
           ports: [
@@ -135,7 +160,7 @@ export class Jaeger extends pulumi.ComponentResource {
     );
 
     const badger = s.storage === "badger";
-    const data = badger ? dataVolume(ctx, w, { statefulSet: SERVICES.jaeger, volume: "data", sizeGi: s.storageGi, replicas: 1 }, this, name) : undefined;
+    const data = badger ? dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: 1 }, this, name) : undefined;
     this.claims = data?.claims ?? [];
     const podTemplate: k8s.types.input.core.v1.PodTemplateSpec = {
       metadata: { labels: labels(ctx, w), annotations: { "checksum/config": configChecksum } },
@@ -187,7 +212,7 @@ export class Jaeger extends pulumi.ComponentResource {
       new k8s.apps.v1.StatefulSet(
         `${name}-statefulset`,
         {
-          metadata: meta(ctx, w, SERVICES.jaeger, { annotations: data!.annotations }),
+          metadata: meta(ctx, w, name, { annotations: data!.annotations }),
           spec: {
             serviceName: service.metadata.name,
             replicas: 1,
@@ -203,7 +228,7 @@ export class Jaeger extends pulumi.ComponentResource {
       new k8s.apps.v1.Deployment(
         `${name}-deployment`,
         {
-          metadata: meta(ctx, w, SERVICES.jaeger),
+          metadata: meta(ctx, w, name),
           spec: {
             replicas: s.replicas,
             selector: { matchLabels: selector(w) },
@@ -238,7 +263,7 @@ export class Jaeger extends pulumi.ComponentResource {
       new k8s.batch.v1.CronJob(
         `${name}-index-cleaner`,
         {
-          metadata: meta(ctx, cleanerW, `${SERVICES.jaeger}-index-cleaner`),
+          metadata: meta(ctx, cleanerW, `${name}-index-cleaner`),
           spec: {
             schedule: INDEX_CLEANER_SCHEDULE,
             timeZone: "Etc/UTC",
@@ -279,11 +304,13 @@ export class Jaeger extends pulumi.ComponentResource {
       );
     }
 
-    this.otlpGrpcEndpoint = pulumi.output(serviceUrl(SERVICES.jaeger, ns, PORTS.jaegerOtlpGrpc));
-    this.otlpHttpEndpoint = pulumi.output(serviceUrl(SERVICES.jaeger, ns, PORTS.jaegerOtlpHttp));
-    this.queryUrl = pulumi.output(serviceUrl(SERVICES.jaeger, ns, PORTS.jaegerQuery));
-    this.samplingUrl = pulumi.output(serviceUrl(SERVICES.jaeger, ns, PORTS.jaegerSampling));
-    this.metricsService = { service: SERVICES.jaeger, portName: P.metrics };
+    // From the Service's own name: whatever uses an endpoint waits for the Service.
+    const url = (port: number) => service.metadata.name.apply((svc) => serviceUrl(svc, ns, port));
+    this.otlpGrpcEndpoint = url(PORTS.jaegerOtlpGrpc);
+    this.otlpHttpEndpoint = url(PORTS.jaegerOtlpHttp);
+    this.queryUrl = url(PORTS.jaegerQuery);
+    this.samplingUrl = url(PORTS.jaegerSampling);
+    this.metricsService = { service: name, portName: P.metrics };
     this.registerOutputs({
       otlpGrpcEndpoint: this.otlpGrpcEndpoint,
       otlpHttpEndpoint: this.otlpHttpEndpoint,

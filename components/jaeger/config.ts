@@ -6,7 +6,8 @@
 import { quantityMi, type Environment, type StackConfig } from "../config";
 import { PORTS } from "../endpoints";
 
-export type JaegerSettings = StackConfig["jaeger"];
+/** Jaeger's settings, as the stack's config holds them (`jaeger.*`; the capacity estimate is the config's own). */
+export type JaegerSettings = Omit<StackConfig["jaeger"], "estimatedGiPerDay">;
 
 /** Where the ConfigMap is mounted, and its keys. */
 export const CONFIG_DIR = "/etc/jaeger";

@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import type { StackConfig } from "../config";
+import type { Resources, StackConfig } from "../config";
 import {
-  StackContext,
+  PlacementArgs,
   Workload,
+  resolveContext,
+  resolveSettings,
   checksum,
   containerSecurity,
   dataVolume,
@@ -17,21 +19,40 @@ import {
   selector,
   serviceAccount,
 } from "../common";
-import { APPS, JOBS, PORTS, SERVICES, podsOf, serviceHost, serviceUrl } from "../endpoints";
+import { APPS, JOBS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import type { ServiceScrapeTarget } from "../prometheus/config";
 import { appVersion, image } from "../versions";
 import { CONFIG_DIR, CONFIG_FILE, DATA_DIR, LOKI_PUSH_PATH, buildLokiConfig, type LokiStorage } from "./config";
 
-export interface LokiArgs {
-  context: StackContext;
-  /** Retention (days), volume size (GiB), ingestion rate (MB/s per tenant) and container resources. */
-  settings: StackConfig["loki"];
+/** Loki's settings, as the stack's config holds them (`loki.*`). */
+export type LokiSettings = Omit<StackConfig["loki"], "estimatedGiPerDay">;
+
+/** The defaults of a Loki created on its own (the stack's presets overlay them). */
+export const LOKI_DEFAULTS: LokiSettings = {
+  retentionDays: 7,
+  storageGi: 10,
+  ingestionRateMb: 4,
+  resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+};
+
+export interface LokiArgs extends PlacementArgs {
+  /** `limits_config.retention_period`, in days, enforced by the compactor. @default 7 */
+  retentionDays?: number;
+  /** Size of the data claim (chunks, index and WAL on the filesystem store), in GiB. @default 10 */
+  storageGi?: number;
+  /** Ingestion rate per tenant, MB/s (the burst is twice that). @default 4 */
+  ingestionRateMb?: number;
+  /** Requests and limits of the Loki container. @default 100m/256Mi requested, 500m/512Mi limit */
+  resources?: Resources;
+  /** All settings at once, as the stack's config holds them; the fields above win over it. */
+  settings?: Partial<LokiSettings>;
   /**
-   * Keep chunks, index, delete requests and rules in these S3 buckets (prod). Default: unset, the
-   * data volume (filesystem). Credentials come from IRSA (serviceAccountAnnotations), never from here.
+   * Keep chunks, index, delete requests and rules in these S3 buckets. Credentials come from IRSA
+   * (serviceAccountAnnotations), never from here.
+   * @default none: the data volume (filesystem store)
    */
   s3?: pulumi.Input<{ region: string; chunksBucket: string; rulerBucket: string }>;
-  /** Annotations of Loki's ServiceAccount: the IRSA role ARN in prod. Default: none. */
+  /** Annotations of Loki's ServiceAccount (e.g. the IRSA role ARN). @default none */
   serviceAccountAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -53,7 +74,7 @@ export const LOKI_UID = 10001;
 export class Loki extends pulumi.ComponentResource {
   /** The persistent claims of its data volume, one per replica (none without persistence). */
   public readonly claims: k8s.core.v1.PersistentVolumeClaim[];
-  /** In-cluster base URL (http://loki.<ns>.svc.cluster.local:3100): Grafana's datasource URL. */
+  /** In-cluster base URL (http://<name>.<ns>.svc.cluster.local:3100): Grafana's datasource URL. */
   public readonly url: pulumi.Output<string>;
   /** URL of the push API, for clients that want the full endpoint. */
   public readonly pushUrl: pulumi.Output<string>;
@@ -63,13 +84,18 @@ export class Loki extends pulumi.ComponentResource {
   public readonly port: number;
   /** loki.yaml as serialised into the ConfigMap. */
   public readonly configYaml: pulumi.Output<string>;
-  /** How Prometheus scrapes Loki (job "loki", the self-monitoring rules select on it). */
+  /** How Prometheus scrapes Loki: its Service, under the job "loki" whatever its name (the self-monitoring rules select on it). */
   public readonly scrapeTarget: ServiceScrapeTarget;
   public readonly workload: Workload;
 
-  constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * @param name Also the name of its Kubernetes objects: the StatefulSet, Service and ServiceAccount,
+   *   and `<name>-config`.
+   */
+  constructor(name: string, args: LokiArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:Loki", name, {}, opts);
-    const { context: ctx, settings: s } = args;
+    const ctx = resolveContext(args);
+    const s = resolveSettings(LOKI_DEFAULTS, args.settings, args);
     const ns = ctx.namespace;
     const w: Workload = { name: APPS.loki, instance: name, component: "logs", version: appVersion("loki") };
     this.workload = w;
@@ -81,7 +107,7 @@ export class Loki extends pulumi.ComponentResource {
 
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
-      { metadata: meta(ctx, w, `${SERVICES.loki}-config`), data: { [CONFIG_FILE]: this.configYaml } },
+      { metadata: meta(ctx, w, `${name}-config`), data: { [CONFIG_FILE]: this.configYaml } },
       { parent: this },
     );
 
@@ -90,7 +116,7 @@ export class Loki extends pulumi.ComponentResource {
     const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: meta(ctx, w, SERVICES.loki),
+        metadata: meta(ctx, w, name),
         spec: {
           selector: selector(w),
           ports: [
@@ -102,12 +128,12 @@ export class Loki extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const data = dataVolume(ctx, w, { statefulSet: SERVICES.loki, volume: "data", sizeGi: s.storageGi, replicas: 1 }, this, name);
+    const data = dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: 1 }, this, name);
     this.claims = data.claims;
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
-        metadata: meta(ctx, w, SERVICES.loki, { annotations: data.annotations }),
+        metadata: meta(ctx, w, name, { annotations: data.annotations }),
         spec: {
           serviceName: service.metadata.name,
           // Monolithic with a filesystem store and an in-memory ring: exactly one process.
@@ -169,10 +195,11 @@ export class Loki extends pulumi.ComponentResource {
     );
 
     this.port = PORTS.lokiHttp;
-    this.host = pulumi.output(serviceHost(SERVICES.loki, ns));
-    this.url = pulumi.output(serviceUrl(SERVICES.loki, ns, PORTS.lokiHttp));
+    // From the Service's own name: whatever uses the host or URL waits for the Service.
+    this.host = service.metadata.name.apply((svc) => serviceHost(svc, ns));
+    this.url = service.metadata.name.apply((svc) => serviceUrl(svc, ns, PORTS.lokiHttp));
     this.pushUrl = this.url.apply((u) => `${u}${LOKI_PUSH_PATH}`);
-    this.scrapeTarget = { job: JOBS.loki, namespace: ns, service: SERVICES.loki, portName: LOKI_HTTP_PORT_NAME };
+    this.scrapeTarget = { job: JOBS.loki, namespace: ns, service: name, portName: LOKI_HTTP_PORT_NAME };
     this.registerOutputs({ url: this.url, pushUrl: this.pushUrl, host: this.host });
   }
 }

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig, type StackConfig } from "../../components/config";
 import { ACCOUNT, ISSUER, OIDC_ARN, devRaw, prodRaw } from "./fixtures";
-import { recordingMocks, settle, valueOf, type Recorded } from "./mocks";
+import { recordingMocks } from "../helpers/mocks";
+import { awsState, settle, valueOf, type Recorded } from "./mocks";
 
 const SAS = {
   loki: { namespace: "observability", name: "loki" },
@@ -12,11 +13,11 @@ const SAS = {
 type ComponentModule = typeof import("../../components/aws/component");
 
 async function setup(): Promise<{ m: ComponentModule; resources: Recorded[]; invokes: string[] }> {
-  const rec = recordingMocks();
+  const invokes: string[] = [];
   // Mocks before the component (and @pulumi/aws) is loaded.
-  await pulumi.runtime.setMocks(rec.mocks, "observability-stack", "test", false);
+  const resources = await recordingMocks(pulumi, "test", false, undefined, { state: awsState(), invokes });
   const m = await import("../../components/aws/component");
-  return { m, resources: rec.resources, invokes: rec.invokes };
+  return { m, resources, invokes };
 }
 
 const byType = (rs: Recorded[], type: string) => rs.filter((r) => r.type === type);

@@ -3,7 +3,7 @@
  * delivers them, and keys outside the project's namespace that the stack would ignore stop it
  * before any resource, next to every other problem.
  */
-import { k8sObject, synthesize } from "../helpers/mocks";
+import { one, synthesize } from "../helpers/mocks";
 
 async function failure(opts: Parameters<typeof synthesize>[0]): Promise<Error & { registeredResources?: number }> {
   try {
@@ -17,9 +17,9 @@ async function failure(opts: Parameters<typeof synthesize>[0]): Promise<Error & 
 describe("index.ts reads config as Pulumi delivers it", () => {
   it("a numeric-looking clusterName and costCenter stay text", async () => {
     const s = await synthesize({ stack: "dev", config: { clusterName: "2024", costCenter: "4711", team: "007" } });
-    const cm = k8sObject(s, "kubernetes:core/v1:ConfigMap", "prometheus-config");
+    const cm = one(s.resources, "kubernetes:core/v1:ConfigMap", "prometheus-config");
     expect(cm.inputs.data["prometheus.yml"]).toMatch(/cluster: "2024"/);
-    const labels = k8sObject(s, "kubernetes:apps/v1:StatefulSet", "prometheus").inputs.metadata.labels;
+    const labels = one(s.resources, "kubernetes:apps/v1:StatefulSet", "prometheus").inputs.metadata.labels;
     expect(labels.team).toBe("007");
   });
 

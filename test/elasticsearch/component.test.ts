@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { REQUIRED_LABELS } from "../../components/labels";
 import { IMAGES } from "../../components/versions";
-import { byKind, defaultsFor, k8sObjects, one, podTemplates, render, valueOf, type Recorded } from "../helpers/component-mocks";
+import { byKind, defaultsFor, k8sObjects, one, podTemplates, render, valueOf, type Recorded } from "../helpers/mocks";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
 const DEPLOY = "kubernetes:apps/v1:Deployment";
@@ -144,17 +144,17 @@ describe("Elasticsearch component", () => {
     expect(np.inputs.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }], ports: [{ protocol: "TCP", port: 9114 }] }]);
   });
 
-  test("Kibana only when enabled (prod), pointed at the Elasticsearch Service", async () => {
+  test("Kibana only when enabled (prod), pointed at the Elasticsearch Service, named <name>-kibana by default", async () => {
     expect(byKind(dev.resources, DEPLOY).map((d) => d.inputs.metadata.name)).toEqual(["elasticsearch-exporter"]);
     expect(dev.component.kibanaUrl).toBeUndefined();
-    const k = container(one(prod.resources, DEPLOY, "kibana"), "kibana");
+    const k = container(one(prod.resources, DEPLOY, "elasticsearch-kibana"), "kibana");
     expect(JSON.parse(env(k, "ELASTICSEARCH_HOSTS")!)).toEqual(["http://elasticsearch.observability.svc.cluster.local:9200"]);
     expect(k.readinessProbe.httpGet).toEqual({ path: "/api/status", port: "http" });
     expect(k.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, readOnlyRootFilesystem: true });
     expect(k.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toEqual(["/usr/share/kibana/data", "/usr/share/kibana/plugins", "/usr/share/kibana/logs", "/tmp"]);
     expect(one(prod.resources, NETPOL, "elasticsearch-kibana").inputs.spec.ingress).toEqual([{ from: [{ namespaceSelector: {} }], ports: [{ protocol: "TCP", port: 5601 }] }]);
-    expect(one(prod.resources, SVC, "kibana").inputs.spec.ports).toEqual([{ name: "http", port: 5601, targetPort: "http" }]);
-    expect(await valueOf(prod.component.kibanaUrl!)).toBe("http://kibana.observability.svc.cluster.local:5601");
+    expect(one(prod.resources, SVC, "elasticsearch-kibana").inputs.spec.ports).toEqual([{ name: "http", port: 5601, targetPort: "http" }]);
+    expect(await valueOf(prod.component.kibanaUrl!)).toBe("http://elasticsearch-kibana.observability.svc.cluster.local:5601");
   });
 
   test("outputs: url and the log aliases", async () => {
@@ -198,5 +198,78 @@ describe("Elasticsearch with snapshots", () => {
     expect(sts.inputs.spec.template.spec.initContainers[0].command[2]).toContain("repository-s3/aws-web-identity-token-file");
     const yml = parse(one(r.resources, CM, "elasticsearch-config").inputs.data["elasticsearch.yml"]);
     expect(yml["s3.client.default.endpoint"]).toBe("s3.eu-west-1.amazonaws.com");
+  });
+});
+
+describe("Elasticsearch on its own: named after itself, children of their own", () => {
+  let r: Awaited<ReturnType<typeof render<any>>>;
+  beforeAll(async () => {
+    r = await render("team", async () => {
+      const { Elasticsearch } = await import("../../components/elasticsearch/component");
+      return new Elasticsearch("logs", { namespace: "team-b", replicas: 3, kibana: { enabled: true, resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "500m", memory: "1Gi" } } } });
+    });
+  });
+
+  test("every object is named after the component; discovery follows the names", () => {
+    expect(one(r.resources, STS, "logs").inputs.spec.serviceName).toBe("logs-nodes");
+    expect(byKind(r.resources, SVC).map((s) => s.inputs.metadata.name).sort()).toEqual(["logs", "logs-exporter", "logs-kibana", "logs-nodes"]);
+    expect(byKind(r.resources, DEPLOY).map((s) => s.inputs.metadata.name).sort()).toEqual(["logs-exporter", "logs-kibana"]);
+    expect(byKind(r.resources, CM).map((s) => s.inputs.metadata.name).sort()).toEqual(["logs-bootstrap", "logs-config"]);
+    expect(byKind(r.resources, JOB)[0].inputs.metadata.name).toMatch(/^logs-bootstrap-[0-9a-f]{10}$/);
+    expect(byKind(r.resources, PDB).map((s) => s.inputs.metadata.name)).toEqual(["logs"]);
+    const yml = parse(one(r.resources, CM, "logs-config").inputs.data["elasticsearch.yml"]);
+    expect(yml["discovery.seed_hosts"]).toEqual(["logs-nodes.team-b.svc.cluster.local"]);
+    expect(yml["cluster.initial_master_nodes"]).toEqual(["logs-0", "logs-1", "logs-2"]);
+    expect(yml["cluster.name"]).toBe("observability-stack-dev");
+    for (const o of k8sObjects(r.resources)) expect([o.inputs.metadata.name, o.inputs.metadata.namespace]).toEqual([o.inputs.metadata.name, "team-b"]);
+  });
+
+  test("the defaults where nothing was set", () => {
+    const { ELASTICSEARCH_DEFAULTS } = require("../../components/elasticsearch/component");
+    const sts = one(r.resources, STS, "logs").inputs;
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(`${ELASTICSEARCH_DEFAULTS.storageGi}Gi`);
+    expect(env(container(one(r.resources, STS, "logs"), "elasticsearch"), "ES_JAVA_OPTS")).toBe(`-Xms${ELASTICSEARCH_DEFAULTS.heapMi}m -Xmx${ELASTICSEARCH_DEFAULTS.heapMi}m`);
+  });
+
+  test("the URL, host and index pattern come from the component; the children use the URL", async () => {
+    expect(await valueOf(r.component.url)).toBe("http://logs.team-b.svc.cluster.local:9200");
+    expect(await valueOf(r.component.host)).toBe("logs.team-b.svc.cluster.local");
+    expect(r.component.port).toBe(9200);
+    expect(await valueOf(r.component.logIndexPattern)).toBe("logs-*");
+    expect(await valueOf(r.component.kibanaUrl)).toBe("http://logs-kibana.team-b.svc.cluster.local:5601");
+    expect(r.component.exporterService).toEqual({ service: "logs-exporter", portName: "metrics" });
+    expect(container(one(r.resources, DEPLOY, "logs-exporter"), "exporter").args[0]).toBe("--es.uri=http://logs.team-b.svc.cluster.local:9200");
+    const job = byKind(r.resources, JOB)[0];
+    expect(job.inputs.spec.template.spec.containers[0].env).toEqual([{ name: "ES_URL", value: "http://logs.team-b.svc.cluster.local:9200" }]);
+  });
+
+  test("the bootstrap, the exporter and Kibana are child components, their objects aliased to their former parent", () => {
+    const children = r.resources.filter((x) => ["ElasticsearchBootstrap", "ElasticsearchExporter", "Kibana"].some((t) => x.type === `observability:index:${t}`));
+    expect(children.map((c) => [c.type, c.name]).sort()).toEqual([
+      ["observability:index:ElasticsearchBootstrap", "logs-bootstrap"],
+      ["observability:index:ElasticsearchExporter", "logs-exporter"],
+      ["observability:index:Kibana", "logs-kibana"],
+    ]);
+    const parentUrn = children[0].parent;
+    expect(parentUrn).toMatch(/observability:index:Elasticsearch::logs$/);
+    for (const c of children) expect(c.parent).toBe(parentUrn);
+    const moved = k8sObjects(r.resources).filter((o) => children.some((c) => o.parent.endsWith(`${c.type}::${c.name}`)));
+    // ConfigMap + Job, Deployment + Service + NetworkPolicy twice.
+    expect(moved.map((o) => o.name).sort()).toEqual([
+      "logs-bootstrap",
+      "logs-bootstrap-config",
+      "logs-exporter",
+      "logs-exporter",
+      "logs-exporter-netpol",
+      "logs-kibana",
+      "logs-kibana",
+      "logs-kibana-netpol",
+    ]);
+    // (The provider adds aliases of its own to some types, e.g. NetworkPolicy's former API group.)
+    for (const o of moved) expect([o.type, o.name, o.aliases.filter((a) => a.parent && !a.type)]).toEqual([o.type, o.name, [{ parent: parentUrn }]]);
+    // The objects that stayed children of Elasticsearch (the data among them) have no alias of a parent.
+    const stayed = k8sObjects(r.resources).filter((x) => x.parent === parentUrn);
+    expect(stayed.length).toBeGreaterThan(8);
+    for (const o of stayed) expect(o.aliases.filter((a) => a.parent && !a.type)).toEqual([]);
   });
 });

@@ -15,7 +15,9 @@ beforeAll(() => {
 test("require('observability-stack') loads every component from the built entry", () => {
   const script = "const m = require('observability-stack'); console.log(JSON.stringify(Object.keys(m).sort()))";
   const keys = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: repo, encoding: "utf8" })) as string[];
-  for (const name of ["Prometheus", "NodeExporter", "Alertmanager", "Loki", "Elasticsearch", "Jaeger", "LogShipper", "Grafana", "GrafanaContent", "AwsStorage", "ObservabilityStack", "loadConfig", "IMAGES"]) {
+  for (const name of ["Prometheus", "NodeExporter", "Alertmanager", "Loki", "Elasticsearch", "Jaeger", "LogShipper", "Grafana", "GrafanaContent", "AwsStorage", "ObservabilityStack", "loadConfig", "IMAGES",
+    "ElasticsearchBootstrap", "ElasticsearchExporter", "Kibana", "prometheusDatasource", "allDashboards",
+    "ALERTMANAGER_DEFAULTS", "LOKI_DEFAULTS", "JAEGER_DEFAULTS", "LOG_SHIPPER_DEFAULTS", "ELASTICSEARCH_DEFAULTS", "GRAFANA_DEFAULTS"]) {
     expect(keys).toContain(name);
   }
 });
@@ -35,4 +37,18 @@ test("Pulumi runs the program, not the library: Pulumi.yaml names index.ts (it w
   const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
   expect(pkg.exports["."].default).toBe("./dist/components/index.js");
   expect(pkg.main).toBe("index.ts");
+});
+
+test.each([
+  ["alertmanager", "AlertmanagerArgs", "retentionHours?: number;", "@default 120"],
+  ["loki", "LokiArgs", "retentionDays?: number;", "@default 7"],
+  ["jaeger", "JaegerArgs", "samplingRate?: number;", "@default 1"],
+  ["fluent-bit", "LogShipperArgs", "lokiPort?: number;", "@default 3100"],
+  ["elasticsearch", "ElasticsearchArgs", "heapMi?: number;", "@default 512"],
+  ["grafana", "GrafanaArgs", "storageGi?: number;", "@default 1"],
+])("the declarations of %s carry its Args with their defaults", (dir, args, field, doc) => {
+  const dts = fs.readFileSync(path.join(repo, "dist", "components", dir, "component.d.ts"), "utf8");
+  expect(dts).toMatch(new RegExp(`export interface ${args} extends PlacementArgs`));
+  expect(dts).toContain(field);
+  expect(dts).toContain(doc);
 });

@@ -5,7 +5,7 @@
  * instances collide neither in Kubernetes nor in Pulumi.
  */
 import { PROMETHEUS_DEFAULTS } from "../../components/prometheus/component";
-import { Recorded, byKind, one, render, valueOf } from "../helpers/component-mocks";
+import { Recorded, byKind, one, render, valueOf } from "../helpers/mocks";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
 let resources: Recorded[];

@@ -10,14 +10,13 @@ import type { StackContext } from "../../components/common";
 import { REQUIRED_LABELS } from "../../components/labels";
 import { IMAGES } from "../../components/versions";
 import type { RecordedResource } from "../helpers/mocks";
-import { recordingMocks } from "../helpers/program";
+import { byKind, one as oneObject, recordingMocks, render, valueOf } from "../helpers/mocks";
 
 /** Every resource registered, recorded by the shared mocks (set in beforeAll, before the import). */
 let recorded: RecordedResource[] = [];
 
 /** Wait until every registration has completed. */
 const settle = () => (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 const ctx: StackContext = { namespace: "observability", environment: "dev", team: "platform", persistence: DEFAULTS.dev.persistence };
 const aliases = { application: "logs-application", audit: "logs-audit", security: "logs-security" };
@@ -46,7 +45,7 @@ describe("LogShipper component", () => {
     const shipper = new LogShipper("fluent-bit", base);
     // Same but another Elasticsearch alias: only the config differs.
     new LogShipper("fluent-bit2", { ...base, logAliases: { ...aliases, audit: "logs-audit-v2" } });
-    configYaml = await value(shipper.configYaml);
+    configYaml = await valueOf(shipper.configYaml);
     scrape = shipper.scrapeTarget;
     await settle();
   });
@@ -168,5 +167,39 @@ describe("LogShipper component", () => {
     const np = one("fluent-bit-", "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs;
     expect(np.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }], ports: [{ protocol: "TCP", port: 2020 }] }]);
     expect(scrape).toEqual({ job: "fluent-bit", namespace: "observability", service: "fluent-bit", portName: "http-metrics", metricsPath: "/api/v2/metrics/prometheus" });
+  });
+});
+
+describe("LogShipper on its own, wired to a Loki and an Elasticsearch through their outputs", () => {
+  let r: Awaited<ReturnType<typeof render<any>>>;
+  beforeAll(async () => {
+    r = await render("lib", async () => {
+      const { Loki } = await import("../../components/loki/component");
+      const { Elasticsearch } = await import("../../components/elasticsearch/component");
+      const { LogShipper } = await import("../../components/fluent-bit/component");
+      const placement = { namespace: "team-a" };
+      const loki = new Loki("logs", placement);
+      const es = new Elasticsearch("search", placement);
+      return new LogShipper("shipper", { ...placement, lokiHost: loki.host, elasticsearchHost: es.host, logAliases: es.logAliases });
+    });
+  });
+
+  test("objects named after it; its ClusterRole after namespace and name", () => {
+    expect(byKind(r.resources, "kubernetes:apps/v1:DaemonSet").map((d) => [d.inputs.metadata.name, d.inputs.metadata.namespace])).toEqual([["shipper", "team-a"]]);
+    expect(oneObject(r.resources, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "team-a-shipper-metadata")).toBeDefined();
+    expect(r.component.scrapeTarget).toMatchObject({ job: "fluent-bit", namespace: "team-a", service: "shipper" });
+  });
+
+  test("ships to the Services' hosts on the default ports, waiting for both Services", async () => {
+    const cm = oneObject(r.resources, "kubernetes:core/v1:ConfigMap", "shipper-config");
+    const outputs = YAML.parse(cm.inputs.data["fluent-bit.yaml"]).pipeline.outputs as { name: string; host: string; port: number }[];
+    expect(outputs.map((o) => [o.name, o.host, o.port])).toEqual([
+      ["loki", "logs.team-a.svc.cluster.local", 3100],
+      ["es", "search.team-a.svc.cluster.local", 9200],
+      ["es", "search.team-a.svc.cluster.local", 9200],
+      ["es", "search.team-a.svc.cluster.local", 9200],
+    ]);
+    for (const svc of ["logs", "search"]) expect(cm.dependencies.some((d) => d.endsWith(`kubernetes:core/v1:Service::${svc}-service`))).toBe(true);
+    expect(r.component.workload.instance).toBe("shipper");
   });
 });

@@ -3,19 +3,11 @@
  * contact points and the notification policy tree, for dev and prod.
  */
 import type * as pulumiT from "@pulumi/pulumi";
-import { defaultsFor } from "../helpers/component-mocks";
+import { byKind, defaultsFor, recordingMocks, valueOf, type Recorded as Rec } from "../helpers/mocks";
 import type { SecretKey, StackConfig } from "../../components/config";
 import type { DatasourceDef } from "../../components/grafana/datasources";
 
 type Pulumi = typeof pulumiT;
-interface Rec {
-  type: string;
-  name: string;
-  inputs: Record<string, any>;
-  parent: string;
-  provider: string;
-  dependencies: string[];
-}
 
 const SECRETS: Partial<Record<SecretKey, string>> = {
   slackWebhookUrl: "https://hooks.slack.invalid/services/SLACK-SECRET",
@@ -34,35 +26,12 @@ async function render(o: RenderOpts): Promise<{ resources: Rec[]; outputs: Recor
   let out: { resources: Rec[]; outputs: Record<string, unknown> } | undefined;
   await jest.isolateModulesAsync(async () => {
     const pulumi: Pulumi = await import("@pulumi/pulumi");
-    const resources: Rec[] = [];
     const invokes: string[] = [];
-    const reqs = new Map<string, { parent: string; provider: string; dependencies: string[] }>();
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (a) => {
-          const r = reqs.get(`${a.type}::${a.name}`)!;
-          resources.push({ type: a.type, name: a.name, inputs: a.inputs, ...r });
-          return { id: `${a.name}-id`, state: { ...a.inputs, uid: a.inputs.uid ?? `${a.name}-uid` } };
-        },
-        call: (a) => {
-          invokes.push(a.token);
-          throw new Error(`unmocked invoke ${a.token}`);
-        },
-      },
-      "observability-stack",
-      o.cfg.environment,
-      false,
-    );
-    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
-    const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, cb: unknown) => {
-      reqs.set(`${req.getType()}::${req.getName()}`, {
-        parent: req.getParent(),
-        provider: req.getProvider(),
-        dependencies: req.getDependenciesList(),
-      });
-      return original(req, cb);
-    };
+    // Grafana's resources compute a uid when none is given.
+    const resources = await recordingMocks(pulumi, o.cfg.environment, false, undefined, {
+      state: (_type, name, inputs) => ({ ...inputs, uid: inputs.uid ?? `${name}-uid` }),
+      invokes,
+    });
     const { GrafanaContent, grafanaProvider } = await import("../../components/grafana/content");
     const { buildDatasources } = await import("../../components/grafana/datasources");
     // The Grafana Deployment the caller passes (a bare resource of its type: @pulumi/kubernetes is slow to load).
@@ -88,8 +57,7 @@ async function render(o: RenderOpts): Promise<{ resources: Rec[]; outputs: Recor
       { environment: o.cfg.environment, alerting: o.cfg.alerting, secrets, datasources: datasources && pulumi.output(datasources) },
       { providers: { grafana: provider }, dependsOn: [deployment] },
     );
-    const value = <T>(x: pulumiT.Output<T>) => new Promise<T>((res) => x.apply((v) => res(v)));
-    const outputs = { contactPoints: await value(content.contactPoints), dashboardUids: await value(content.dashboardUids) };
+    const outputs = { contactPoints: await valueOf(content.contactPoints), dashboardUids: await valueOf(content.dashboardUids) };
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     expect(invokes).toEqual([]);
     out = { resources, outputs };
@@ -97,7 +65,6 @@ async function render(o: RenderOpts): Promise<{ resources: Rec[]; outputs: Recor
   return out!;
 }
 
-const ofType = (rs: Rec[], type: string) => rs.filter((r) => r.type === type);
 /** The engine's marker of a secret value. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /** The value of an input that must be secret; fails if it is not. */
@@ -124,7 +91,7 @@ describe("GrafanaContent, dev defaults (every receiver off, in-cluster Grafana)"
   });
 
   test("four folders by domain", () => {
-    expect(ofType(rs, T.folder).map((f) => [f.name, f.inputs.uid, f.inputs.title])).toEqual([
+    expect(byKind(rs, T.folder).map((f) => [f.name, f.inputs.uid, f.inputs.title])).toEqual([
       ["content-folder-platform", "obs-platform", "Platform"],
       ["content-folder-applications", "obs-applications", "Applications"],
       ["content-folder-business", "obs-business", "Business"],
@@ -133,7 +100,7 @@ describe("GrafanaContent, dev defaults (every receiver off, in-cluster Grafana)"
   });
 
   test("nine dashboards, each in its folder, with the built model as JSON", () => {
-    const ds = ofType(rs, T.dashboard);
+    const ds = byKind(rs, T.dashboard);
     expect(ds.map((d) => [JSON.parse(d.inputs.configJson).uid, d.inputs.folder])).toEqual([
       ["obs-system-overview", "obs-platform"],
       ["obs-infrastructure", "obs-platform"],
@@ -150,21 +117,21 @@ describe("GrafanaContent, dev defaults (every receiver off, in-cluster Grafana)"
   });
 
   test("no datasource resources: the in-cluster Grafana gets them from its provisioning file", () => {
-    expect(ofType(rs, T.datasource)).toEqual([]);
+    expect(byKind(rs, T.datasource)).toEqual([]);
   });
 
   test("no contact point and no policy tree: nothing is enabled, and nothing points at a missing destination", () => {
-    expect(ofType(rs, T.contactPoint)).toEqual([]);
-    expect(ofType(rs, T.policy)).toEqual([]);
+    expect(byKind(rs, T.contactPoint)).toEqual([]);
+    expect(byKind(rs, T.policy)).toEqual([]);
     expect(outputs.contactPoints).toEqual([]);
   });
 
   test("the message template and the maintenance window exist in every environment", () => {
-    const [tpl] = ofType(rs, T.template);
+    const [tpl] = byKind(rs, T.template);
     expect(tpl.inputs.name).toBe("observability-stack");
     expect(tpl.inputs.template).toContain('{{ define "observability-stack.title" }}[dev]');
     expect(tpl.inputs.template).toContain("Runbook: {{ . }}");
-    expect(ofType(rs, T.muteTiming).map((m) => m.inputs)).toEqual([
+    expect(byKind(rs, T.muteTiming).map((m) => m.inputs)).toEqual([
       { name: "maintenance-window", intervals: [{ weekdays: ["sunday"], times: [{ start: "02:00", end: "04:00" }], location: "UTC" }] },
     ]);
   });
@@ -181,7 +148,7 @@ describe("GrafanaContent, dev defaults (every receiver off, in-cluster Grafana)"
   });
 
   test("the provider points at the URL with secret credentials", () => {
-    const [p] = ofType(rs, "pulumi:providers:grafana");
+    const [p] = byKind(rs, "pulumi:providers:grafana");
     expect(p.inputs.url).toBe("http://grafana.observability.svc.cluster.local:3000");
     expect(secretValue(p.inputs.auth)).toBe("admin:PASSWORD");
   });
@@ -194,7 +161,7 @@ describe("GrafanaContent, prod defaults (Slack, PagerDuty, e-mail on)", () => {
   });
 
   test("one contact point per severity receiver plus the education team, with the enabled integrations only", () => {
-    const cps: Record<string, any> = Object.fromEntries(ofType(rs, T.contactPoint).map((c) => [c.inputs.name, c.inputs]));
+    const cps: Record<string, any> = Object.fromEntries(byKind(rs, T.contactPoint).map((c) => [c.inputs.name, c.inputs]));
     expect(Object.keys(cps).sort()).toEqual(["critical", "education-team", "info", "warning"]);
     // Every integration list that carries a credential is secret as a whole.
     for (const c of Object.values(cps)) for (const k of ["slacks", "pagerduties", "webhooks"]) if (c[k]) c[k] = secretValue(c[k]);
@@ -212,13 +179,13 @@ describe("GrafanaContent, prod defaults (Slack, PagerDuty, e-mail on)", () => {
   });
 
   test("contact points wait for the message template they use", () => {
-    for (const c of ofType(rs, T.contactPoint)) {
+    for (const c of byKind(rs, T.contactPoint)) {
       expect(c.dependencies.some((d) => d.endsWith("grafana:alerting/messageTemplate:MessageTemplate::content-template"))).toBe(true);
     }
   });
 
   test("the policy tree matches Alertmanager's severity routing; warning and info are muted in the maintenance window", () => {
-    const [p] = ofType(rs, T.policy);
+    const [p] = byKind(rs, T.policy);
     expect(p.inputs).toMatchObject({
       contactPoint: "info",
       groupBies: ["alertname", "service", "severity"],
@@ -248,7 +215,7 @@ describe("GrafanaContent, other configurations", () => {
   test("an external Grafana gets the four datasources through the API, with their correlations", async () => {
     const cfg = defaultsFor("dev").cfg;
     const { resources } = await render({ cfg, datasources: true });
-    const ds = ofType(resources, T.datasource);
+    const ds = byKind(resources, T.datasource);
     expect(ds.map((d) => [d.name, d.inputs.uid, d.inputs.type, d.inputs.url, d.inputs.isDefault, d.inputs.accessMode])).toEqual([
       ["content-datasource-prometheus", "prometheus", "prometheus", "http://prometheus:9090", true, "proxy"],
       ["content-datasource-loki", "loki", "loki", "http://loki:3100", false, "proxy"],
@@ -285,4 +252,20 @@ describe("GrafanaContent, other configurations", () => {
       "alerting.receivers.pagerduty is enabled but the secret pagerdutyRoutingKey is not set",
     );
   });
+});
+
+test("GrafanaContent with no args: every folder and dashboard, no contact point or policy tree (the dev preset's receivers are off)", async () => {
+  const { render: renderAlone } = await import("../helpers/mocks");
+  const r = await renderAlone("lib", async (pulumi) => {
+    const { GrafanaContent, grafanaProvider } = await import("../../components/grafana/content");
+    const provider = grafanaProvider("grafana", { url: "http://dashboards.team-a.svc.cluster.local:3000", auth: pulumi.secret("admin:PASSWORD") });
+    return new GrafanaContent("content", undefined, { providers: { grafana: provider } });
+  });
+  const { allDashboards, FOLDERS } = await import("../../dashboards");
+  expect(byKind(r.resources, T.folder).map((f) => f.inputs.uid).sort()).toEqual(Object.values(FOLDERS).map((f) => f.uid).sort());
+  const dashboards = byKind(r.resources, T.dashboard);
+  expect(dashboards).toHaveLength(allDashboards().length);
+  expect(dashboards[0].inputs.message).toBe("observability-stack (dev)");
+  expect([...byKind(r.resources, T.contactPoint), ...byKind(r.resources, T.policy), ...byKind(r.resources, T.datasource)]).toEqual([]);
+  expect(await valueOf(r.component.contactPoints)).toEqual([]);
 });

@@ -3,7 +3,7 @@
  * timing, contact points with credentials only as `$VAR` references, the policy tree), for dev and prod.
  */
 import { parse, stringify } from "yaml";
-import { defaultsFor } from "../helpers/component-mocks";
+import { defaultsFor } from "../helpers/mocks";
 import { allDashboards, FOLDERS } from "../../dashboards";
 import {
   alertingProvisioning,

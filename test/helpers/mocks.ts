@@ -1,7 +1,10 @@
 /**
- * Runs the real program (index.ts) under Pulumi mocks and records every resource it registers:
- * type, name, inputs, parent and the options the engine would see (protect, retainOnDelete).
- * Each call runs in a fresh module registry, so dev and prod can be synthesised in one test file.
+ * The test harness: runs the real program (index.ts, `synthesize`) or one component or example
+ * (`render`) under the recording Pulumi mocks of ./program.ts, and records every resource registered:
+ * type, name, inputs, parent, dependencies, aliases and the options the engine would see (protect,
+ * retainOnDelete). Each call runs in a fresh module registry, so dev and prod can be synthesised in
+ * one test file. Queries: `byKind`, `one`, `k8sObjects`, `podTemplates`, `container`; Outputs resolve
+ * with `valueOf`.
  */
 
 export interface RecordedResource {
@@ -19,6 +22,8 @@ export interface RecordedResource {
   plainInputs: string;
   /** URNs of the explicit and implicit dependencies. */
   dependencies: string[];
+  /** The resource's aliases: a former URN, or the parts of it that differ (parent URN, name, type). */
+  aliases: { urn?: string; name?: string; type?: string; parent?: string; noParent?: boolean }[];
 }
 
 export interface Synthesis {
@@ -91,8 +96,10 @@ export function prodOptions(extra: Partial<SynthesisOptions> = {}): SynthesisOpt
   };
 }
 
-import { deepMerge } from "../../components/config";
-import { runProgram } from "./program";
+import { DEFAULTS, deepMerge, type Environment, type StackConfig } from "../../components/config";
+import type { StackContext } from "../../components/common";
+import { recordingMocks, runProgram } from "./program";
+export { recordingMocks, valueOf } from "./program";
 
 /** Synthesise the real program (index.ts) in a fresh module registry. */
 export async function synthesize(opts: SynthesisOptions): Promise<Synthesis> {
@@ -104,21 +111,75 @@ export async function synthesize(opts: SynthesisOptions): Promise<Synthesis> {
   return result!;
 }
 
-/** Resources of one type. */
-export function ofType(s: Synthesis, type: string): RecordedResource[] {
-  return s.resources.filter((r) => r.type === type);
-}
-
-/** The one Kubernetes object of a type whose metadata.name is `name`. */
-export function k8sObject(s: Synthesis, type: string, name: string): RecordedResource {
-  const found = s.resources.filter((r) => r.type === type && r.inputs?.metadata?.name === name);
-  if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${s.resources.filter((r) => r.type === type).map((r) => r.inputs?.metadata?.name).join(", ")}`);
-  return found[0];
-}
-
 /** The container of a workload's pod template. */
 export function container(workload: RecordedResource, name: string): Record<string, any> {
   const c = (workload.inputs.spec?.template?.spec?.containers ?? []).find((x: { name: string }) => x.name === name);
   if (!c) throw new Error(`${workload.name} has no container ${name}`);
   return c;
+}
+
+// --- One component (or a small program of a few) under the same recording mocks ---------------
+
+/** A recorded resource (short name). */
+export type Recorded = RecordedResource;
+
+type Pulumi = typeof import("@pulumi/pulumi");
+
+/** StackContext and full settings of an environment's defaults (prod with the addresses it has no default for). */
+export function defaultsFor(env: Environment): { ctx: StackContext; cfg: StackConfig } {
+  const cfg = deepMerge({ environment: env, ...structuredClone(DEFAULTS[env]) }, env === "prod" ? structuredClone(PROD_ADDRESSES) : {}) as StackConfig;
+  const ctx: StackContext = {
+    namespace: cfg.namespace,
+    environment: env,
+    team: cfg.team,
+    storageClassName: cfg.storageClassName,
+    persistence: { ...cfg.persistence },
+  };
+  return { ctx, cfg };
+}
+
+/**
+ * Set mocks, then `load` imports the component module and constructs it (it receives this
+ * @pulumi/pulumi instance). Resolves once every registration has completed.
+ */
+export async function render<T>(
+  stack: string,
+  load: (pulumi: Pulumi) => Promise<T>,
+): Promise<{ resources: Recorded[]; component: T; pulumi: Pulumi }> {
+  let out: { resources: Recorded[]; component: T; pulumi: Pulumi } | undefined;
+  await jest.isolateModulesAsync(async () => {
+    const pulumi: Pulumi = await import("@pulumi/pulumi");
+    const resources = await recordingMocks(pulumi, stack);
+    const component = await load(pulumi);
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    out = { resources, component, pulumi };
+  });
+  return out!;
+}
+
+
+/** Kubernetes objects of a kind, by metadata.name. */
+export function byKind(resources: Recorded[], type: string): Recorded[] {
+  return resources.filter((r) => r.type === type);
+}
+
+export function one(resources: Recorded[], type: string, metadataName: string): Recorded {
+  const found = resources.filter((r) => r.type === type && r.inputs?.metadata?.name === metadataName);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${type} named ${metadataName}; found: ${byKind(resources, type).map((r) => r.inputs?.metadata?.name).join(", ") || "none"}`);
+  }
+  return found[0];
+}
+
+/** Every Kubernetes object (custom resources of the kubernetes provider). */
+export function k8sObjects(resources: Recorded[]): Recorded[] {
+  return resources.filter((r) => r.type.startsWith("kubernetes:"));
+}
+
+/** Pod templates of workloads (Deployment, StatefulSet, Job, CronJob). */
+export function podTemplates(r: Recorded): Record<string, any>[] {
+  const spec = r.inputs.spec ?? {};
+  if (spec.template) return [spec.template];
+  if (spec.jobTemplate?.spec?.template) return [spec.jobTemplate.spec.template];
+  return [];
 }

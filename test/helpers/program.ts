@@ -13,9 +13,22 @@ type Pulumi = typeof import("@pulumi/pulumi");
  * parent, provider, dependencies), which newResource alone never receives. An invoke throws: a
  * program or component must not call providers at synthesis.
  */
-export async function recordingMocks(pulumi: Pulumi, stack: string, preview = false, previousOutputs?: Record<string, unknown>): Promise<RecordedResource[]> {
+export interface RecordingOptions {
+  /** State of a mocked resource, where a test needs other computed outputs than mockState's; undefined = mockState. */
+  state?: (type: string, name: string, inputs: Record<string, any>) => Record<string, unknown> | undefined;
+  /** Receives the token of every invoke (each one also throws). */
+  invokes?: string[];
+}
+
+export async function recordingMocks(
+  pulumi: Pulumi,
+  stack: string,
+  preview = false,
+  previousOutputs?: Record<string, unknown>,
+  opts: RecordingOptions = {},
+): Promise<RecordedResource[]> {
   const resources: RecordedResource[] = [];
-  const extra = new Map<string, Pick<RecordedResource, "protect" | "retainOnDelete" | "parent" | "provider" | "plainInputs" | "dependencies">>();
+  const extra = new Map<string, Pick<RecordedResource, "protect" | "retainOnDelete" | "parent" | "provider" | "plainInputs" | "dependencies" | "aliases">>();
   await pulumi.runtime.setMocks(
     {
       newResource: (a) => {
@@ -32,11 +45,13 @@ export async function recordingMocks(pulumi: Pulumi, stack: string, preview = fa
           retainOnDelete: o?.retainOnDelete ?? false,
           plainInputs: o?.plainInputs ?? "",
           dependencies: o?.dependencies ?? [],
+          aliases: o?.aliases ?? [],
         });
         if (a.type === "pulumi:pulumi:StackReference") return { id: a.name, state: { name: a.name, outputs: previousOutputs ?? {} } };
-        return { id: `${a.name}-id`, state: mockState(a.type, a.name, a.inputs) };
+        return { id: `${a.name}-id`, state: opts.state?.(a.type, a.name, a.inputs) ?? mockState(a.type, a.name, a.inputs) };
       },
       call: (a) => {
+        opts.invokes?.push(a.token);
         throw new Error(`unmocked call ${a.token}(${JSON.stringify(a.inputs)}): the program must not call providers at synthesis`);
       },
     },
@@ -56,6 +71,7 @@ export async function recordingMocks(pulumi: Pulumi, stack: string, preview = fa
       provider: req.getProvider(),
       plainInputs: plainText(req.getObject()?.toJavaScript() ?? {}),
       dependencies: req.getDependenciesList(),
+      aliases: (req.getAliasesList() as any[]).map(aliasOf),
     });
     return original(req, cb);
   };
@@ -96,7 +112,7 @@ export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: (
   const secretOutputs = new Set<string>();
   for (const [k, v] of Object.entries(program)) {
     if (pulumi.Output.isInstance(v)) {
-      outputs[k] = await outputValue(v);
+      outputs[k] = await valueOf(v);
       if (await (v as any).isSecret) secretOutputs.add(k);
     } else if (v !== undefined && typeof v === "object" && !(v as { __esModule?: boolean }).__esModule) {
       outputs[k] = await resolveDeep(pulumi, v);
@@ -106,6 +122,18 @@ export async function runProgram(pulumi: Pulumi, opts: SynthesisOptions, load: (
   }
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return { resources, outputs, secretOutputs };
+}
+
+/** An alias as the engine receives it: a URN, or the parts of the former URN that differ. */
+function aliasOf(a: any): RecordedResource["aliases"][number] {
+  if (a.hasUrn?.()) return { urn: a.getUrn() };
+  const s = a.getSpec();
+  return {
+    ...(s.getName() ? { name: s.getName() } : {}),
+    ...(s.getType() ? { type: s.getType() } : {}),
+    ...(s.getParenturn() ? { parent: s.getParenturn() } : {}),
+    ...(s.getNoparent() ? { noParent: true } : {}),
+  };
 }
 
 /** Pulumi's wire marker of a secret value. */
@@ -126,12 +154,13 @@ function plainText(wire: unknown): string {
   return JSON.stringify(strip(wire));
 }
 
-function outputValue(o: import("@pulumi/pulumi").Output<unknown>): Promise<unknown> {
-  return new Promise((resolve) => o.apply((v) => resolve(v)));
+/** The value of an Output (mocks resolve every value, so this never waits on an unknown). The one resolver of the tests. */
+export function valueOf<T>(o: { apply<U>(f: (v: T) => U): unknown }): Promise<T> {
+  return new Promise((resolve) => o.apply((v: T) => resolve(v)));
 }
 
 async function resolveDeep(pulumi: Pulumi, v: unknown): Promise<unknown> {
-  if (pulumi.Output.isInstance(v)) return outputValue(v);
+  if (pulumi.Output.isInstance(v)) return valueOf(v);
   if (Array.isArray(v)) return Promise.all(v.map((x) => resolveDeep(pulumi, x)));
   if (v && typeof v === "object") {
     const out: Record<string, unknown> = {};

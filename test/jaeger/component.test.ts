@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { REQUIRED_LABELS } from "../../components/labels";
 import { IMAGES } from "../../components/versions";
-import { byKind, defaultsFor, k8sObjects, one, podTemplates, render, valueOf, type Recorded } from "../helpers/component-mocks";
+import { byKind, defaultsFor, k8sObjects, one, podTemplates, render, valueOf, type Recorded } from "../helpers/mocks";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
 const DEPLOY = "kubernetes:apps/v1:Deployment";
@@ -151,4 +151,38 @@ describe("Jaeger component", () => {
       }
     }
   });
+});
+
+describe("Jaeger on its own, with only a namespace", () => {
+  let r: Awaited<ReturnType<typeof render<any>>>;
+  beforeAll(async () => {
+    r = await render("lib", async () => new (await import("../../components/jaeger/component")).Jaeger("traces", { namespace: "team-a" }));
+  });
+
+  test("badger by default: a one-replica StatefulSet named after it, with a claim of the default size", async () => {
+    const { JAEGER_DEFAULTS } = await import("../../components/jaeger/component");
+    const sts = one(r.resources, STS, "traces");
+    expect(sts.inputs.spec.replicas).toBe(1);
+    expect(sts.inputs.spec.serviceName).toBe("traces");
+    expect(sts.inputs.metadata.namespace).toBe("team-a");
+    expect(one(r.resources, "kubernetes:core/v1:PersistentVolumeClaim", "data-traces-0").inputs.spec.resources.requests.storage).toBe(`${JAEGER_DEFAULTS.storageGi}Gi`);
+    expect(byKind(r.resources, CM).map((c) => c.inputs.metadata.name)).toEqual(["traces-config"]);
+    expect(jaegerContainer(sts).resources).toEqual(JAEGER_DEFAULTS.resources);
+    expect(byKind(r.resources, CRON)).toEqual([]);
+  });
+
+  test("endpoints from its Service", async () => {
+    expect(await valueOf(r.component.otlpGrpcEndpoint)).toBe("http://traces.team-a.svc.cluster.local:4317");
+    expect(await valueOf(r.component.queryUrl)).toBe("http://traces.team-a.svc.cluster.local:16686");
+    expect(r.component.metricsService).toEqual({ service: "traces", portName: "metrics" });
+  });
+});
+
+test("Jaeger on Elasticsearch on its own: the index cleaner is named after it", async () => {
+  const r = await render("lib", async () =>
+    new (await import("../../components/jaeger/component")).Jaeger("traces", { namespace: "team-a", storage: "elasticsearch", replicas: 2, elasticsearchUrl: "http://logs.team-a.svc.cluster.local:9200" }),
+  );
+  expect(byKind(r.resources, CRON).map((c) => c.inputs.metadata.name)).toEqual(["traces-index-cleaner"]);
+  expect(one(r.resources, DEPLOY, "traces").inputs.spec.replicas).toBe(2);
+  expect(one(r.resources, PDB, "traces").inputs.spec.maxUnavailable).toBe(1);
 });

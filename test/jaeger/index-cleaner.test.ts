@@ -10,7 +10,7 @@ import { createServer, type Server } from "http";
 import { AddressInfo } from "net";
 import { promisify } from "util";
 import { DEFAULTS } from "../../components/config";
-import { defaultsFor, one, render } from "../helpers/component-mocks";
+import { defaultsFor, one, render } from "../helpers/mocks";
 import { missingTool, toolPath } from "../helpers/tools";
 
 const run = promisify(execFile);

@@ -4,7 +4,7 @@
  */
 import { REQUIRED_LABELS } from "../../components/labels";
 import { image } from "../../components/versions";
-import { byKind, defaultsFor, one, render, type Recorded } from "../helpers/component-mocks";
+import { byKind, defaultsFor, one, render, type Recorded } from "../helpers/mocks";
 
 describe("KubeStateMetrics component", () => {
   let resources: Recorded[] = [];

@@ -9,7 +9,7 @@ import type { StackContext } from "../../components/common";
 import { REQUIRED_LABELS } from "../../components/labels";
 import { IMAGES } from "../../components/versions";
 import type { RecordedResource } from "../helpers/mocks";
-import { recordingMocks } from "../helpers/program";
+import { recordingMocks, valueOf } from "../helpers/mocks";
 
 /** Every resource registered, recorded by the shared mocks (set in beforeAll, before the import). */
 let recorded: RecordedResource[] = [];
@@ -17,7 +17,6 @@ let recorded: RecordedResource[] = [];
 /** Wait until every registration has completed. */
 const settle = () => (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 
-const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 function context(env: "dev" | "prod", namespace = DEFAULTS[env].namespace): StackContext {
   const d = DEFAULTS[env];
@@ -47,10 +46,10 @@ describe("Loki component", () => {
     });
     // Same as dev but a longer retention: only the config differs.
     new mod.Loki("loki-dev2", { context: context("dev"), settings: { ...DEFAULTS.dev.loki, retentionDays: 14 } });
-    outputs.url = await value(devLoki.url);
-    outputs.pushUrl = await value(devLoki.pushUrl);
-    outputs.host = await value(devLoki.host);
-    outputs.prodConfig = await value(prodLoki.configYaml);
+    outputs.url = await valueOf(devLoki.url);
+    outputs.pushUrl = await valueOf(devLoki.pushUrl);
+    outputs.host = await valueOf(devLoki.host);
+    outputs.prodConfig = await valueOf(prodLoki.configYaml);
     outputs.port = devLoki.port;
     outputs.scrape = devLoki.scrapeTarget;
     await settle();
@@ -84,7 +83,7 @@ describe("Loki component", () => {
 
   test("ConfigMap: labelled name=loki, one key loki.yaml holding the built config", () => {
     const cm = one("loki-dev-", "kubernetes:core/v1:ConfigMap");
-    expect(cm.inputs.metadata.name).toBe("loki-config");
+    expect(cm.inputs.metadata.name).toBe("loki-dev-config");
     expect(cm.inputs.metadata.labels["app.kubernetes.io/name"]).toBe("loki");
     expect(Object.keys(cm.inputs.data)).toEqual(["loki.yaml"]);
     const conf = YAML.parse(cm.inputs.data["loki.yaml"]);
@@ -95,9 +94,9 @@ describe("Loki component", () => {
 
   test("StatefulSet: one monolithic replica, pinned image, non-root, read-only root, probes on /ready", () => {
     const sts = one("loki-dev-", "kubernetes:apps/v1:StatefulSet").inputs;
-    expect(sts.metadata.name).toBe("loki");
+    expect(sts.metadata.name).toBe("loki-dev");
     expect(sts.spec.replicas).toBe(1);
-    expect(sts.spec.serviceName).toBe("loki");
+    expect(sts.spec.serviceName).toBe("loki-dev");
     const pod = sts.spec.template.spec;
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 });
     expect(pod.automountServiceAccountToken).toBe(false);
@@ -147,7 +146,7 @@ describe("Loki component", () => {
 
   test("Service: http-metrics 3100 and grpc 9095, selecting the pods", () => {
     const svc = one("loki-dev-", "kubernetes:core/v1:Service").inputs;
-    expect(svc.metadata.name).toBe("loki");
+    expect(svc.metadata.name).toBe("loki-dev");
     expect(svc.spec.selector).toEqual({ "app.kubernetes.io/name": "loki", "app.kubernetes.io/instance": "loki-dev" });
     expect(svc.spec.ports).toEqual([
       { name: "http-metrics", port: 3100, targetPort: "http-metrics" },
@@ -183,10 +182,10 @@ describe("Loki component", () => {
   });
 
   test("outputs: service URL, push URL, host and port, scrape target", () => {
-    expect(outputs.url).toBe("http://loki.observability.svc.cluster.local:3100");
-    expect(outputs.pushUrl).toBe("http://loki.observability.svc.cluster.local:3100/loki/api/v1/push");
-    expect(outputs.host).toBe("loki.observability.svc.cluster.local");
+    expect(outputs.url).toBe("http://loki-dev.observability.svc.cluster.local:3100");
+    expect(outputs.pushUrl).toBe("http://loki-dev.observability.svc.cluster.local:3100/loki/api/v1/push");
+    expect(outputs.host).toBe("loki-dev.observability.svc.cluster.local");
     expect(outputs.port).toBe(3100);
-    expect(outputs.scrape).toEqual({ job: "loki", namespace: "observability", service: "loki", portName: "http-metrics" });
+    expect(outputs.scrape).toEqual({ job: "loki", namespace: "observability", service: "loki-dev", portName: "http-metrics" });
   });
 });
