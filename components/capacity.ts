@@ -6,6 +6,7 @@
  * Every per-unit cost is a named constant with the upstream guidance it comes from. They are
  * estimates for planning, meant to be replaced by what the stack's own dashboards measure.
  */
+import { quantityMi, quantityMilli } from "./config/quantities";
 
 /** The load a stack carries. */
 export interface Load {
@@ -170,8 +171,8 @@ export function size(load: Load, replicas = { prometheus: 2, elasticsearch: 3 })
 /** Components whose pods need more than the largest node: each names the component and both sizes. */
 export function sizeProblems(s: Sizing, node: NodeSize): string[] {
   const problems: string[] = [];
-  const cores = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : Number(q));
-  const gi = (q: string) => (q.endsWith("Mi") ? Number(q.slice(0, -2)) / 1024 : Number(q.slice(0, -2)));
+  const cores = (q: string) => quantityMilli(q) / 1000;
+  const gi = (q: string) => quantityMi(q) / 1024;
   for (const [name, c] of Object.entries(s) as [keyof Sizing, ComponentSize][]) {
     if (cores(c.requests.cpu) > node.cpu) problems.push(`${name}: needs ${c.requests.cpu} CPU per pod, more than the largest node (${node.cpu}); spread the load over more replicas or larger nodes`);
     if (gi(c.requests.memory) > node.memoryGi) problems.push(`${name}: needs ${c.requests.memory} of memory per pod, more than the largest node (${node.memoryGi}Gi); spread the load over more replicas or larger nodes`);

@@ -335,8 +335,10 @@ function checkSame(before: object, after: object, what: string): void {
 
 
 const claimSize = (c: K8sObject) => ({ spec: c.spec.resources.requests.storage as string, capacity: c.status?.capacity?.storage as string | undefined });
-const podUids = async (prefix: string) =>
-  Object.fromEntries((await list("pods")).filter((p) => new RegExp(`^${prefix}-\\d+$`).test(p.metadata.name)).map((p) => [p.metadata.name, p.metadata.uid]));
+/** A StatefulSet's pod names: `<statefulset>-<ordinal>`. */
+const ordinalPod = (statefulSet: string) => new RegExp(`^${statefulSet}-\\d+$`);
+/** UIDs of a StatefulSet's pods, by name. */
+const podUids = async (statefulSet: string) => Object.fromEntries(Object.entries(await uids("pods")).filter(([name]) => ordinalPod(statefulSet).test(name)));
 const describe = (p: PlanStep[]) => p.map((s) => `${s.op} ${s.type.split(":").pop()} ${s.urn.split("::").pop()}`).join(", ");
 
 /**
@@ -372,6 +374,7 @@ async function withChangedSource(edits: { file: string; from: string | RegExp; t
 async function maxUnavailableDuring(prefix: string, replicas: number, fn: () => Promise<void>): Promise<{ maxUnavailable: number; events: number }> {
   const watch = spawn(path.join(bin, "kubectl"), ["--kubeconfig", kubeconfig, "get", "pods", "-n", NAMESPACE, "--watch", "--output-watch-events", "-o", "json"], { stdio: ["ignore", "pipe", "pipe"] });
   const state = new Map<string, { ready: boolean; terminating: boolean }>();
+  const isOrdinal = ordinalPod(prefix);
   let buf = "";
   let depth = 0;
   let inString = false;
@@ -390,7 +393,7 @@ async function maxUnavailableDuring(prefix: string, replicas: number, fn: () => 
   };
   const onEvent = (e: { type: string; object: K8sObject & { metadata: { deletionTimestamp?: string } } }) => {
     const name = e.object.metadata.name;
-    if (!new RegExp(`^${prefix}-\\d+$`).test(name)) return;
+    if (!isOrdinal.test(name)) return;
     if (counting) events++;
     if (e.type === "DELETED") state.delete(name);
     else {

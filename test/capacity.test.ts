@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { DEFAULT_NODE, REFERENCE_LOAD, UNIT_COSTS, lokiBufferHours, size, sizeProblems } from "../components/capacity";
 import { DEFAULTS } from "../components/config";
+import { quantityMi, quantityMilli } from "../components/config/quantities";
 
 const GIB = 1024 ** 3;
 const repo = path.resolve(__dirname, "..");
@@ -44,8 +45,8 @@ describe("size", () => {
 describe("the prod defaults and the reference load", () => {
   const s = size(REFERENCE_LOAD);
   const prod = DEFAULTS.prod;
-  const cores = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : Number(q));
-  const gi = (q: string) => (q.endsWith("Mi") ? Number(q.slice(0, -2)) / 1024 : Number(q.slice(0, -2)));
+  const cores = (q: string) => quantityMilli(q) / 1000;
+  const gi = (q: string) => quantityMi(q) / 1024;
   it("Prometheus' claims are the model's size for the reference load", () => {
     expect(prod.prometheus.storageGi).toBe(s.prometheus.storageGi);
     expect(prod.prometheus.replicas).toBe(s.prometheus.replicas);

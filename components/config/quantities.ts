@@ -21,14 +21,14 @@ const MEMORY_RE = /^(\d+)(Ki|Mi|Gi|Ti)$/;
 
 /** CPU quantity in millicores. */
 export function quantityMilli(q: string): number {
-  if (!CPU_RE.test(q)) throw new Error(`not a CPU quantity: ${q}`);
+  if (!CPU_RE.test(q)) throw new Error(`CPU quantity "${q}" is not like "250m" or "1"`);
   return q.endsWith("m") ? Number(q.slice(0, -1)) : Math.round(Number(q) * 1000);
 }
 
 /** Memory quantity in MiB. */
 export function quantityMi(q: string): number {
   const m = MEMORY_RE.exec(q);
-  if (!m) throw new Error(`not a memory quantity: ${q}`);
+  if (!m) throw new Error(`memory quantity "${q}" is not like "128Mi"`);
   const n = Number(m[1]);
   return { Ki: n / 1024, Mi: n, Gi: n * 1024, Ti: n * 1024 * 1024 }[m[2] as "Ki" | "Mi" | "Gi" | "Ti"];
 }

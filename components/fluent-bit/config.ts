@@ -16,6 +16,7 @@
  * Fluent Bit binary is available to the tests: no Debian package and no Go module).
  */
 import { stringify } from "yaml";
+import { quantityMi } from "../config/quantities";
 import type { LogClassName } from "../config";
 import { PORTS } from "../endpoints";
 import { LOKI_PUSH_PATH } from "../loki/config";
@@ -95,13 +96,8 @@ export const NO_RETRY_LIMIT = "no_limits";
 /** Cap of each output's share of the filesystem buffer on the node. */
 export const OUTPUT_BUFFER_LIMIT = "512M";
 
-/** MiB in a Kubernetes memory quantity (Ki/Mi/Gi/Ti, as the config schema allows). */
-export function quantityMi(q: string): number {
-  const m = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(q);
-  if (!m) throw new Error(`memory quantity "${q}" is not like "128Mi"`);
-  const n = Number(m[1]);
-  return { Ki: n / 1024, Mi: n, Gi: n * 1024, Ti: n * 1024 * 1024 }[m[2] as "Ki" | "Mi" | "Gi" | "Ti"];
-}
+/** MiB in a Kubernetes memory quantity: the config's own parser (components/config/quantities.ts). */
+export { quantityMi };
 
 /**
  * In-memory buffering derived from the memory limit: a quarter of it for the tail input's buffer,
