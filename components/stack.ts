@@ -98,6 +98,10 @@ export class ObservabilityStack extends pulumi.ComponentResource {
 
   constructor(name: string, args: ObservabilityStackArgs, opts?: pulumi.ComponentResourceOptions) {
     // Inherited by every descendant: one stable field manager for every Kubernetes object.
+    // `transformations`, not the newer engine-side `transforms`: Pulumi's mocks (setMocks) do not
+    // support `transforms` and refuse to register a resource that has them, so every unit test of a
+    // program that composes the stack, ours and its importers', would fail. Both apply to every
+    // descendant registered by this program, which is all the stack needs.
     super("observability:index:ObservabilityStack", name, {}, { ...opts, transformations: [...(opts?.transformations ?? []), stableFieldManager()] });
     const cfg = args.config;
     const ns = cfg.namespace;

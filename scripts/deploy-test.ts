@@ -341,6 +341,35 @@ const ordinalPod = (statefulSet: string) => new RegExp(`^${statefulSet}-\\d+$`);
 const podUids = async (statefulSet: string) => Object.fromEntries(Object.entries(await uids("pods")).filter(([name]) => ordinalPod(statefulSet).test(name)));
 const describe = (p: PlanStep[]) => p.map((s) => `${s.op} ${s.type.split(":").pop()} ${s.urn.split("::").pop()}`).join(", ");
 
+/** What the program is compiled from: a copy of these is a complete program (node_modules linked). */
+const PROGRAM_FILES = ["index.ts", "package.json", "tsconfig.json", "components", "dashboards"];
+
+/**
+ * The last release before the components became a library (defaulted args, names derived from the
+ * component's name, Elasticsearch's children split out). A stack deployed from it must upgrade to
+ * today's program without a replacement or a deletion: existing stacks keep their objects.
+ */
+const RELEASE_BEFORE_LIBRARY = "1275f62d1051c6939203ec3e2d8cc5f75e5c9552";
+
+/** Runs `fn` with the program loaded from the repository's source at `rev` (from git history). */
+async function withReleasedSource(rev: string, fn: () => Promise<void>): Promise<void> {
+  const src = path.join(work, "released-source");
+  fs.rmSync(src, { recursive: true, force: true });
+  fs.mkdirSync(src, { recursive: true });
+  const full = await run("git", ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`], { allowFail: true });
+  if (full.status !== 0) throw new StepError(`commit ${rev} is not in this checkout's history; the upgrade step needs a full clone (git fetch --unshallow)`);
+  const archive = path.join(work, "released-source.tar");
+  await run("git", ["archive", "--output", archive, full.stdout.trim(), ...PROGRAM_FILES]);
+  await run("tar", ["-xf", archive, "-C", src]);
+  fs.symlinkSync(path.join(repo, "node_modules"), path.join(src, "node_modules"));
+  writeProject(src);
+  try {
+    await fn();
+  } finally {
+    writeProject();
+  }
+}
+
 /**
  * Runs `fn` with the program loaded from a copy of the repository's source, changed by `edits`
  * (each must match, or the step fails naming it): what a developer's change would deploy. The
@@ -350,7 +379,7 @@ async function withChangedSource(edits: { file: string; from: string | RegExp; t
   const src = path.join(work, "changed-source");
   fs.rmSync(src, { recursive: true, force: true });
   fs.mkdirSync(src, { recursive: true });
-  for (const f of ["index.ts", "package.json", "tsconfig.json", "components", "dashboards"]) fs.cpSync(path.join(repo, f), path.join(src, f), { recursive: true });
+  for (const f of PROGRAM_FILES) fs.cpSync(path.join(repo, f), path.join(src, f), { recursive: true });
   fs.symlinkSync(path.join(repo, "node_modules"), path.join(src, "node_modules"));
   for (const e of edits) {
     const file = path.join(src, e.file);
@@ -545,6 +574,7 @@ async function deployStack(stack: Stack): Promise<void> {
       const left = roles.filter((r) => r.metadata.labels?.["app.kubernetes.io/managed-by"] === "pulumi").map((r) => r.metadata.name);
       check(left.length === 0, `cluster-scoped objects left after destroy: ${left.join(", ")}`);
     });
+    await step(stack, `upgrade from ${RELEASE_BEFORE_LIBRARY.slice(0, 7)}: no replacement, no deletion`, () => upgradeFromRelease(stack));
   } else {
     await step(stack, "destroy stops on protected data", async () => {
       const before = await dataUids();
@@ -577,6 +607,34 @@ async function deployStack(stack: Stack): Promise<void> {
       log(`[${stack}] namespace and ${Object.keys(after.pvc).length} claims taken back with the same UIDs (grown claims included); StatefulSets created again on them; protected again`);
     });
   }
+}
+
+/**
+ * A stack deployed by the release before the library takes today's program: the preview replaces and
+ * deletes nothing (renamed children carry aliases), the up keeps every StatefulSet, Deployment and
+ * DaemonSet (same UIDs), a second up has 0 changes, and the stack is destroyed again.
+ */
+async function upgradeFromRelease(stack: Stack): Promise<void> {
+  const workloads = async () => ({ sts: await uids("statefulsets"), deploy: await uids("deployments"), ds: await uids("daemonsets") });
+  let before: Awaited<ReturnType<typeof workloads>> | undefined;
+  await withReleasedSource(RELEASE_BEFORE_LIBRARY, async () => {
+    await pulumi(stack, ["up", "--yes", "--skip-preview"]);
+    before = await workloads();
+  });
+  const steps = await plan(stack);
+  const removed = steps.filter((s) => REPLACE_OPS.includes(s.op) || s.op === "delete");
+  check(removed.length === 0, `upgrading a stack of ${RELEASE_BEFORE_LIBRARY.slice(0, 7)} replaces or deletes: ${describe(removed)}`);
+  const count = (op: string) => steps.filter((s) => s.op === op).length;
+  await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+  const after = await workloads();
+  for (const kind of ["sts", "deploy", "ds"] as const) {
+    const lost = Object.keys(before![kind]).filter((n) => after[kind][n] !== before![kind][n]);
+    check(lost.length === 0, `the upgrade recreated or removed ${kind} ${lost.join(", ")}`);
+  }
+  await pulumi(stack, ["up", "--yes", "--expect-no-changes", ...policyArgs(stack)]);
+  await pulumi(stack, ["destroy", "--yes", "--skip-preview"]);
+  const kept = Object.values(before!).reduce((n, o) => n + Object.keys(o).length, 0);
+  log(`[${stack}] upgrade from ${RELEASE_BEFORE_LIBRARY.slice(0, 7)}: ${count("update")} updated, ${count("create")} created, 0 replaced or deleted; ${kept} workloads kept their UIDs`);
 }
 
 /** Day-2 changes on prod's data: storage grown in place, shrinking refused, upgrades and renames. */
