@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createHash } from "crypto";
-import type { Environment, Resources } from "./config";
+import type { Environment } from "./config/project";
+import type { Resources } from "./config/shared";
 import { selectorLabels, standardLabels } from "./labels";
 import { claimName } from "./data-volumes";
 import { image } from "./versions";

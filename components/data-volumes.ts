@@ -12,8 +12,8 @@
  * - Persistence on/off replaces the StatefulSets (their claim templates are immutable); the claims
  *   of a workload that had persistence are kept.
  */
-import type { StackConfig } from "./config";
-import { configKey } from "./config";
+import type { StackConfig } from "./config/schema";
+import { configKey } from "./config/project";
 import { SERVICES } from "./endpoints";
 
 /** What one workload's claims are, as exported by the last update (stack output `dataVolumes`). */

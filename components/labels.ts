@@ -2,7 +2,7 @@
  * The one helper that builds the standard labels of every Kubernetes object and pod template.
  * Selector labels are the stable subset: a version bump must never change a selector.
  */
-import { PROJECT } from "./config";
+import { PROJECT } from "./config/project";
 
 export interface LabelContext {
   /** app.kubernetes.io/name, e.g. "prometheus". */

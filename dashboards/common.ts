@@ -3,7 +3,7 @@
  * has, label filters, query factories and panel factories. Dashboards choose their datasource through
  * the `$datasource` variable only; no datasource uid appears in a dashboard.
  */
-import { ENVIRONMENTS } from "../components/config";
+import { ENVIRONMENTS } from "../components/config/project";
 import { LOKI_SERVICE_LABEL } from "../components/grafana/datasources";
 import { common, dashboard, heatmap, logs, loki, prometheus, stat, table, timeseries } from "./sdk";
 import type { cogT, commonT, dashboardT } from "./sdk";

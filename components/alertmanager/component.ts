@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { StackConfig } from "../config";
 import { stringify } from "yaml";
-import type { Resources } from "../config";
+import type { Resources } from "../config/shared";
+import { ALERTMANAGER_DEFAULTS, type AlertmanagerSettings } from "./schema";
 import {
   IngressRule,
   PlacementArgs,
@@ -25,16 +25,9 @@ import {
 import { APPS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
 
-/** Alertmanager's settings, as the stack's config holds them (`alertmanager.*`). */
-export type AlertmanagerSettings = StackConfig["alertmanager"];
-
-/** The defaults of an Alertmanager created on its own (the stack's presets overlay them). */
-export const ALERTMANAGER_DEFAULTS: AlertmanagerSettings = {
-  replicas: 1,
-  retentionHours: 120,
-  storageGi: 1,
-  resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
-};
+/** Alertmanager's settings and its defaults live in ./schema.ts, next to the stack config's `alertmanager.*` schema. */
+export { ALERTMANAGER_DEFAULTS };
+export type { AlertmanagerSettings };
 
 /**
  * alertmanager.yml of an Alertmanager given none: every alert goes to one receiver without

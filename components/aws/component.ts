@@ -9,7 +9,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { PROJECT, type StackConfig } from "../config";
+import { PROJECT } from "../config/project";
+import type { StackConfig } from "../config/schema";
 import {
   bucketAccessPolicy,
   irsaTrustPolicy,

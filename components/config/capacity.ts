@@ -7,7 +7,7 @@
  * The daily volumes are estimates from the config (`…estimatedGiPerDay`, on-disk GiB per day after
  * compression, before replication); each has a stated default per environment.
  */
-import type { StackConfig } from "../config";
+import type { StackConfig } from "./schema";
 
 /**
  * Share of an Elasticsearch data volume that may be used: the default low disk watermark (85%),

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { LOG_CLASSES } from "../config";
+import { LOG_CLASSES } from "./schema";
 import { PlacementArgs, Workload, checksum, containerSecurity, labels, meta, podSecurity, resolveContext } from "../common";
 import { APPS } from "../endpoints";
 import { image } from "../versions";

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import { PROJECT, type LogClassName } from "../config";
+import { PROJECT } from "../config/project";
+import type { LogClassName } from "./schema";
 import {
   PlacementArgs,
   Workload,
@@ -27,6 +28,7 @@ import { DATA_DIR, LOG_ALIASES, elasticsearchYml, heapOptions, logIndexPattern, 
 import { ElasticsearchBootstrap } from "./bootstrap";
 import { ElasticsearchExporter, ELASTICSEARCH_EXPORTER_PORT_NAME } from "./exporter";
 import { Kibana, KIBANA_PORT_NAME } from "./kibana";
+import { ELASTICSEARCH_DEFAULTS } from "./schema";
 
 export { ElasticsearchBootstrap, ElasticsearchExporter, Kibana, ELASTICSEARCH_EXPORTER_PORT_NAME, KIBANA_PORT_NAME };
 
@@ -46,20 +48,8 @@ export interface ElasticsearchSnapshotArgs {
   elasticsearchYml?: Record<string, string>;
 }
 
-/** The defaults of an Elasticsearch created on its own (the stack's presets overlay them). */
-export const ELASTICSEARCH_DEFAULTS: ElasticsearchSettings = {
-  replicas: 1,
-  storageGi: 10,
-  heapMi: 512,
-  rolloverMaxPrimaryShardGi: 5,
-  logClasses: {
-    application: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7, estimatedGiPerDay: 0.1 },
-    audit: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7, estimatedGiPerDay: 0.1 },
-    security: { rolloverMaxAgeDays: 1, warmAfterDays: 1, coldAfterDays: 3, deleteAfterDays: 7, estimatedGiPerDay: 0.1 },
-  },
-  resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
-  kibana: { enabled: false, resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "500m", memory: "1Gi" } } },
-};
+/** The defaults of an Elasticsearch created on its own live in ./schema.ts, next to the stack config's `elasticsearch.*` schema. */
+export { ELASTICSEARCH_DEFAULTS };
 
 export interface ElasticsearchArgs extends PlacementArgs {
   /** Master-eligible data nodes: 1 (single-node), or an odd number >= 3; more than one gets anti-affinity and a PodDisruptionBudget. @default 1 */

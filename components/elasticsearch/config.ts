@@ -3,10 +3,10 @@
  * templates, and the idempotent bootstrap script. Plain objects and strings in, plain objects and
  * strings out: tested without mocks, serialised by the component.
  */
-import { LOG_CLASSES, type LogClassName, type StackConfig } from "../config";
+import { LOG_CLASSES, type ElasticsearchSettings, type LogClassName } from "./schema";
 import { PORTS, SERVICES } from "../endpoints";
 
-export type ElasticsearchSettings = StackConfig["elasticsearch"];
+export type { ElasticsearchSettings };
 
 /**
  * The write alias of each log class. Fluent Bit (and anything else that ships logs) writes to

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Resources } from "../config";
+import type { Resources } from "../config/shared";
 import { PlacementArgs, Workload, containerSecurity, httpProbe, labels, meta, networkPolicy, podSecurity, resolveContext, resources, selector } from "../common";
 import { APPS, PORTS, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";

@@ -1,18 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { LogClassName, Resources } from "../config";
+import type { Resources } from "../config/shared";
+import type { LogClassName } from "../elasticsearch/schema";
 import { PlacementArgs, Workload, resolveContext, resolveSettings, checksum, containerSecurity, httpProbe, labels, meta, networkPolicy, resources, selector, serviceAccount } from "../common";
 import { APPS, JOBS, PORTS, podsOf } from "../endpoints";
 import { LOG_ALIASES } from "../elasticsearch/config";
 import type { ServiceScrapeTarget } from "../prometheus/config";
 import { appVersion, image } from "../versions";
 import { CONFIG_DIR, CONFIG_FILE, CONTAINER_NAME, STATE_DIR, buildFluentBitConfig } from "./config";
+import { LOG_SHIPPER_DEFAULTS, type LogShipperSettings } from "./schema";
 
-/** The defaults of a LogShipper created on its own (the stack's presets overlay them). */
-export const LOG_SHIPPER_DEFAULTS: { resources: Resources; lokiBufferMb: number } = {
-  resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-  lokiBufferMb: 512,
-};
+/** The defaults of a LogShipper created on its own live in ./schema.ts, next to the stack config's `logShipper.*` schema. */
+export { LOG_SHIPPER_DEFAULTS };
 
 export interface LogShipperArgs extends PlacementArgs {
   /** Requests and limits per node; the in-memory buffers are a quarter of the memory limit. @default 20m/64Mi requested, 200m/128Mi limit */
@@ -23,7 +22,7 @@ export interface LogShipperArgs extends PlacementArgs {
    */
   lokiBufferMb?: number;
   /** The settings as the stack's config holds them (`logShipper.*`); the fields above win over them. */
-  settings?: Partial<{ resources: Resources; lokiBufferMb: number }>;
+  settings?: Partial<LogShipperSettings>;
   /** Loki's Service host (the Loki component's `host`). Required: there is no Loki to assume. */
   lokiHost: pulumi.Input<string>;
   /** Loki's HTTP port (the Loki component's `port`). @default 3100 */

@@ -17,7 +17,7 @@
  */
 import { stringify } from "yaml";
 import { quantityMi } from "../config/quantities";
-import type { LogClassName } from "../config";
+import type { LogClassName } from "../elasticsearch/schema";
 import { PORTS } from "../endpoints";
 import { LOKI_PUSH_PATH } from "../loki/config";
 

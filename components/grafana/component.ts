@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { stringify } from "yaml";
-import type { Resources } from "../config";
+import type { Resources } from "../config/shared";
 import {
   PlacementArgs,
   Workload,
@@ -24,7 +24,8 @@ import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
 import { DatasourceDef, datasourceProvisioningFile } from "./datasources";
 import { allDashboards, FOLDERS, type DashboardSpec } from "../../dashboards";
-import type { SecretKey } from "../config";
+import type { SecretKey } from "../config/secrets";
+import { GRAFANA_DEFAULTS, type GrafanaSettings } from "./schema";
 import {
   alertingProvisioning,
   dashboardFiles,
@@ -35,17 +36,9 @@ import {
   type Folders,
 } from "./provisioning";
 
-/** Grafana's settings that shape its objects, as the stack's config holds them (`grafana.*`). */
-export interface GrafanaSettings {
-  storageGi: number;
-  resources: Resources;
-}
-
-/** The defaults of a Grafana created on its own (the stack's presets overlay them). */
-export const GRAFANA_DEFAULTS: GrafanaSettings = {
-  storageGi: 1,
-  resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-};
+/** Grafana's settings and its defaults live in ./schema.ts, next to the stack config's `grafana.*` schema. */
+export { GRAFANA_DEFAULTS };
+export type { GrafanaSettings };
 
 export interface GrafanaArgs extends PlacementArgs {
   /** Size of the data claim (SQLite database, plugins), in GiB. @default 1 */

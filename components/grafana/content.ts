@@ -21,7 +21,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import type { Environment, SecretKey } from "../config";
+import type { Environment } from "../config/project";
+import type { SecretKey } from "../config/secrets";
 import { alertingDefaults, type AlertingConfig } from "../alerting/schema";
 import { allDashboards, FOLDERS, type DashboardSpec, type FolderKey } from "../../dashboards";
 import { DATASOURCE_UIDS, type DatasourceDef, type DatasourceKey } from "./datasources";

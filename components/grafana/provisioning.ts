@@ -14,7 +14,8 @@
  * Both ways (file and API) are built from the same specs (contactPointSpecs, buildPolicyTree), so an
  * in-cluster and an external Grafana route alerts the same way.
  */
-import type { Environment, SecretKey } from "../config";
+import type { Environment } from "../config/project";
+import type { SecretKey } from "../config/secrets";
 import { emailSettings, type AlertingConfig } from "../alerting/schema";
 import { GROUP_BY } from "../alerting/alertmanager";
 import type { DashboardSpec, FolderKey } from "../../dashboards";

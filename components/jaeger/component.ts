@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import type { Resources } from "../config";
+import type { Resources } from "../config/shared";
 import {
   PlacementArgs,
   Workload,
@@ -28,21 +28,14 @@ import {
   DATA_DIR,
   ES_INDEX_PREFIX,
   SAMPLING_FILE,
-  type JaegerSettings,
   buildJaegerConfig,
   buildSamplingStrategies,
   memoryLimits,
 } from "./config";
+import { JAEGER_DEFAULTS, type JaegerSettings } from "./schema";
 
-/** The defaults of a Jaeger created on its own (the stack's presets overlay them). */
-export const JAEGER_DEFAULTS: JaegerSettings = {
-  replicas: 1,
-  samplingRate: 1,
-  storage: "badger",
-  retentionDays: 2,
-  storageGi: 5,
-  resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
-};
+/** The defaults of a Jaeger created on its own live in ./schema.ts, next to the stack config's `jaeger.*` schema. */
+export { JAEGER_DEFAULTS };
 
 export interface JaegerArgs extends PlacementArgs {
   /** Pods; more than one needs storage "elasticsearch", and gets anti-affinity and a PodDisruptionBudget. @default 1 */

@@ -3,11 +3,12 @@
  * (config.yaml) and the remote-sampling strategies file. Keys checked against Jaeger v2.13.0
  * (module v1.76.0: cmd/jaeger/config-*.yaml and the extensions' config structs) and otelcol v0.140.
  */
-import { quantityMi, type Environment, type StackConfig } from "../config";
+import type { Environment } from "../config/project";
+import { quantityMi } from "../config/quantities";
+import type { JaegerSettings } from "./schema";
 import { PORTS } from "../endpoints";
 
-/** Jaeger's settings, as the stack's config holds them (`jaeger.*`; the capacity estimate is the config's own). */
-export type JaegerSettings = Omit<StackConfig["jaeger"], "estimatedGiPerDay">;
+export type { JaegerSettings };
 
 /** Where the ConfigMap is mounted, and its keys. */
 export const CONFIG_DIR = "/etc/jaeger";

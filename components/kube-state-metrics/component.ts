@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Resources } from "../config";
+import type { Resources } from "../config/shared";
 import { StackContext, Workload, containerSecurity, httpProbe, labels, meta, networkPolicy, resources, selector, serviceAccount } from "../common";
 import { APPS, PORTS, SERVICES, podsOf } from "../endpoints";
 import { appVersion, image } from "../versions";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import type { Resources, StackConfig } from "../config";
+import type { Resources } from "../config/shared";
 import {
   PlacementArgs,
   Workload,
@@ -23,17 +23,11 @@ import { APPS, JOBS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints
 import type { ServiceScrapeTarget } from "../prometheus/config";
 import { appVersion, image } from "../versions";
 import { CONFIG_DIR, CONFIG_FILE, DATA_DIR, LOKI_PUSH_PATH, buildLokiConfig, type LokiStorage } from "./config";
+import { LOKI_DEFAULTS, type LokiSettings } from "./schema";
 
-/** Loki's settings, as the stack's config holds them (`loki.*`). */
-export type LokiSettings = Omit<StackConfig["loki"], "estimatedGiPerDay">;
-
-/** The defaults of a Loki created on its own (the stack's presets overlay them). */
-export const LOKI_DEFAULTS: LokiSettings = {
-  retentionDays: 7,
-  storageGi: 10,
-  ingestionRateMb: 4,
-  resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
-};
+/** Loki's settings and its defaults live in ./schema.ts, next to the stack config's `loki.*` schema. */
+export { LOKI_DEFAULTS };
+export type { LokiSettings };
 
 export interface LokiArgs extends PlacementArgs {
   /** `limits_config.retention_period`, in days, enforced by the compactor. @default 7 */

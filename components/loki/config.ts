@@ -11,8 +11,8 @@
  * Loki enforces at startup (no Loki binary runs in the tests: Loki is AGPL-licensed, and the
  * toolchain builds no AGPL module).
  */
-import type { StackConfig } from "../config";
-import { deepMerge } from "../config";
+import { deepMerge } from "../config/merge";
+import type { LokiSettings } from "./schema";
 import { lokiS3Storage } from "../aws/loki-s3";
 import { PORTS } from "../endpoints";
 
@@ -62,7 +62,7 @@ export function retentionPeriod(retentionDays: number): string {
  * Loki's config for one environment's settings. A plain object: serialise it with `yaml`.
  * The burst allows twice the sustained rate, so a shipper catching up after a restart is not rejected.
  */
-export function buildLokiConfig(settings: Pick<StackConfig["loki"], "retentionDays" | "ingestionRateMb">, opts: LokiConfigOptions): Record<string, unknown> {
+export function buildLokiConfig(settings: Pick<LokiSettings, "retentionDays" | "ingestionRateMb">, opts: LokiConfigOptions): Record<string, unknown> {
   const dir = opts.dataDir ?? DATA_DIR;
   const retention = retentionPeriod(settings.retentionDays);
   const s3 = opts.storage.type === "s3";

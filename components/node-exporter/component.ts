@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Resources, StackConfig } from "../config";
+import type { Resources } from "../config/shared";
+import { NODE_EXPORTER_DEFAULTS, type NodeExporterSettings } from "./schema";
 import { PlacementArgs, Workload, httpProbe, labels, meta, networkPolicy, resolveContext, resolveSettings, resources, selector } from "../common";
 import { APPS, PORTS, podsOf } from "../endpoints";
 import { appVersion, image } from "../versions";
@@ -9,13 +10,11 @@ export interface NodeExporterArgs extends PlacementArgs {
   /** Requests and limits of the exporter container on each node. @default 20m/32Mi requested, 200m/64Mi limit */
   resources?: Resources;
   /** The settings as the stack's config holds them (`nodeExporter.*`); `resources` above wins over it. */
-  settings?: Partial<Pick<StackConfig["nodeExporter"], "resources">>;
+  settings?: Partial<NodeExporterSettings>;
 }
 
-/** The defaults of a NodeExporter created on its own. */
-export const NODE_EXPORTER_DEFAULTS: { resources: Resources } = {
-  resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
-};
+/** The defaults of a NodeExporter created on its own live in ./schema.ts, next to the stack config's `nodeExporter.*` schema. */
+export { NODE_EXPORTER_DEFAULTS };
 
 export const NODE_EXPORTER_PORT_NAME = "metrics";
 

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import type { StackConfig } from "../config";
 import {
   PlacementArgs,
   Workload,
@@ -24,21 +23,11 @@ import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
 import { CONFIG_DIR, CONFIG_FILE, RULES_DIR, ServiceScrapeTarget, buildPrometheusConfig } from "./config";
 import type { KubernetesScrapeInput } from "./kubernetes-jobs";
+import { PROMETHEUS_DEFAULTS, type PrometheusSettings } from "./schema";
 
-/** Prometheus's settings, as the stack's config holds them (`prometheus.*`). */
-export type PrometheusSettings = Omit<StackConfig["prometheus"], "estimatedGiPerDay">;
-
-/** The defaults of a Prometheus created on its own (the stack's presets overlay them). */
-export const PROMETHEUS_DEFAULTS: PrometheusSettings = {
-  replicas: 1,
-  retentionDays: 15,
-  retentionSizeGi: 8,
-  storageGi: 10,
-  scrapeIntervalSeconds: 30,
-  evaluationIntervalSeconds: 30,
-  staticTargets: [],
-  resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-};
+/** Prometheus's settings and its defaults live in ./schema.ts, next to the stack config's `prometheus.*` schema. */
+export { PROMETHEUS_DEFAULTS };
+export type { PrometheusSettings };
 
 export interface PrometheusArgs extends PlacementArgs {
   /** Pods of the StatefulSet; more than one gets anti-affinity and a PodDisruptionBudget. @default 1 */

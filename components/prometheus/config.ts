@@ -1,7 +1,8 @@
 /**
  * Pure builder of prometheus.yml. Tested without mocks and checked by `promtool check config`.
  */
-import type { Environment, StaticTarget } from "../config";
+import type { Environment } from "../config/project";
+import type { StaticTarget } from "./schema";
 import { JOBS } from "../endpoints";
 import { KubernetesScrapeInput, kubernetesScrapeJobs } from "./kubernetes-jobs";
 

@@ -1,0 +1,149 @@
+/**
+ * The rules across keys that the per-field schema cannot say: CROSS_CHECKS, each finding the problems
+ * of one rule in a config, and CROSS_FIELD_RULES, the README's words for them.
+ */
+import { EMAIL_REQUIRED, LOOKBACK_DELTA_SECONDS, MAX_EVALUATION_INTERVAL_SECONDS, MAX_SCRAPE_INTERVAL_SECONDS, MIN_SAMPLES_PER_RULE_WINDOW, SHORTEST_RULE_WINDOW_SECONDS } from "../alerting/schema";
+import { awsProblems } from "../aws/schema";
+import { sloProblems } from "../slo/schema";
+import { JOBS } from "../endpoints";
+import { ES_USABLE_SHARE, VOLUME_USABLE_SHARE, capacityProblems } from "./capacity";
+import { RESERVED_DOMAINS, reservedDomainOf } from "./names";
+import { configKey } from "./project";
+import { quantityMi, quantityMilli } from "./quantities";
+import type { StackConfig } from "./schema";
+import type { Resources } from "./shared";
+
+/**
+ * Every cross-field rule, as the README's config reference states it (`npm run docs:config`). Each
+ * sentence belongs to a rule in CROSS_CHECKS (or requiredSecrets, or the schema's own refinements).
+ */
+export const CROSS_FIELD_RULES: readonly string[] = [
+  "`persistence.enabled` must be true in prod.",
+  "`elasticsearch.replicas` is 1 or odd (3, 5, ...): master-eligible nodes need a quorum.",
+  "`elasticsearch.heapMi` is at most half of `elasticsearch.resources.limits.memory`.",
+  "`prometheus.retentionSizeGi` is below `prometheus.storageGi` (room for the WAL).",
+  "`prometheus.staticTargets[].job` differs from the stack's own scrape jobs and from each other.",
+  '`jaeger.replicas` is 1 unless `jaeger.storage` is "elasticsearch" (memory and badger are per pod).',
+  "`grafana.url` is required when `grafana.deploy` is false.",
+  "Every `resources.requests` is at most its `resources.limits` (CPU and memory, every component and Kibana).",
+  "An enabled `alerting.receivers.email` needs `smarthost`, `from`, `onCallTo` and `educationTeamTo`; none has a default.",
+  `In prod, \`runbookBaseUrl\` (no default), \`grafana.url\` and an enabled e-mail receiver's \`smarthost\`, \`from\`, \`onCallTo\` and \`educationTeamTo\` may not be under a reserved domain (RFC 2606, RFC 6761): ${RESERVED_DOMAINS.join(", ")} (and loopback addresses). Dev may use them.`,
+  "Two-tier thresholds trip warning first: `warning` < `critical`, except `diskFreeRatio` (lower is worse), where `warning` > `critical`.",
+  "`elasticsearch.logClasses.<class>`: `warmAfterDays` < `coldAfterDays` < `deleteAfterDays`.",
+  `Elasticsearch storage holds the retention: the sum over log classes of \`estimatedGiPerDay\` × \`deleteAfterDays\` (plus \`jaeger.estimatedGiPerDay\` × \`jaeger.retentionDays\` when \`jaeger.storage\` is "elasticsearch"), × 2 copies with more than one node, fits in \`elasticsearch.replicas\` × \`elasticsearch.storageGi\` × ${ES_USABLE_SHARE * 100}% (the low disk watermark).`,
+  `Without AWS (Loki on its filesystem store), \`loki.estimatedGiPerDay\` × \`loki.retentionDays\` fits in \`loki.storageGi\` × ${VOLUME_USABLE_SHARE * 100}%.`,
+  `With \`jaeger.storage\` "badger", \`jaeger.estimatedGiPerDay\` × \`jaeger.retentionDays\` fits in \`jaeger.storageGi\` × ${VOLUME_USABLE_SHARE * 100}%.`,
+  "`prometheus.estimatedGiPerDay` × `prometheus.retentionDays` fits in `prometheus.retentionSizeGi` (else Prometheus deletes by size before the configured age).",
+  `\`prometheus.scrapeIntervalSeconds\` is at most ${MAX_SCRAPE_INTERVAL_SECONDS}: the shortest rule window (${SHORTEST_RULE_WINDOW_SECONDS / 60}m) holds ${MIN_SAMPLES_PER_RULE_WINDOW} samples. \`prometheus.evaluationIntervalSeconds\` is at most ${MAX_EVALUATION_INTERVAL_SECONDS}: a recorded series stays within Prometheus' ${LOOKBACK_DELTA_SECONDS / 60}m lookback with one evaluation missed.`,
+  "`aws.snapshots.schedule` is an Elasticsearch cron expression: seconds 0-59, minutes 0-59, hours 0-23, day-of-month 1-31 (or ?, L, LW, nW), month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT (or ?, nL, n#k), optional year 1970-2099; exactly one of day-of-month and day-of-week is ?.",
+  "With `aws.enabled`: `aws.oidcProviderArn` and `aws.oidcProviderUrl` are required and name the same issuer; `aws.snapshots.minCount` <= `aws.snapshots.maxCount`; `aws.snapshots.expireAfterDays` <= the shortest log class `deleteAfterDays`.",
+  "Secrets are required by what uses them: `slackWebhookUrl`, `pagerdutyRoutingKey`, `deadMansSwitchUrl`, `webhookUrl` by their enabled receivers, `smtpPassword` by `alerting.receivers.email.smtpAuthUsername`, `grafanaToken` by `grafana.deploy` false; a secret in plain text is refused.",
+  "Config the stack would ignore is refused, naming the key it reads: keys under a misspelled project name (`observabilty-stack:...`), `aws:region` (the stack reads `aws.region`), `aws:defaultTags` (`team`, `costCenter`), `grafana:url` and `grafana:auth` (`grafana.url`, the secret `grafanaToken`). Other keys of namespaces nothing reads (`aws:profile`, `gcp:...`) are a warning.",
+  "`slo.services[]`: each service once, with an availability SLO, a latency SLO or both; each SLO's `windowDays` is at least 3 (the longest burn-rate alert window) and at most `prometheus.retentionDays`; an availability `metric` is a request counter (`…_total`) and a latency `metric` a histogram, both listed in dashboards/metrics.ts; a latency `thresholdSeconds` is one of that histogram's bounds in `slo.histogramBuckets`, whose bounds are distinct.",
+  "A number where text is expected is taken as its text (`costCenter: 4711` is \"4711\"); the text of a number or boolean where one is expected is taken as it.",
+];
+
+/** One cross-field rule: the problems it finds in a config. */
+export type CrossCheck = (cfg: StackConfig) => string[];
+
+const ADDRESS_KEYS: { path: PropertyKey[]; read: (c: StackConfig) => string | undefined }[] = [
+  { path: ["runbookBaseUrl"], read: (c) => c.runbookBaseUrl },
+  { path: ["grafana", "url"], read: (c) => c.grafana.url },
+  ...(["smarthost", "from", "onCallTo", "educationTeamTo"] as const).map((k) => ({
+    path: ["alerting", "receivers", "email", k] as PropertyKey[],
+    read: (c: StackConfig) => (c.alerting.receivers.email.enabled ? c.alerting.receivers.email[k] : undefined),
+  })),
+];
+
+/** Cross-field rules the per-field schema cannot say; each reads only the keys it names. */
+export const CROSS_CHECKS: CrossCheck[] = [
+  (cfg) =>
+    cfg.environment === "prod" && !cfg.persistence.enabled
+      ? [`${configKey(["persistence", "enabled"])}: false is not allowed in prod; stateful components need persistent volumes (allowed: true)`]
+      : [],
+  (cfg) => {
+    const es = cfg.elasticsearch;
+    return es.replicas !== 1 && es.replicas % 2 === 0
+      ? [`${configKey(["elasticsearch", "replicas"])}: ${es.replicas} master-eligible nodes cannot form a safe quorum; allowed: 1 or an odd number >= 3`]
+      : [];
+  },
+  (cfg) => {
+    const es = cfg.elasticsearch;
+    const memMi = quantityMi(es.resources.limits.memory);
+    return es.heapMi * 2 > memMi
+      ? [`${configKey(["elasticsearch", "heapMi"])}: ${es.heapMi} is more than half the memory limit (${es.resources.limits.memory}); allowed: <= ${Math.floor(memMi / 2)}`]
+      : [];
+  },
+  (cfg) => {
+    const prom = cfg.prometheus;
+    return prom.retentionSizeGi >= prom.storageGi
+      ? [`${configKey(["prometheus", "retentionSizeGi"])}: ${prom.retentionSizeGi} must be smaller than prometheus.storageGi (${prom.storageGi}) to leave room for the WAL; allowed: < ${prom.storageGi}`]
+      : [];
+  },
+  (cfg) => {
+    const p: string[] = [];
+    const reservedJobs: string[] = Object.values(JOBS);
+    const seenJobs = new Set<string>();
+    cfg.prometheus.staticTargets.forEach((t, i) => {
+      if (reservedJobs.includes(t.job) || seenJobs.has(t.job)) {
+        p.push(`${configKey(["prometheus", "staticTargets", i, "job"])}: "${t.job}" is already a scrape job; allowed: a name other than ${[...reservedJobs, ...seenJobs].join(", ")}`);
+      }
+      seenJobs.add(t.job);
+    });
+    return p;
+  },
+  (cfg) => {
+    const j = cfg.jaeger;
+    if (j.replicas > 1 && j.storage === "memory") return [`${configKey(["jaeger", "replicas"])}: ${j.replicas} replicas cannot share memory storage; allowed: 1, or jaeger.storage "elasticsearch"`];
+    if (j.replicas > 1 && j.storage === "badger") return [`${configKey(["jaeger", "replicas"])}: ${j.replicas} replicas cannot share one badger volume; allowed: 1, or jaeger.storage "elasticsearch"`];
+    return [];
+  },
+  (cfg) => (!cfg.grafana.deploy && !cfg.grafana.url ? [`${configKey(["grafana", "url"])}: missing; required when grafana.deploy is false (the external Grafana to manage)`] : []),
+  // Requests within limits, per component (each its own rule, so one bad quantity hides no other).
+  ...(["nodeExporter", "prometheus", "alertmanager", "loki", "elasticsearch", "jaeger", "logShipper", "grafana"] as const).map(
+    (name): CrossCheck =>
+      (cfg) => checkRequestsWithinLimits(cfg[name].resources, [name, "resources"]),
+  ),
+  (cfg) => checkRequestsWithinLimits(cfg.elasticsearch.kibana.resources, ["elasticsearch", "kibana", "resources"]),
+  // An enabled e-mail receiver needs its relay and addresses: none has a default.
+  (cfg) => {
+    const e = cfg.alerting.receivers.email;
+    if (!e.enabled) return [];
+    return EMAIL_REQUIRED.filter((k) => !e[k]).map(
+      (k) => `${configKey(["alerting", "receivers", "email", k])}: missing; required when alerting.receivers.email.enabled is true (${EMAIL_FIELD_HINTS[k]}); there is no default`,
+    );
+  },
+  // Prod refuses addresses under reserved domains: mail there is never delivered, links lead nowhere.
+  ...ADDRESS_KEYS.map(
+    ({ path, read }): CrossCheck =>
+      (cfg) => {
+        if (cfg.environment !== "prod") return [];
+        const v = read(cfg);
+        const domain = v === undefined ? undefined : reservedDomainOf(v);
+        return domain
+          ? [`${configKey(path)}: ${JSON.stringify(v)} is under the reserved domain "${domain}", which reaches no one; allowed in prod: a real address (not under ${RESERVED_DOMAINS.join(", ")})`]
+          : [];
+      },
+  ),
+  capacityProblems,
+  (cfg) => awsProblems(cfg),
+  (cfg) => sloProblems(cfg),
+];
+
+const EMAIL_FIELD_HINTS: Record<(typeof EMAIL_REQUIRED)[number], string> = {
+  smarthost: 'the SMTP relay as "host:port"',
+  from: "the sender address",
+  onCallTo: "the on-call address for critical alerts",
+  educationTeamTo: "the education team's address for educational alerts",
+};
+
+function checkRequestsWithinLimits(r: Resources, path: string[]): string[] {
+  const out: string[] = [];
+  if (quantityMilli(r.requests.cpu) > quantityMilli(r.limits.cpu)) {
+    out.push(`${configKey([...path, "requests", "cpu"])}: "${r.requests.cpu}" exceeds the limit "${r.limits.cpu}"; allowed: <= limits.cpu`);
+  }
+  if (quantityMi(r.requests.memory) > quantityMi(r.limits.memory)) {
+    out.push(`${configKey([...path, "requests", "memory"])}: "${r.requests.memory}" exceeds the limit "${r.limits.memory}"; allowed: <= limits.memory`);
+  }
+  return out;
+}

@@ -1,0 +1,119 @@
+/**
+ * The per-environment presets of the stack. Dev is the components' own defaults (each in its
+ * components/<component>/schema.ts) with the stack's keys and the few values where the stack's dev
+ * differs; prod is an overlay on dev listing only what differs from it. Alerting, SLOs and AWS keep
+ * their own dev and prod defaults in their schema modules.
+ *
+ * An overlay is applied with deepMerge: objects merge key by key, and anything else (arrays
+ * included) replaces the dev value whole.
+ */
+import { alertingDefaults } from "./alerting/schema";
+import { ALERTMANAGER_DEFAULTS } from "./alertmanager/schema";
+import { awsDefaults } from "./aws/schema";
+import { deepMerge } from "./config/merge";
+import type { Environment } from "./config/project";
+import type { DeepPartial, StackConfig } from "./config/schema";
+import { res } from "./config/shared";
+import { ELASTICSEARCH_DEFAULTS } from "./elasticsearch/schema";
+import { LOG_SHIPPER_DEFAULTS } from "./fluent-bit/schema";
+import { GRAFANA_DEFAULTS } from "./grafana/schema";
+import { JAEGER_DEFAULTS } from "./jaeger/schema";
+import { LOKI_DEFAULTS } from "./loki/schema";
+import { NODE_EXPORTER_DEFAULTS } from "./node-exporter/schema";
+import { PROMETHEUS_DEFAULTS } from "./prometheus/schema";
+import { sloDefaults } from "./slo/schema";
+
+/**
+ * The defaults of an environment. Addresses are not defaulted in prod: runbookBaseUrl (and the e-mail
+ * receiver's relay and addresses, see alerting/schema.ts) come from the stack file.
+ */
+export type EnvironmentDefaults = Omit<StackConfig, "environment" | "runbookBaseUrl"> & { runbookBaseUrl?: string };
+
+/** The stack's keys, the same in every environment. */
+const STACK = {
+  namespace: "observability",
+  team: "platform",
+  costCenter: "engineering",
+};
+
+/** Dev: one small replica of each component with short retention, no persistent volumes. */
+const DEV: EnvironmentDefaults = {
+  ...STACK,
+  clusterName: "dev",
+  // A name under .invalid (RFC 6761) can never resolve: dev alerts visibly carry no runbook until a
+  // stack file names one. Prod has no default and refuses every reserved domain.
+  runbookBaseUrl: "https://runbooks.invalid/observability",
+  persistence: { enabled: false, protect: false },
+  // The stack's switches and capacity estimates are its own; a component created alone has none.
+  nodeExporter: { enabled: true, ...NODE_EXPORTER_DEFAULTS },
+  // A week of metrics in dev; a Prometheus created alone keeps Prometheus' own 15 days.
+  prometheus: { ...PROMETHEUS_DEFAULTS, retentionDays: 7, estimatedGiPerDay: 0.5 },
+  alertmanager: ALERTMANAGER_DEFAULTS,
+  loki: { ...LOKI_DEFAULTS, estimatedGiPerDay: 0.5 },
+  elasticsearch: ELASTICSEARCH_DEFAULTS,
+  jaeger: { ...JAEGER_DEFAULTS, estimatedGiPerDay: 0.5 },
+  logShipper: LOG_SHIPPER_DEFAULTS,
+  grafana: { deploy: true, ...GRAFANA_DEFAULTS },
+  alerting: alertingDefaults.dev,
+  slo: sloDefaults.dev,
+  aws: awsDefaults.dev,
+};
+
+/** Prod, as what differs from dev: HA replicas, persistent and protected volumes, longer retention. */
+const PROD_OVERLAY: DeepPartial<EnvironmentDefaults> = {
+  clusterName: "prod",
+  persistence: { enabled: true, protect: true },
+  nodeExporter: { resources: res("50m", "64Mi", "250m", "128Mi") },
+  prometheus: {
+    replicas: 2,
+    retentionDays: 30,
+    retentionSizeGi: 170,
+    storageGi: 200,
+    estimatedGiPerDay: 5,
+    scrapeIntervalSeconds: 15,
+    evaluationIntervalSeconds: 15,
+    resources: res("1", "4Gi", "2", "8Gi"),
+  },
+  alertmanager: { replicas: 3, storageGi: 2, resources: res("50m", "64Mi", "200m", "256Mi") },
+  loki: { retentionDays: 30, storageGi: 100, estimatedGiPerDay: 2, ingestionRateMb: 16, resources: res("500m", "1Gi", "2", "4Gi") },
+  elasticsearch: {
+    replicas: 3,
+    storageGi: 200,
+    heapMi: 2048,
+    rolloverMaxPrimaryShardGi: 30,
+    // The seeds' compliance tiers: application logs a year, audit and security logs seven years.
+    // With these daily estimates they take (0.3 × 365 + 0.02 × 2555 × 2 + Jaeger 0.5 × 7) × 2 copies
+    // = 430 GiB of the 3 × 200 GiB × 85% = 510 GiB usable. Application indices still roll over daily.
+    logClasses: {
+      application: { warmAfterDays: 7, coldAfterDays: 30, deleteAfterDays: 365, estimatedGiPerDay: 0.3 },
+      audit: { rolloverMaxAgeDays: 30, warmAfterDays: 30, coldAfterDays: 90, deleteAfterDays: 2555, estimatedGiPerDay: 0.02 },
+      security: { rolloverMaxAgeDays: 30, warmAfterDays: 30, coldAfterDays: 180, deleteAfterDays: 2555, estimatedGiPerDay: 0.02 },
+    },
+    resources: res("1", "4Gi", "2", "4Gi"),
+    kibana: { enabled: true, resources: res("200m", "1Gi", "1", "2Gi") },
+  },
+  jaeger: {
+    replicas: 2,
+    samplingRate: 0.1,
+    storage: "elasticsearch",
+    retentionDays: 7,
+    storageGi: 10,
+    resources: res("200m", "512Mi", "1", "1Gi"),
+  },
+  logShipper: { resources: res("100m", "128Mi", "500m", "256Mi"), lokiBufferMb: 4096 },
+  grafana: { storageGi: 10, resources: res("200m", "256Mi", "1", "1Gi") },
+};
+
+/** Dev without its runbook address, which prod never defaults (an overlay can set a key, not remove one). */
+const { runbookBaseUrl: _devRunbooks, ...DEV_WITHOUT_ADDRESSES } = DEV;
+
+/** Per-environment defaults: dev is one small replica with short retention; prod is HA with longer retention. */
+export const DEFAULTS: Record<Environment, EnvironmentDefaults> = {
+  dev: DEV,
+  prod: {
+    ...deepMerge<EnvironmentDefaults>(DEV_WITHOUT_ADDRESSES, PROD_OVERLAY),
+    alerting: alertingDefaults.prod,
+    slo: sloDefaults.prod,
+    aws: awsDefaults.prod,
+  },
+};
