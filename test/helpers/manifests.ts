@@ -113,6 +113,15 @@ export function toYaml(manifests: Manifest[]): string {
   return manifests.map((m) => YAML.stringify(m.object, { lineWidth: 0 })).join("---\n");
 }
 
+/** The manifests of a file toYaml wrote (to name checkov's findings of a file rendered in another process). */
+export function manifestsFromYaml(text: string): Manifest[] {
+  return YAML.parseAllDocuments(text).map((d) => {
+    const object = d.toJS() as Record<string, any>;
+    const kind = String(object.kind);
+    return { kind, apiVersion: String(object.apiVersion), namespace: CLUSTER_SCOPED.has(kind) ? "" : (object.metadata?.namespace ?? "default"), name: object.metadata?.name, object };
+  });
+}
+
 /** Writes DIR/<env>.yaml (one document per object) and returns its path. */
 export function writeManifests(dir: string, env: ManifestEnvironment, manifests: Manifest[]): string {
   mkdirSync(dir, { recursive: true });
