@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { PYTHON_TOOLS } from "../../components/versions";
 import { PROD_SECRETS, synthesize } from "../helpers/mocks";
 import { ENVIRONMENTS, type Manifest, type ManifestEnvironment, SECRET_PLACEHOLDER, manifestsOf, optionsFor, toYaml, writeManifests } from "../helpers/manifests";
 import { type Finding, type ScanResult, compare, describeFinding, loadExceptions, matchesResource, parseExceptions, parseReport, runCheckov } from "../helpers/checkov";
@@ -70,7 +71,7 @@ describe("checkov over dev and prod", () => {
   it("scans every rendered object: no parsing error", () => {
     const s = scanned();
     expect(s.parsingErrors).toEqual([]);
-    expect(s.summary.checkov_version).toBe("3.3.30");
+    expect(s.summary.checkov_version).toBe(PYTHON_TOOLS.checkov.version);
     expect(Number(s.summary.resource_count)).toBeGreaterThanOrEqual(ENVIRONMENTS.reduce((n, env) => n + manifests[env].length, 0));
     expect(Number(s.summary.passed)).toBeGreaterThan(1000);
   });
