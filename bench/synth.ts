@@ -1,11 +1,15 @@
 /**
  * npm run bench: synthesis time of the dev and prod stacks under mocks (each in a fresh process,
- * 3 runs), resource counts, and the CPU/memory each environment requests.
+ * 3 runs), resource counts, and the CPU/memory each environment requests; the checkov scan of the
+ * rendered manifests; the real engine's preview, deploy and alert path where their tools are built.
  * Goal: dev requests at most 1.5 vCPU / 3 GiB.
  */
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { CHECKOV, type Finding, checkovArgs, checkovEnv, compare, loadExceptions, parseReport } from "../test/helpers/checkov";
+import { ENVIRONMENTS, manifestsFromYaml } from "../test/helpers/manifests";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DEV_GOAL = { cpuMilli: 1500, memoryMi: 3072 };
@@ -49,9 +53,45 @@ for (const env of ["dev", "prod"]) {
   }
 }
 
+// The security scan (test/security/checkov.test.ts): checkov over the rendered dev and prod
+// manifests, twice, and its findings per environment and check. BENCH_CHECKOV=0 skips it.
+const repo = path.join(__dirname, "..");
+if (process.env.BENCH_CHECKOV !== "0" && fs.existsSync(CHECKOV)) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-checkov-"));
+  try {
+    execFileSync(process.execPath, [require.resolve("tsx/cli"), path.join(repo, "scripts", "render-manifests.ts"), "--out", dir], { stdio: "ignore" });
+    const manifests = Object.fromEntries(ENVIRONMENTS.map((env) => [env, manifestsFromYaml(fs.readFileSync(path.join(dir, `${env}.yaml`), "utf8"))]));
+    const times: number[] = [];
+    let findings: Finding[] = [];
+    for (let i = 0; i < 2; i++) {
+      const start = process.hrtime.bigint();
+      const r = spawnSync(CHECKOV, checkovArgs(dir), { cwd: dir, env: checkovEnv(), encoding: "utf8", timeout: 180_000, killSignal: "SIGKILL", maxBuffer: 256 * 2 ** 20 });
+      if (r.status !== 0) {
+        console.log(`\ncheckov failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`}):\n${r.stderr.split("\n").slice(-20).join("\n")}`);
+        process.exit(1);
+      }
+      times.push(Number(process.hrtime.bigint() - start) / 1e9);
+      findings = parseReport(r.stdout, manifests).findings;
+    }
+    console.log(`\n== security scan (checkov over the rendered dev and prod manifests) ==`);
+    console.log(`checkov -d (dev + prod, ${ENVIRONMENTS.map((e) => manifests[e].length).join(" + ")} objects): ${times.map((t) => `${t.toFixed(1)} s`).join(", ")}`);
+    for (const env of ENVIRONMENTS) {
+      const mine = findings.filter((f) => f.env === env);
+      const byCheck = new Map<string, number>();
+      for (const f of mine) byCheck.set(f.check, (byCheck.get(f.check) ?? 0) + 1);
+      console.log(`${env}: ${mine.length} findings (${[...byCheck].map(([c, n]) => `${c} ${n}`).join(", ")})`);
+    }
+    const { unexcepted, stale } = compare(findings, loadExceptions().exceptions);
+    console.log(`not in security/checkov-exceptions.yaml: ${unexcepted.length}; stale exceptions: ${stale.length}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+} else {
+  console.log("\n== security scan ==\nnot measured: checkov is not installed yet (bash tools/build.sh checkov)");
+}
+
 // The real engine: `pulumi preview` of the dev stack with the policy pack (scripts/preview.sh),
 // once to warm up (stack creation, plugin install), then timed.
-const repo = path.join(__dirname, "..");
 if (fs.existsSync(path.join(repo, ".tools", "bin", "pulumi")) || process.env.BENCH_PREVIEW === "1") {
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {

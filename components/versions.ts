@@ -69,5 +69,15 @@ export const TOOLS = {
   sloth: { folder: "sloth", module: "github.com/slok/sloth", version: "v0.16.0" },
 } as const;
 
+/**
+ * The Python tools, each installed into a virtualenv by tools/build.sh from
+ * tools/<folder>/requirements.txt, which pins it and every package it runs with (a test holds the
+ * tool's own pin to this table; test/tools/licences.test.ts reads the packages' licences).
+ */
+export const PYTHON_TOOLS = {
+  /** Scans the rendered Kubernetes manifests of dev and prod (test/security/checkov.test.ts). Apache-2.0. */
+  checkov: { folder: "checkov", package: "checkov", version: "3.3.30" },
+} as const;
+
 /** tools/ folders that build our own code (no upstream release to pin in TOOLS). */
 export const OWN_TOOLS = ["preview-stub-provider", "random-test-double"] as const;

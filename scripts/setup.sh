@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for the tests: npm packages from the lockfile, then the pinned tools the
-# tests run (built from the Go module proxy and cached outside the repository; seconds when cached).
+# tests run (built from the Go module proxy, or for checkov installed with pip into a virtualenv,
+# and cached outside the repository; seconds when cached).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -28,8 +29,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# The real tools the tests prove generated configuration with, at the versions we deploy.
-TEST_TOOLS=(prometheus alertmanager jaeger actionlint sloth)
+# The real tools the tests prove generated configuration with, at the versions we deploy, and the
+# scanner of the rendered manifests (checkov; needs Python 3.11 or newer).
+TEST_TOOLS=(prometheus alertmanager jaeger actionlint sloth checkov)
 # The deploy test's: the engine, the real kubernetes provider, the random test double, and the
 # local Kubernetes (etcd, kube-apiserver & co., kwok).
 DEPLOY_TOOLS=(pulumi kubernetes random-test-double etcd kube kwok)

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, existsSync } from "fs";
 import { join } from "path";
-import { IMAGES, OWN_TOOLS, TOOLS } from "../components/versions";
+import { IMAGES, OWN_TOOLS, PYTHON_TOOLS, TOOLS } from "../components/versions";
 
 const REPO = join(__dirname, "..");
 
@@ -16,6 +16,17 @@ describe("pinned versions", () => {
     expect(required(t.folder, t.module)).toBe(t.version);
   });
 
+  it.each(Object.entries(PYTHON_TOOLS))("%s: tools/ requirements.txt and build.sh pin the version of versions.ts", (_name, t) => {
+    const pins = readFileSync(join(REPO, "tools", t.folder, "requirements.txt"), "utf8")
+      .split("\n")
+      .map((l) => l.replace(/#.*$/, "").trim())
+      .filter(Boolean);
+    expect(pins).toContain(`${t.package}==${t.version}`);
+    // Every package is pinned exactly: the install resolves nothing (build.sh installs with --no-deps).
+    expect(pins.filter((p) => !/^[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9.+!-]+$/.test(p))).toEqual([]);
+    expect(readFileSync(join(REPO, "tools", t.folder, "build.sh"), "utf8")).toContain(`version=${t.version}\n`);
+  });
+
   it("the Pulumi CLI is the engine of the npm SDK in package.json", () => {
     const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
     expect(TOOLS.pulumi.version).toBe(`v${pkg.dependencies["@pulumi/pulumi"]}`);
@@ -27,12 +38,12 @@ describe("pinned versions", () => {
     expect(readFileSync(join(REPO, "tools", "kubernetes", "build.sh"), "utf8")).toContain(`version=${pkg.dependencies["@pulumi/kubernetes"]}\n`);
   });
 
-  it("every tools/ folder is pinned in TOOLS or is our own code", () => {
+  it("every tools/ folder is pinned in TOOLS or PYTHON_TOOLS or is our own code", () => {
     const folders = readdirSync(join(REPO, "tools"), { withFileTypes: true })
       .filter((d) => d.isDirectory() && existsSync(join(REPO, "tools", d.name, "build.sh")))
       .map((d) => d.name)
       .sort();
-    const known = new Set<string>([...Object.values(TOOLS).map((t) => t.folder), ...OWN_TOOLS]);
+    const known = new Set<string>([...Object.values(TOOLS).map((t) => t.folder), ...Object.values(PYTHON_TOOLS).map((t) => t.folder), ...OWN_TOOLS]);
     expect(folders.filter((f) => !known.has(f))).toEqual([]);
   });
 

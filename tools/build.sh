@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Builds the project's pinned tools from the Go module proxy.
+# Builds the project's pinned tools from the Go module proxy, and installs the one Python tool
+# (checkov) into a virtualenv from its pinned requirements.
 #
 #   tools/build.sh NAME [NAME...]
 #
-# Each tool is a folder tools/NAME/ with a wrapper go.mod/go.sum (the pins) and a build.sh that
-# builds into "$OUT". Binaries are cached outside the repository, keyed by a hash of the folder's
-# pins and build script, so a repeat run takes well under a second; .tools/bin/ in the checkout
-# holds symlinks to the cached binaries of exactly the pinned versions.
+# Each tool is a folder tools/NAME/ with its pins (a wrapper go.mod/go.sum, or a requirements.txt
+# with every package at an exact version) and a build.sh that builds or installs into "$OUT".
+# Results are cached outside the repository, keyed by a hash of the folder's pins and scripts (and,
+# for a Python tool, of the interpreter's version), so a repeat run takes well under a second;
+# .tools/bin/ in the checkout holds symlinks to the cached executables of exactly the pinned
+# versions (the files in "$OUT" whose names do not start with a dot).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
@@ -19,10 +22,12 @@ if [ $# -eq 0 ]; then
   echo "usage: tools/build.sh NAME [NAME...]; known tools: $(known)" >&2
   exit 2
 fi
-if ! command -v go >/dev/null 2>&1; then
-  echo "tools/build.sh: no Go toolchain on PATH. Install Go 1.26.7 or newer (the newest go directive in tools/*/go.mod) and run again." >&2
-  exit 1
-fi
+for name in "$@"; do
+  if [ -f "$here/$name/go.mod" ] && ! command -v go >/dev/null 2>&1; then
+    echo "tools/build.sh: no Go toolchain on PATH. Install Go 1.26.7 or newer (the newest go directive in tools/*/go.mod) and run again." >&2
+    exit 1
+  fi
+done
 mkdir -p "$bin" "$cache"
 
 for name in "$@"; do
@@ -31,7 +36,14 @@ for name in "$@"; do
     echo "tools/build.sh: unknown tool '$name'; known tools: $(known)" >&2
     exit 2
   fi
-  key=$(cd "$dir" && find . -type f \( -name 'go.mod' -o -name 'go.sum' -o -name '*.go' -o -name 'build.sh' -o -name '*.patch' \) | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
+  key=$(
+    (
+      cd "$dir"
+      find . -type f \( -name 'go.mod' -o -name 'go.sum' -o -name '*.go' -o -name 'build.sh' -o -name '*.patch' -o -name 'requirements.txt' -o -name '*.py' -o -name 'licences.txt' \) | LC_ALL=C sort | xargs cat
+      # A virtualenv runs the interpreter it was made with: a new Python is a new install.
+      if [ -f requirements.txt ]; then "${PYTHON:-python3}" -c 'import sys; print(sys.version)' 2>/dev/null || true; fi
+    ) | sha256sum | cut -c1-16
+  )
   out="$cache/$name/$key"
   (
     flock 9

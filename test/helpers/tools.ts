@@ -19,6 +19,7 @@ const BUILT_BY = {
   jaeger: "jaeger",
   "jaeger-es-index-cleaner": "jaeger",
   sloth: "sloth",
+  checkov: "checkov",
 } as const;
 export type PinnedBinary = keyof typeof BUILT_BY;
 

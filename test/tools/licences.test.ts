@@ -8,6 +8,10 @@
  * are not caught. It is conservative inside the AGPL repositories: github.com/grafana/loki/pkg/push is
  * Apache-2.0 by Loki's LICENSING.md but is caught with the rest of github.com/grafana/loki; take such
  * a module in only after checking its own licence, by naming it in ALLOWED with the reason.
+ *
+ * The Python tool (checkov) likewise: every package tools/<folder>/requirements.txt pins has its
+ * licence recorded in tools/<folder>/licences.txt (from the installed packages' metadata; the
+ * install fails when the two disagree), and none is AGPL or unknown.
  */
 import { mkdtempSync, readdirSync, readFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -109,6 +113,65 @@ describe("no AGPL Go module in the toolchain", () => {
     const required = folders.flatMap((d) => goModModules(readFileSync(join(REPO, "tools", d.name, "go.mod"), "utf8")));
     expect(required.length).toBeGreaterThan(500);
     expect(required).toContainEqual({ path: "github.com/prometheus/prometheus", version: "v0.316.0", via: "require" });
+  });
+});
+
+/** Non-comment, non-blank lines of a file. */
+const lines = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => l.replace(/#.*$/, "").trim())
+    .filter(Boolean);
+
+/** One line per pinned Python package of a tools folder without a recorded licence, or with an AGPL or unknown one. */
+function pythonLicenceProblems(toolsDir: string, folder: string): string[] {
+  const pins = lines(readFileSync(join(toolsDir, folder, "requirements.txt"), "utf8"));
+  const licencesFile = join(toolsDir, folder, "licences.txt");
+  const recorded = new Map<string, string>();
+  for (const l of existsSync(licencesFile) ? lines(readFileSync(licencesFile, "utf8")) : []) {
+    const m = /^(\S+==\S+)\s+(.+)$/.exec(l);
+    if (m) recorded.set(m[1], m[2]);
+  }
+  const out: string[] = [];
+  for (const pin of pins) {
+    const licence = recorded.get(pin);
+    if (!licence) out.push(`tools/${folder}/licences.txt: no licence recorded for ${pin}`);
+    else if (/\bAGPL|Affero/i.test(licence)) out.push(`tools/${folder}/requirements.txt: ${pin} is AGPL-licensed (${licence})`);
+    else if (/^UNKNOWN$/i.test(licence)) out.push(`tools/${folder}/requirements.txt: ${pin} has no licence in its metadata; check it by hand and record it`);
+  }
+  for (const pin of recorded.keys()) if (!pins.includes(pin)) out.push(`tools/${folder}/licences.txt: ${pin} is not pinned in requirements.txt`);
+  return out;
+}
+
+describe("no AGPL Python package in the toolchain", () => {
+  const folders = readdirSync(join(REPO, "tools"), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(REPO, "tools", d.name, "requirements.txt")))
+    .map((d) => d.name);
+
+  test("every package tools/*/requirements.txt pins has a recorded licence, none AGPL", () => {
+    expect(folders).toContain("checkov");
+    expect(folders.flatMap((f) => pythonLicenceProblems(join(REPO, "tools"), f))).toEqual([]);
+    // The check read the real list: checkov and its dependencies.
+    expect(lines(readFileSync(join(REPO, "tools", "checkov", "licences.txt"), "utf8"))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^checkov==3\.3\.30\s+Apache/), expect.stringMatching(/^boto3==/)]),
+    );
+  });
+
+  test("the check fails on an AGPL, unknown or unrecorded package and on a stale record", () => {
+    const dir = mkdtempSync(join(tmpdir(), "licences-py-"));
+    try {
+      mkdirSync(join(dir, "fixture"));
+      writeFileSync(join(dir, "fixture", "requirements.txt"), "# pins\nok==1.0\nbad==2.0\nodd==3.0\nnew==4.0\n");
+      writeFileSync(join(dir, "fixture", "licences.txt"), "# recorded\nok==1.0  MIT License\nbad==2.0  GNU Affero General Public License v3\nodd==3.0  UNKNOWN\ngone==0.1  MIT\n");
+      expect(pythonLicenceProblems(dir, "fixture")).toEqual([
+        "tools/fixture/requirements.txt: bad==2.0 is AGPL-licensed (GNU Affero General Public License v3)",
+        "tools/fixture/requirements.txt: odd==3.0 has no licence in its metadata; check it by hand and record it",
+        "tools/fixture/licences.txt: no licence recorded for new==4.0",
+        "tools/fixture/licences.txt: gone==0.1 is not pinned in requirements.txt",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
