@@ -24,4 +24,9 @@ describe("minimum-replicas", () => {
     f.props.metadata.labels = { ...f.props.metadata.labels, environment: "dev" };
     return assertResourceViolations(minimumReplicas, resourceArgs(f), []);
   });
+  test("two Alertmanager replicas of three", () => {
+    const f = alertmanager();
+    f.props.spec.replicas = 2;
+    return assertResourceViolations(minimumReplicas, resourceArgs(f), ['StatefulSet of "alertmanager" runs 2 replicas; allowed: at least 3']);
+  });
 });

@@ -41,4 +41,11 @@ describe("persistent-storage", () => {
     f.props.metadata.labels = { ...f.props.metadata.labels, environment: "dev" };
     return assertResourceViolations(persistentStorage, resourceArgs(f), []);
   });
+  test("claims deleted on scale-down", () => {
+    const f = prometheus();
+    f.props.spec.persistentVolumeClaimRetentionPolicy.whenScaled = "Delete";
+    return assertResourceViolations(persistentStorage, resourceArgs({ ...f, opts: PROTECTED }), [
+      'StatefulSet of "prometheus": persistentVolumeClaimRetentionPolicy.whenScaled is "Delete"; allowed: "Retain"',
+    ]);
+  });
 });

@@ -45,4 +45,13 @@ describe("prometheus-alert-rule-metadata", () => {
     ));
   test("ConfigMaps of other apps are not rule files", () =>
     assertResourceViolations(prometheusAlertRuleMetadata, resourceArgs(configMap("loki", { "x.rules.yaml": "groups: [{name: g, rules: [{alert: A, expr: up}]}]" })), []));
+  test("a rule file that is not YAML", () =>
+    assertResourceViolations(prometheusAlertRuleMetadata, resourceArgs(configMap("prometheus", { "loki.rules.yaml": "groups: [" }, "prometheus-rules")), [
+      expect.stringMatching(/^loki\.rules\.yaml is not valid YAML: /) as unknown as string,
+    ]));
+  test("a required label missing or empty", () =>
+    assertResourceViolations(prometheusAlertRuleMetadata, resourceArgs(ruleFile([alertRule(), alertRule({ labels: { severity: "critical", category: " " } }), alertRule({ labels: { severity: "info" } })]), { requiredLabels: ["category"] }), [
+      `${where}: no category label`,
+      `${where}: no category label`,
+    ]));
 });

@@ -20,4 +20,9 @@ describe("alertmanager-retention", () => {
     c0(f).args[1] = "--data.retention=five";
     await assertResourceViolations(alertmanagerRetention, resourceArgs(f, packConfig("prod", "alertmanager-retention")), ['--data.retention=five is not a duration like "120h"']);
   });
+  test("no alertmanager container", async () => {
+    const f = alertmanager();
+    c0(f).name = "server";
+    await assertResourceViolations(alertmanagerRetention, resourceArgs(f, packConfig("prod", "alertmanager-retention")), ['no container "alertmanager" to carry --data.retention']);
+  });
 });

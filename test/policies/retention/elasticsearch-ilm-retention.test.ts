@@ -44,4 +44,18 @@ describe("elasticsearch-ilm-retention", () => {
     f.props.data["index-template-audit.json"] = JSON.stringify({ template: { settings: { index: { lifecycle: { name: "logs-audit" } } } } });
     await assertResourceViolations(elasticsearchIlmRetention, prod(f), []);
   });
+  test("an ILM policy that is not JSON", async () => {
+    const f = elasticsearchConfig();
+    f.props.data["ilm-audit.json"] = "{";
+    await assertResourceViolations(elasticsearchIlmRetention, prod(f), [expect.stringMatching(/^ilm-audit\.json is not valid JSON: /) as unknown as string]);
+  });
+  test("an index template that is not JSON", async () => {
+    const f = elasticsearchConfig();
+    f.props.data["index-template-audit.json"] = "{";
+    await assertResourceViolations(elasticsearchIlmRetention, prod(f), [expect.stringMatching(/^index-template-audit\.json is not valid JSON: /) as unknown as string]);
+  });
+  test("a delete phase min_age that is not a duration", () =>
+    assertResourceViolations(elasticsearchIlmRetention, prod(elasticsearchConfig({ application: "a year", audit: "2555d", security: "2555d" })), [
+      'ilm-application.json: delete phase min_age "a year" is not a duration like "365d"',
+    ]));
 });

@@ -1,5 +1,5 @@
 import { jaegerTraceRetention } from "../../../policies/retention/jaeger-trace-retention";
-import { jaegerCleaner, jaegerConfig } from "../fixtures";
+import { configMap, jaegerCleaner, jaegerConfig } from "../fixtures";
 import { assertResourceViolations, resourceArgs, packConfig } from "../helpers";
 
 describe("jaeger-trace-retention", () => {
@@ -23,5 +23,13 @@ describe("jaeger-trace-retention", () => {
   test("index cleaner without a day count", () =>
     assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerCleaner("http://elasticsearch:9200"), packConfig("prod", "jaeger-trace-retention")), [
       'index cleaner (container "index-cleaner"): first argument "http://elasticsearch:9200" is not a number of days',
+    ]));
+  test("config.yaml that is not YAML", () =>
+    assertResourceViolations(jaegerTraceRetention, resourceArgs(configMap("jaeger", { "config.yaml": "extensions: [" }), packConfig("prod", "jaeger-trace-retention")), [
+      expect.stringMatching(/^config\.yaml is not valid YAML: /) as unknown as string,
+    ]));
+  test("badger ttl that is not a duration", () =>
+    assertResourceViolations(jaegerTraceRetention, resourceArgs(jaegerConfig({ badger: { ttl: { spans: "a week" } } }), packConfig("prod", "jaeger-trace-retention")), [
+      'config.yaml: backend "traces": badger ttl.spans "a week" is not a duration like "72h"',
     ]));
 });

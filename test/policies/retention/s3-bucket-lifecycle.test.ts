@@ -88,4 +88,14 @@ describe("s3-bucket-lifecycle", () => {
       { message: 'bucket "obs-archive" expires objects after 365 days but loki keeps 30 days; allowed: 30 to 31 days', urn: urn("obs-archive") },
     ]);
   });
+  test("an SLM retention above maxDays", () =>
+    assertStackViolations(s3BucketLifecycle, stackArgs(compliant(), { maxDays: 20 }), [
+      { message: 'bucket "obs-es-snapshots": the SLM retention keeps snapshots 30 days; allowed: at most 20 days', urn: urn("obs-es-snapshots") },
+    ]));
+  test("a bucket of no known store is bounded by maxDays only", async () => {
+    await assertNoStackViolations(s3BucketLifecycle, stackArgs([bucket("obs-archive"), lifecycle("obs-archive", "obs-archive-bucket", { days: 3653 })]));
+    await assertStackViolations(s3BucketLifecycle, stackArgs([bucket("obs-archive"), lifecycle("obs-archive", "obs-archive-bucket", { days: 4000 })]), [
+      { message: 'bucket "obs-archive" expires objects after 4000 days; allowed: at most 3653 days', urn: urn("obs-archive") },
+    ]);
+  });
 });

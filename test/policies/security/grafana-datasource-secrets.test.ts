@@ -13,4 +13,10 @@ describe("grafana-datasource-secrets", () => {
     assertResourceViolations(grafanaDatasourceSecrets, ds({ headers: [{ name: "X", value: "https://hooks.slack.com/services/T0/B0/XX" }] }), [
       "jsonData.headers[0].value holds a Slack webhook URL in plain JSON; put it in secureJsonDataEncoded",
     ]));
+  test("jsonDataEncoded that is not JSON", () =>
+    assertResourceViolations(
+      grafanaDatasourceSecrets,
+      resourceArgs({ type: "grafana:oss/dataSource:DataSource", props: { uid: "es", type: "elasticsearch", url: "http://es:9200", jsonDataEncoded: "{" } }),
+      [expect.stringMatching(/^jsonDataEncoded is not valid JSON: /) as unknown as string],
+    ));
 });

@@ -37,4 +37,8 @@ describe("no-privileged-containers", () => {
     container0(f).securityContext.runAsUser = 0;
     return assertResourceViolations(noPrivilegedContainers, resourceArgs(f, { rootAllowed: ["prometheus"] }), []);
   });
+  test("runAsNonRoot false and no runAsUser", () => {
+    const f = workload("Deployment", "grafana", [{ ...container("grafana", "docker.io/grafana/grafana:13.2.3"), securityContext: { runAsNonRoot: false } }], {}, { securityContext: {} });
+    return assertResourceViolations(noPrivilegedContainers, resourceArgs(f), ['container "grafana" sets runAsNonRoot false and no runAsUser; it may run as root']);
+  });
 });

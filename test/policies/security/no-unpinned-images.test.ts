@@ -28,4 +28,9 @@ describe("no-unpinned-images", () => {
     assertResourceViolations(noUnpinnedImages, resourceArgs(prometheus(), { requireDigest: true }), [
       'container "prometheus" image "quay.io/prometheus/prometheus:v3.16.0" has no digest; pin it with @sha256:...',
     ]));
+  test("no image", () => {
+    const f = prometheus();
+    delete container0(f).image;
+    return assertResourceViolations(noUnpinnedImages, resourceArgs(f), ['container "prometheus" has no image']);
+  });
 });
