@@ -29,16 +29,16 @@ import { DATASOURCE_UIDS, type DatasourceDef, type DatasourceKey } from "./datas
 import {
   buildPolicyTree,
   checkDashboards,
-  contactPointSpecs,
   DEFAULT_MAINTENANCE_WINDOW,
   GRAFANA_ALERTING_NAMES,
   messageTemplate,
   type ContactPointRole,
-  type IntegrationSpec,
-  type IntegrationType,
   type MaintenanceWindow,
 } from "./provisioning";
+import { buildContactPoints } from "./content-builders";
 
+/** The pure builders live in ./content-builders.ts; re-exported so existing imports keep working. */
+export { buildContactPoints };
 
 /** Connection to a Grafana: its URL and either "user:password" (basic auth) or a service-account token. */
 export interface GrafanaConnection {
@@ -191,37 +191,4 @@ export class GrafanaContent extends pulumi.ComponentResource {
     this.contactPoints = pulumi.output(Object.keys(cpRes).map((r) => names.contactPoints[r as ContactPointRole]));
     this.registerOutputs({ folderUids: this.folderUids, dashboardUids: this.dashboardUids, contactPoints: this.contactPoints });
   }
-}
-
-/**
- * Contact point arguments per role, for the receivers that are enabled (contactPointSpecs), with each
- * credential as a secret Output. An enabled receiver without its secret is a configuration error.
- */
-export function buildContactPoints(
-  alerting: AlertingConfig,
-  secrets: Partial<Record<SecretKey, pulumi.Input<string>>>,
-): Partial<Record<ContactPointRole, grafana.alerting.ContactPointArgs>> {
-  const field: Record<IntegrationType, "slacks" | "pagerduties" | "emails" | "webhooks"> = {
-    slack: "slacks",
-    pagerduty: "pagerduties",
-    email: "emails",
-    webhook: "webhooks",
-  };
-  const out: Partial<Record<ContactPointRole, grafana.alerting.ContactPointArgs>> = {};
-  for (const [role, integrations] of Object.entries(contactPointSpecs(alerting)) as [ContactPointRole, IntegrationSpec[]][]) {
-    const args: Record<string, unknown[]> = {};
-    for (const i of integrations) {
-      const item: Record<string, unknown> = { ...i.settings };
-      // The API takes a list of addresses where the provisioning file takes a ";"-separated string.
-      if (typeof item.addresses === "string") item.addresses = item.addresses.split(";");
-      if (i.credential) {
-        const v = secrets[i.credential.secret];
-        if (v === undefined) throw new Error(`GrafanaContent: alerting.receivers.${i.type} is enabled but the secret ${i.credential.secret} is not set`);
-        item[i.credential.setting] = pulumi.secret(v);
-      }
-      (args[field[i.type]] ??= []).push(item);
-    }
-    out[role] = { name: GRAFANA_ALERTING_NAMES.contactPoints[role], ...args };
-  }
-  return out;
 }

@@ -173,3 +173,8 @@ export const alertRule = (over: Record<string, any> = {}) => ({
   },
   ...over,
 });
+
+/** The first container of a workload fixture's pod template, to change in place. */
+export function container0(f: Fixture): Record<string, any> {
+  return f.props.spec.template.spec.containers[0];
+}

@@ -11,6 +11,8 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import devConfig from "../../policies/config/dev.json";
+import prodConfig from "../../policies/config/prod.json";
 
 export const EMPTY_OPTIONS: PolicyResourceOptions = {
   protect: false,
@@ -138,4 +140,12 @@ export async function assertStackViolations(policy: StackValidationPolicy, args:
 /** A deep copy to mutate: each test changes one thing of a compliant fixture. */
 export function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
+}
+
+/** A policy's properties in policies/config/<env>.json (its enforcementLevel aside), as the engine hands them over. */
+export function packConfig(env: "dev" | "prod", policy: string): Record<string, unknown> {
+  const entry = (env === "dev" ? devConfig : prodConfig)[policy as keyof typeof prodConfig] as Record<string, unknown> | undefined;
+  if (!entry) throw new Error(`policies/config/${env}.json does not configure ${policy}`);
+  const { enforcementLevel: _, ...props } = entry;
+  return props;
 }

@@ -1,7 +1,9 @@
 /**
- * The pack's shape: names, metadata and property order as CONVENTIONS.md asks, and per-environment
- * config files that only name existing policies and declared properties of the declared types (the
- * engine rejects a config that does not validate against a policy's schema).
+ * The pack's shape: names, metadata and property order as CONVENTIONS.md asks, a test file per
+ * policy (test/policies/<concern>/<policy>.test.ts, as pulumi/compliance-policies has a spec per
+ * policy), and per-environment config files that only name existing policies and declared
+ * properties of the declared types (the engine rejects a config that does not validate against a
+ * policy's schema).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,6 +21,20 @@ test("every policy file is in the pack, one policy per file, named after its fil
   expect(policyFiles.map((f) => path.basename(f, ".ts")).sort()).toEqual(ALL_POLICIES.map((p) => p.name).sort());
 });
 
+/** A policy's test file: policies/<concern>/<policy>.ts is tested by test/policies/<concern>/<policy>.test.ts. */
+function testFileOf(policy: string): string {
+  const file = policyFiles.find((f) => path.basename(f, ".ts") === policy);
+  return file ? path.join(__dirname, path.relative(POLICY_DIR, file).replace(/\.ts$/, ".test.ts")) : `(no policy file for ${policy})`;
+}
+
+test("every policy of the pack has its test file, named after it, and every test file is a policy's", () => {
+  const testFiles = ["retention", "labels", "security", "availability"].flatMap((d) =>
+    fs.readdirSync(path.join(__dirname, d)).filter((f) => f.endsWith(".test.ts")).map((f) => path.join(__dirname, d, f)),
+  );
+  const rel = (f: string) => path.relative(__dirname, f);
+  expect(testFiles.map(rel).sort()).toEqual(ALL_POLICIES.map((p) => rel(testFileOf(p.name))).sort());
+});
+
 describe.each(ALL_POLICIES.map((p) => [p.name, p] as const))("%s", (name, policy) => {
   const file = policyFiles.find((f) => path.basename(f, ".ts") === name)!;
   const source = fs.readFileSync(file, "utf8");
@@ -28,6 +44,10 @@ describe.each(ALL_POLICIES.map((p) => [p.name, p] as const))("%s", (name, policy
     expect(policy.description).toMatch(/^[A-Z].*\.$/);
     expect(["low", "medium", "high", "critical"]).toContain(policy.severity);
     expect(policy.configSchema).toBeDefined();
+  });
+
+  test("its test file is named after it and describes it", () => {
+    expect(fs.readFileSync(testFileOf(name), "utf8")).toContain(`describe("${name}", () => {`);
   });
 
   test("TSDoc names the policy and its severity", () => {

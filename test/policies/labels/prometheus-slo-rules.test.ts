@@ -3,11 +3,11 @@
  * prod neither, and each single change gives its exact message.
  */
 import { stringify } from "yaml";
-import { buildSloRuleFiles } from "../../components/slo/rules";
-import { prometheusSloRules } from "../../policies/labels/prometheus-slo-rules";
-import { stackConfig } from "../alerting/helpers";
-import { configMap } from "./fixtures";
-import { assertResourceViolations, resourceArgs } from "./helpers";
+import { buildSloRuleFiles } from "../../../components/slo/rules";
+import { prometheusSloRules } from "../../../policies/labels/prometheus-slo-rules";
+import { stackConfig } from "../../alerting/helpers";
+import { configMap } from "../fixtures";
+import { assertResourceViolations, resourceArgs } from "../helpers";
 
 const objective = (value: string, slo = "availability") => ({ record: "slo:objective:ratio", expr: `vector(${value})`, labels: { service: "checkout", slo } });
 const burn = (severity: string, over: Record<string, any> = {}) => ({
