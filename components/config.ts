@@ -104,6 +104,48 @@ export type LogClass = z.infer<typeof logClassSchema>;
 export const LOG_CLASSES = ["application", "audit", "security"] as const;
 export type LogClassName = (typeof LOG_CLASSES)[number];
 
+/** A label key: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
+const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, {
+  message: 'a label key ("topology.kubernetes.io/zone")',
+});
+const labelValue = z.string().regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { message: "a label value" });
+
+/**
+ * Failure domains of the workloads with more than one replica (Elasticsearch, Alertmanager,
+ * Prometheus, and Jaeger): how their replicas are kept off one node and spread over zones.
+ */
+const placementSchema = z
+  .object({
+    /**
+     * Pod anti-affinity on kubernetes.io/hostname: "required" (no two replicas on one node; a replica
+     * stays Pending when there are fewer schedulable nodes than replicas) or "preferred" (a cluster
+     * with fewer nodes than replicas still schedules them, some sharing a node). Prod: "required"
+     * unless allowSharedFailureDomains.
+     */
+    antiAffinity: z.enum(["required", "preferred"]),
+    /**
+     * Topology spread over zoneLabel (maxSkew 1): "DoNotSchedule" (a replica waits rather than
+     * unbalance the zones; nodes without the label take none) or "ScheduleAnyway" (best effort,
+     * for clusters whose nodes have no zone label). Prod: "DoNotSchedule" unless allowSharedFailureDomains.
+     */
+    zoneSpread: z.enum(["DoNotSchedule", "ScheduleAnyway"]),
+    /** The node label that names a node's zone: the spread's topology key and Elasticsearch's node.attr.zone. */
+    zoneLabel: labelKey,
+    /**
+     * The cluster's zones, for Elasticsearch's forced awareness: with a zone lost, the copies it held
+     * wait for it instead of crowding the remaining zones. Empty: plain awareness (a node without
+     * the zone label then counts as a zone of its own); set: every node needs the label.
+     */
+    zones: z.array(labelValue),
+    /**
+     * Prod only: accept "preferred" anti-affinity or "ScheduleAnyway" spread, for a cluster with
+     * fewer nodes or zones than replicas. Replicas may then share a node or zone and be lost together.
+     */
+    allowSharedFailureDomains: z.boolean(),
+  })
+  .strict();
+export type Placement = z.infer<typeof placementSchema>;
+
 export const stackConfigSchema = z
   .object({
     /** Which defaults apply: dev (one replica, small, short retention) or prod (HA, longer retention). */
@@ -120,6 +162,8 @@ export const stackConfigSchema = z
     storageClassName: dns1123Subdomain.optional(),
     /** Base URL the alert rules' runbook_url annotations are built from; no default in prod. */
     runbookBaseUrl: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: "an http(s) URL" }),
+    /** Failure domains of the replicated workloads: anti-affinity, zone spread, Elasticsearch awareness. */
+    placement: placementSchema,
     persistence: z
       .object({
         /** Persistent volumes for stateful components; off = emptyDir (dev only). */
@@ -257,6 +301,8 @@ export const DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     // A name under .invalid (RFC 6761) can never resolve: dev alerts visibly carry no runbook until a
     // stack file names one. Prod has no default and refuses every reserved domain.
     runbookBaseUrl: "https://runbooks.invalid/observability",
+    // A dev cluster may have one node and no zone labels: replicas still schedule.
+    placement: { antiAffinity: "preferred", zoneSpread: "ScheduleAnyway", zoneLabel: "topology.kubernetes.io/zone", zones: [], allowSharedFailureDomains: false },
     persistence: { enabled: false, protect: false },
     nodeExporter: { enabled: true, resources: res("20m", "32Mi", "200m", "64Mi") },
     prometheus: {
@@ -305,6 +351,7 @@ export const DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     clusterName: "prod",
     team: "platform",
     costCenter: "engineering",
+    placement: { antiAffinity: "required", zoneSpread: "DoNotSchedule", zoneLabel: "topology.kubernetes.io/zone", zones: [], allowSharedFailureDomains: false },
     persistence: { enabled: true, protect: true },
     nodeExporter: { enabled: true, resources: res("50m", "64Mi", "250m", "128Mi") },
     prometheus: {
@@ -480,6 +527,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
  */
 export const CROSS_FIELD_RULES: readonly string[] = [
   "`persistence.enabled` must be true in prod.",
+  '`placement.antiAffinity` is "required" and `placement.zoneSpread` "DoNotSchedule" in prod, unless `placement.allowSharedFailureDomains` is true (a cluster with fewer nodes or zones than replicas).',
   "`elasticsearch.replicas` is 1 or odd (3, 5, ...): master-eligible nodes need a quorum.",
   "`elasticsearch.heapMi` is at most half of `elasticsearch.resources.limits.memory`.",
   "`prometheus.retentionSizeGi` is below `prometheus.storageGi` (room for the WAL).",
@@ -522,6 +570,19 @@ const CROSS_CHECKS: CrossCheck[] = [
     cfg.environment === "prod" && !cfg.persistence.enabled
       ? [`${configKey(["persistence", "enabled"])}: false is not allowed in prod; stateful components need persistent volumes (allowed: true)`]
       : [],
+  // Prod keeps replicas in separate failure domains; relaxing that takes an explicit setting.
+  (cfg) => {
+    const p = cfg.placement;
+    if (cfg.environment !== "prod" || p.allowSharedFailureDomains) return [];
+    const out: string[] = [];
+    if (p.antiAffinity !== "required") {
+      out.push(`${configKey(["placement", "antiAffinity"])}: "${p.antiAffinity}" is not allowed in prod; two replicas could share a node and be lost together (allowed: "required", or set placement.allowSharedFailureDomains: true for a cluster with fewer nodes than replicas)`);
+    }
+    if (p.zoneSpread !== "DoNotSchedule") {
+      out.push(`${configKey(["placement", "zoneSpread"])}: "${p.zoneSpread}" is not allowed in prod; replicas could crowd one zone and be lost together (allowed: "DoNotSchedule", or set placement.allowSharedFailureDomains: true for a cluster with fewer zones than replicas)`);
+    }
+    return out;
+  },
   (cfg) => {
     const es = cfg.elasticsearch;
     return es.replicas !== 1 && es.replicas % 2 === 0
