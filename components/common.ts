@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createHash } from "crypto";
 import type { Environment } from "./config/project";
+import type { Placement } from "./config/placement";
 import type { Resources } from "./config/shared";
 import { selectorLabels, standardLabels } from "./labels";
 import { claimName } from "./data-volumes";
@@ -31,6 +32,25 @@ export interface StackContext {
    * Unset: no previous update is known.
    */
   persistenceChanges?: (statefulSet: string, persistent: boolean) => boolean;
+  /** Failure domains of multi-replica workloads; unset = PLACEMENT_DEFAULTS. */
+  placement?: Placement;
+}
+
+/**
+ * Failure domains of a component created on its own: preferred anti-affinity and best-effort zone
+ * spread, which schedule on any cluster. The stack's prod preset requires both.
+ */
+export const PLACEMENT_DEFAULTS: Placement = {
+  antiAffinity: "preferred",
+  zoneSpread: "ScheduleAnyway",
+  zoneLabel: "topology.kubernetes.io/zone",
+  zones: [],
+  allowSharedFailureDomains: false,
+};
+
+/** The placement a context asks for, with the defaults. */
+export function placementOf(ctx: StackContext): Placement {
+  return { ...PLACEMENT_DEFAULTS, ...(ctx.placement ?? {}) };
 }
 
 /**
@@ -50,6 +70,8 @@ export interface PlacementArgs {
   persistence?: boolean;
   /** Protect the data from `pulumi destroy` (and keep it on delete). @default false */
   protect?: boolean;
+  /** Failure domains of its replicas (anti-affinity, zone spread). @default PLACEMENT_DEFAULTS */
+  placement?: Partial<Placement>;
   /** All of the above at once, as the stack passes it; when set, it wins over the fields above. */
   context?: StackContext;
 }
@@ -63,6 +85,7 @@ export function resolveContext(a: PlacementArgs): StackContext {
     team: a.team ?? "observability",
     storageClassName: a.storageClassName,
     persistence: { enabled: a.persistence ?? true, protect: a.protect ?? false },
+    placement: { ...PLACEMENT_DEFAULTS, ...(a.placement ?? {}) },
   };
 }
 
@@ -251,19 +274,48 @@ export function dataOptions(ctx: StackContext, parent: pulumi.Resource, extra: p
   return { parent, ...(ctx.persistence.protect ? { protect: true, retainOnDelete: true } : {}), ...extra };
 }
 
+/** The node label every node has: one value per node. */
+export const HOSTNAME_LABEL = "kubernetes.io/hostname";
+
 /**
- * Spread replicas of a workload over nodes (preferred, so a small cluster still schedules). Decided
- * by what it depends on: more than one replica.
+ * Keep the replicas of a workload off one node: required or preferred per the context's placement
+ * (preferred lets a cluster with fewer nodes than replicas schedule them all). Decided by what it
+ * depends on: more than one replica.
  */
-export function antiAffinity(_ctx: StackContext, w: Workload, replicas: number): k8s.types.input.core.v1.Affinity | undefined {
+export function antiAffinity(ctx: StackContext, w: Workload, replicas: number): k8s.types.input.core.v1.Affinity | undefined {
   if (replicas < 2) return undefined;
+  const term = { topologyKey: HOSTNAME_LABEL, labelSelector: { matchLabels: selector(w) } };
   return {
-    podAntiAffinity: {
-      preferredDuringSchedulingIgnoredDuringExecution: [
-        { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector(w) } } },
-      ],
-    },
+    podAntiAffinity:
+      placementOf(ctx).antiAffinity === "required"
+        ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+        : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
   };
+}
+
+/**
+ * Spread the replicas of a workload over zones (the placement's zone label), at most one apart:
+ * DoNotSchedule keeps a replica Pending rather than unbalance the zones, ScheduleAnyway only
+ * prefers balance. More than one replica only.
+ */
+export function topologySpread(ctx: StackContext, w: Workload, replicas: number): k8s.types.input.core.v1.TopologySpreadConstraint[] | undefined {
+  if (replicas < 2) return undefined;
+  const p = placementOf(ctx);
+  return [{ maxSkew: 1, topologyKey: p.zoneLabel, whenUnsatisfiable: p.zoneSpread, labelSelector: { matchLabels: selector(w) } }];
+}
+
+/**
+ * Annotation of a replicated workload whose replicas may share a node or zone because the stack
+ * says so (placement.allowSharedFailureDomains with a relaxed placement): the pack's failure-domain
+ * policies accept it, and it shows on the object.
+ */
+export const SHARED_FAILURE_DOMAINS_ANNOTATION = "observability-stack/shared-failure-domains";
+
+/** The workload annotations of its placement: SHARED_FAILURE_DOMAINS_ANNOTATION when it applies. */
+export function placementAnnotations(ctx: StackContext, replicas: number): Record<string, string> {
+  const p = placementOf(ctx);
+  const relaxed = p.antiAffinity !== "required" || p.zoneSpread !== "DoNotSchedule";
+  return replicas > 1 && relaxed && p.allowSharedFailureDomains ? { [SHARED_FAILURE_DOMAINS_ANNOTATION]: "allowed" } : {};
 }
 
 /**

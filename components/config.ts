@@ -24,6 +24,8 @@ export { quantityMi, quantityMilli } from "./config/quantities";
 export { ENVIRONMENTS, PROJECT, configKey } from "./config/project";
 export type { Environment } from "./config/project";
 export type { Resources } from "./config/shared";
+export type { Placement } from "./config/placement";
+export { placementSchema } from "./config/placement";
 export type { StaticTarget } from "./prometheus/schema";
 export { LOG_CLASSES } from "./elasticsearch/schema";
 export type { LogClass, LogClassName } from "./elasticsearch/schema";

@@ -43,6 +43,8 @@ const DEV: EnvironmentDefaults = {
   // A name under .invalid (RFC 6761) can never resolve: dev alerts visibly carry no runbook until a
   // stack file names one. Prod has no default and refuses every reserved domain.
   runbookBaseUrl: "https://runbooks.invalid/observability",
+  // A dev cluster may have one node and no zone labels: replicas still schedule.
+  placement: { antiAffinity: "preferred", zoneSpread: "ScheduleAnyway", zoneLabel: "topology.kubernetes.io/zone", zones: [], allowSharedFailureDomains: false },
   persistence: { enabled: false, protect: false },
   // The stack's switches and capacity estimates are its own; a component created alone has none.
   nodeExporter: { enabled: true, ...NODE_EXPORTER_DEFAULTS },
@@ -62,6 +64,7 @@ const DEV: EnvironmentDefaults = {
 /** Prod, as what differs from dev: HA replicas, persistent and protected volumes, longer retention. */
 const PROD_OVERLAY: DeepPartial<EnvironmentDefaults> = {
   clusterName: "prod",
+  placement: { antiAffinity: "required", zoneSpread: "DoNotSchedule" },
   persistence: { enabled: true, protect: true },
   nodeExporter: { resources: res("50m", "64Mi", "250m", "128Mi") },
   prometheus: {

@@ -111,6 +111,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       team: cfg.team,
       storageClassName: cfg.storageClassName,
       persistence: cfg.persistence,
+      placement: cfg.placement,
       persistenceChanges: (statefulSet, persistent) => persistenceChanges(args.previous, statefulSet, persistent),
     };
 

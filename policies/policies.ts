@@ -3,9 +3,13 @@
  * (importing index.ts would start the policy gRPC server).
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { elasticsearchAllocationAwareness } from "./availability/elasticsearch-allocation-awareness";
+import { elasticsearchRollingRestarts } from "./availability/elasticsearch-rolling-restarts";
 import { minimumReplicas } from "./availability/minimum-replicas";
 import { persistentStorage } from "./availability/persistent-storage";
+import { podAntiAffinity } from "./availability/pod-anti-affinity";
 import { podDisruptionBudgets } from "./availability/pod-disruption-budgets";
+import { zoneTopologySpread } from "./availability/zone-topology-spread";
 import { awsRequiredTags } from "./labels/aws-required-tags";
 import { grafanaDashboardMetadata } from "./labels/grafana-dashboard-metadata";
 import { kubernetesRequiredLabels } from "./labels/kubernetes-required-labels";
@@ -67,7 +71,15 @@ export const SECURITY_POLICIES = [
 ];
 
 /** Only meaningful in prod: disabled in policies/config/dev.json. */
-export const AVAILABILITY_POLICIES = [minimumReplicas, podDisruptionBudgets, persistentStorage];
+export const AVAILABILITY_POLICIES = [
+  minimumReplicas,
+  podDisruptionBudgets,
+  persistentStorage,
+  podAntiAffinity,
+  zoneTopologySpread,
+  elasticsearchAllocationAwareness,
+  elasticsearchRollingRestarts,
+];
 
 export const ALL_POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...RETENTION_POLICIES,

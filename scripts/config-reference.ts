@@ -28,6 +28,7 @@ const defsOf = (s: z.ZodType): CheckDef[] => ((s._zod.def as { checks?: { _zod: 
 /** Keys whose allowed values are a rule the checks do not spell out. */
 const ALLOWED_OVERRIDES: Record<string, string> = {
   "aws.snapshots.schedule": "an Elasticsearch cron expression, every field in its range (see the rules below)",
+  "placement.zones": 'a list of label values (`["zone-a", "zone-b", "zone-c"]`); empty: plain awareness',
   "prometheus.staticTargets": "a list of `{job, targets: [\"host:port\"], metricsPath, scheme, labels}` (see Adding a scrape target)",
 };
 

@@ -288,6 +288,7 @@ async function checkObjects(stack: Stack): Promise<void> {
     check(s!.spec.replicas === replicas, `StatefulSet ${name}: spec.replicas ${s!.spec.replicas}, expected ${replicas}`);
     check(s!.status.readyReplicas === replicas, `StatefulSet ${name}: ${s!.status.readyReplicas ?? 0}/${replicas} ready`);
   }
+  await checkPlacement(stack, e);
   const deps = new Map((await list("deployments")).map((d) => [d.metadata.name, d]));
   for (const [name, replicas] of Object.entries(e.deployments)) {
     const d = deps.get(name);
@@ -323,6 +324,30 @@ async function checkObjects(stack: Stack): Promise<void> {
   for (const f of ["platform", "applications", "business", "observability"]) check(cms.includes(`grafana-dashboards-${f}`), `ConfigMap grafana-dashboards-${f} is missing`);
   check(cms.includes("grafana-alerting"), "ConfigMap grafana-alerting is missing");
   log(`[${stack}] ${sts.size} StatefulSets, ${deps.size} Deployments, ${ds.size} DaemonSets on ${nodes} nodes, ${pvcs.length} claims, ${jobs.length} Jobs: as configured`);
+}
+
+/**
+ * Where the replicated StatefulSets' pods landed: with required anti-affinity never two on one node,
+ * and with DoNotSchedule spread the zones at most one pod apart.
+ */
+async function checkPlacement(stack: Stack, e: Expected): Promise<void> {
+  const p = DEFAULTS[stack].placement;
+  const nodes = await list("nodes", false);
+  const zoneOf = new Map(nodes.map((n) => [n.metadata.name, (n.metadata.labels ?? {})[p.zoneLabel] as string | undefined]));
+  const zones = [...new Set([...zoneOf.values()].filter((z): z is string => z !== undefined))];
+  const pods = await list("pods");
+  const landed: string[] = [];
+  for (const [name, replicas] of Object.entries(e.statefulSets)) {
+    if (replicas < 2) continue;
+    const own = pods.filter((x) => ordinalPod(name).test(x.metadata.name));
+    const onNodes = own.map((x) => x.spec.nodeName as string);
+    const perZone = zones.map((z) => onNodes.filter((n) => zoneOf.get(n) === z).length);
+    landed.push(`${name} ${own.map((x, i) => `${x.metadata.name}@${onNodes[i]}/${zoneOf.get(onNodes[i])}`).join(" ")}`);
+    check(own.length === replicas, `${name}: ${own.length} pods, expected ${replicas}`);
+    if (p.antiAffinity === "required") check(new Set(onNodes).size === onNodes.length, `${name}: two pods share a node: ${onNodes.join(", ")}`);
+    if (p.zoneSpread === "DoNotSchedule") check(Math.max(...perZone) - Math.min(...perZone) <= 1, `${name}: pods per zone ${zones.map((z, i) => `${z}=${perZone[i]}`).join(", ")} are more than one apart`);
+  }
+  log(`[${stack}] placement (${p.antiAffinity} anti-affinity, ${p.zoneSpread} over ${p.zoneLabel}): ${landed.join("; ")}`);
 }
 
 const uids = async (kind: string) => Object.fromEntries((await list(kind)).map((o) => [o.metadata.name, o.metadata.uid]));

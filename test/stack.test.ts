@@ -224,6 +224,21 @@ describe("per-environment differences", () => {
     expect(one(dev.resources, STS, "alertmanager").inputs.spec.template.spec.affinity).toBeUndefined();
   });
 
+  it("prod failure domains: Elasticsearch, Alertmanager, Prometheus and Jaeger never share a node and spread over zones", () => {
+    const workloads = [...byKind(prod.resources, STS), ...byKind(prod.resources, "kubernetes:apps/v1:Deployment")].filter((w) => w.inputs.spec.replicas > 1);
+    expect(workloads.map((w) => w.inputs.metadata.name).sort()).toEqual(["alertmanager", "elasticsearch", "jaeger", "prometheus"]);
+    for (const w of workloads) {
+      const name = w.inputs.metadata.name;
+      const spec = w.inputs.spec.template.spec;
+      const pods = { matchLabels: w.inputs.spec.selector.matchLabels };
+      expect([name, spec.affinity.podAntiAffinity]).toEqual([name, { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: pods }] }]);
+      expect([name, spec.topologySpreadConstraints]).toEqual([name, [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: pods }]]);
+      expect([name, w.inputs.metadata.annotations?.["observability-stack/shared-failure-domains"]]).toEqual([name, undefined]);
+    }
+    // Single-replica workloads have nothing to spread.
+    expect(one(prod.resources, STS, "loki").inputs.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+  });
+
   it("AWS: nothing in dev; tagged storage and roles in prod", () => {
     expect(dev.resources.filter((r) => r.type.startsWith("aws:") || r.type === "pulumi:providers:aws")).toEqual([]);
     const buckets = prod.resources.filter((r) => r.type.startsWith("aws:s3/bucket"));

@@ -10,6 +10,8 @@ import {
   resolveContext,
   resolveSettings,
   antiAffinity,
+  topologySpread,
+  placementAnnotations,
   configReloader,
   containerSecurity,
   dataVolume,
@@ -146,7 +148,7 @@ export class Alertmanager extends pulumi.ComponentResource {
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
-        metadata: meta(ctx, w, name, { annotations: data.annotations }),
+        metadata: meta(ctx, w, name, { annotations: { ...data.annotations, ...placementAnnotations(ctx, s.replicas) } }),
         spec: {
           serviceName: peers.metadata.name,
           replicas: s.replicas,
@@ -160,6 +162,7 @@ export class Alertmanager extends pulumi.ComponentResource {
               automountServiceAccountToken: false,
               securityContext: podSecurity(65534),
               affinity: antiAffinity(ctx, w, s.replicas),
+              topologySpreadConstraints: topologySpread(ctx, w, s.replicas),
               containers: [
                 {
                   name: "alertmanager",

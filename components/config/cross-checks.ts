@@ -19,6 +19,7 @@ import type { Resources } from "./shared";
  */
 export const CROSS_FIELD_RULES: readonly string[] = [
   "`persistence.enabled` must be true in prod.",
+  '`placement.antiAffinity` is "required" and `placement.zoneSpread` "DoNotSchedule" in prod, unless `placement.allowSharedFailureDomains` is true (a cluster with fewer nodes or zones than replicas).',
   "`elasticsearch.replicas` is 1 or odd (3, 5, ...): master-eligible nodes need a quorum.",
   "`elasticsearch.heapMi` is at most half of `elasticsearch.resources.limits.memory`.",
   "`prometheus.retentionSizeGi` is below `prometheus.storageGi` (room for the WAL).",
@@ -61,6 +62,19 @@ export const CROSS_CHECKS: CrossCheck[] = [
     cfg.environment === "prod" && !cfg.persistence.enabled
       ? [`${configKey(["persistence", "enabled"])}: false is not allowed in prod; stateful components need persistent volumes (allowed: true)`]
       : [],
+  // Prod keeps replicas in separate failure domains; relaxing that takes an explicit setting.
+  (cfg) => {
+    const p = cfg.placement;
+    if (cfg.environment !== "prod" || p.allowSharedFailureDomains) return [];
+    const out: string[] = [];
+    if (p.antiAffinity !== "required") {
+      out.push(`${configKey(["placement", "antiAffinity"])}: "${p.antiAffinity}" is not allowed in prod; two replicas could share a node and be lost together (allowed: "required", or set placement.allowSharedFailureDomains: true for a cluster with fewer nodes than replicas)`);
+    }
+    if (p.zoneSpread !== "DoNotSchedule") {
+      out.push(`${configKey(["placement", "zoneSpread"])}: "${p.zoneSpread}" is not allowed in prod; replicas could crowd one zone and be lost together (allowed: "DoNotSchedule", or set placement.allowSharedFailureDomains: true for a cluster with fewer zones than replicas)`);
+    }
+    return out;
+  },
   (cfg) => {
     const es = cfg.elasticsearch;
     return es.replicas !== 1 && es.replicas % 2 === 0

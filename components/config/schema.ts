@@ -3,6 +3,7 @@
  * (components/<component>/schema.ts) and the stack's own keys.
  */
 import { z } from "zod";
+import { placementSchema } from "./placement";
 import { alertingSchema } from "../alerting/schema";
 import { alertmanagerSchema } from "../alertmanager/schema";
 import { awsSchema } from "../aws/schema";
@@ -36,6 +37,8 @@ export const stackConfigSchema = z
     storageClassName: dns1123Subdomain.optional(),
     /** Base URL the alert rules' runbook_url annotations are built from; no default in prod. */
     runbookBaseUrl: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: "an http(s) URL" }),
+    /** Failure domains of the replicated workloads: anti-affinity, zone spread, Elasticsearch awareness. */
+    placement: placementSchema,
     persistence: z
       .object({
         /** Persistent volumes for stateful components; off = emptyDir (dev only). */

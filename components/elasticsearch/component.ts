@@ -9,6 +9,8 @@ import {
   resolveContext,
   resolveSettings,
   antiAffinity,
+  topologySpread,
+  placementAnnotations,
   checksum,
   containerSecurity,
   dataVolume,
@@ -17,6 +19,7 @@ import {
   labels,
   meta,
   networkPolicy,
+  placementOf,
   podSecurity,
   resources,
   selector,
@@ -24,7 +27,19 @@ import {
 } from "../common";
 import { APPS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
-import { DATA_DIR, LOG_ALIASES, elasticsearchYml, heapOptions, logIndexPattern, type ElasticsearchSettings } from "./config";
+import {
+  DATA_DIR,
+  LOG_ALIASES,
+  ZONE_FILE,
+  elasticsearchYml,
+  heapOptions,
+  logIndexPattern,
+  readinessScript,
+  startCommand,
+  startStatus,
+  zoneScript,
+  type ElasticsearchSettings,
+} from "./config";
 import { ElasticsearchBootstrap } from "./bootstrap";
 import { ElasticsearchExporter, ELASTICSEARCH_EXPORTER_PORT_NAME } from "./exporter";
 import { Kibana, KIBANA_PORT_NAME } from "./kibana";
@@ -81,6 +96,7 @@ export const ELASTICSEARCH_PORT_NAME = "http";
 export const ELASTICSEARCH_TRANSPORT_PORT_NAME = "transport";
 
 const ES_HOME = "/usr/share/elasticsearch";
+const ZONE_DIR = ZONE_FILE.slice(0, ZONE_FILE.lastIndexOf("/"));
 
 /**
  * Elasticsearch for the stack's logs: a StatefulSet (a single node, or an odd number of
@@ -128,9 +144,13 @@ export class Elasticsearch extends pulumi.ComponentResource {
     const w: Workload = { name: APPS.elasticsearch, instance: name, component: "logs", version };
     this.workload = w;
 
+    // More than one node: allocation awareness by zone, which each pod reads from its node's label.
+    const placement = placementOf(ctx);
+    const zoneAware = s.replicas > 1;
+
     // --- configuration -------------------------------------------------------------------------
     const ymlText = stringify({
-      ...elasticsearchYml(s, { namespace: ns, clusterName: args.clusterName ?? `${PROJECT}-${ctx.environment}`, statefulSet: name }),
+      ...elasticsearchYml(s, { namespace: ns, clusterName: args.clusterName ?? `${PROJECT}-${ctx.environment}`, statefulSet: name, zones: placement.zones }),
       ...(args.snapshot?.elasticsearchYml ?? {}),
     });
     const esConfig = new k8s.core.v1.ConfigMap(
@@ -140,6 +160,23 @@ export class Elasticsearch extends pulumi.ComponentResource {
     );
 
     const sa = serviceAccount(ctx, w, this, name, { automount: false, annotations: args.snapshot?.serviceAccountAnnotations });
+    if (zoneAware) {
+      // The zone init container reads its node's labels: get on nodes, nothing else.
+      const nodeReader = new k8s.rbac.v1.ClusterRole(
+        `${name}-node-zone`,
+        { metadata: { name: `${ns}-${name}-node-zone`, labels: labels(ctx, w) }, rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }] },
+        { parent: this },
+      );
+      new k8s.rbac.v1.ClusterRoleBinding(
+        `${name}-node-zone`,
+        {
+          metadata: { name: `${ns}-${name}-node-zone`, labels: labels(ctx, w) },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: nodeReader.metadata.name },
+          subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns }],
+        },
+        { parent: this },
+      );
+    }
 
     // --- Services ------------------------------------------------------------------------------
     const service = new k8s.core.v1.Service(
@@ -185,7 +222,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
     const statefulSet = new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
-        metadata: meta(ctx, w, name, { annotations: data.annotations }),
+        metadata: meta(ctx, w, name, { annotations: { ...data.annotations, ...placementAnnotations(ctx, s.replicas) } }),
         spec: {
           serviceName: nodes.metadata.name,
           replicas: s.replicas,
@@ -202,6 +239,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
               automountServiceAccountToken: false,
               securityContext: podSecurity(1000),
               affinity: antiAffinity(ctx, w, s.replicas),
+              topologySpreadConstraints: topologySpread(ctx, w, s.replicas),
               terminationGracePeriodSeconds: 120,
               initContainers: [
                 {
@@ -223,11 +261,31 @@ export class Elasticsearch extends pulumi.ComponentResource {
                     { name: "es-config", mountPath: "/mnt/es-config", readOnly: true },
                   ],
                 },
+                ...(zoneAware
+                  ? [
+                      {
+                        // A pod cannot see its node's labels through the downward API: the zone is
+                        // read from the API with a token only this init container mounts.
+                        name: "zone",
+                        image: image("elasticsearch"),
+                        command: ["bash", "-c", zoneScript({ zoneLabel: placement.zoneLabel, required: placement.zones.length > 0 })],
+                        env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
+                        resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                        securityContext: containerSecurity({ runAsUser: 1000 }),
+                        volumeMounts: [
+                          { name: "zone", mountPath: ZONE_DIR },
+                          { name: "api-token", mountPath: "/mnt/api-token", readOnly: true },
+                        ],
+                      },
+                    ]
+                  : []),
               ],
               containers: [
                 {
                   name: "elasticsearch",
                   image: image("elasticsearch"),
+                  // Through the image's entrypoint: clears the readiness marker, exports the zone.
+                  args: startCommand({ zone: zoneAware }),
                   env: [
                     { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
                     { name: "ES_JAVA_OPTS", value: heapOptions(s) },
@@ -237,7 +295,16 @@ export class Elasticsearch extends pulumi.ComponentResource {
                     { name: ELASTICSEARCH_PORT_NAME, containerPort: PORTS.elasticsearchHttp },
                     { name: ELASTICSEARCH_TRANSPORT_PORT_NAME, containerPort: PORTS.elasticsearchTransport },
                   ],
-                  readinessProbe: httpProbe("/_cluster/health?local=true", ELASTICSEARCH_PORT_NAME, { initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 }),
+                  // A started node is ready when the cluster is green again (yellow on a single node),
+                  // so a rolling restart takes the next node down only when every shard copy has
+                  // recovered; afterwards, when the node answers (./config.ts readinessScript).
+                  readinessProbe: {
+                    exec: { command: ["bash", "-c", readinessScript({ startStatus: startStatus(s) })] },
+                    initialDelaySeconds: 10,
+                    periodSeconds: 10,
+                    timeoutSeconds: 5,
+                    failureThreshold: 3,
+                  },
                   // JVM start and shard recovery can take minutes: the startup probe allows 10.
                   startupProbe: { ...httpProbe("/_cluster/health?local=true", ELASTICSEARCH_PORT_NAME, { initialDelaySeconds: 10, periodSeconds: 10 }), failureThreshold: 60 },
                   // Liveness only checks the transport port is open: a red cluster must not restart nodes.
@@ -251,6 +318,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
                     { name: "tmp", mountPath: "/tmp" },
                     { name: "logs", mountPath: `${ES_HOME}/logs` },
                     { name: "data", mountPath: DATA_DIR },
+                    ...(zoneAware ? [{ name: "zone", mountPath: ZONE_DIR, readOnly: true }] : []),
                   ],
                 },
               ],
@@ -259,6 +327,20 @@ export class Elasticsearch extends pulumi.ComponentResource {
                 { name: "config", emptyDir: { sizeLimit: "64Mi" } },
                 { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
                 { name: "logs", emptyDir: { sizeLimit: "1Gi" } },
+                ...(zoneAware
+                  ? [
+                      { name: "zone", emptyDir: { sizeLimit: "1Mi" } },
+                      {
+                        name: "api-token",
+                        projected: {
+                          sources: [
+                            { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
+                            { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+                          ],
+                        },
+                      },
+                    ]
+                  : []),
                 ...data.volumes,
               ],
             },

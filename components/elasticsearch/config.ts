@@ -151,11 +151,15 @@ export function logIndexPattern(aliases: Record<LogClassName, string>): string {
  */
 export function elasticsearchYml(
   settings: ElasticsearchSettings,
-  /** `statefulSet`: the StatefulSet's name (default "elasticsearch"); its headless Service is `<statefulSet>-nodes`. */
-  opts: { namespace: string; clusterName: string; statefulSet?: string },
+  /**
+   * `statefulSet`: the StatefulSet's name (default "elasticsearch"); its headless Service is `<statefulSet>-nodes`.
+   * `zones`: the zones of forced awareness (default none: plain awareness).
+   */
+  opts: { namespace: string; clusterName: string; statefulSet?: string; zones?: readonly string[] },
 ): Record<string, unknown> {
   const statefulSet = opts.statefulSet ?? SERVICES.elasticsearch;
   const single = settings.replicas === 1;
+  const zones = opts.zones ?? [];
   return {
     "cluster.name": opts.clusterName,
     // The pod name (env NODE_NAME from the downward API): stable per StatefulSet ordinal.
@@ -179,8 +183,117 @@ export function elasticsearchYml(
       : {
           "discovery.seed_hosts": [`${statefulSet}-nodes.${opts.namespace}.svc.cluster.local`],
           "cluster.initial_master_nodes": podNames(settings.replicas, statefulSet),
+          // Allocation awareness: the two copies of a shard go to nodes of different zones. The
+          // zone is the node's label, read at pod start (zoneScript) and exported as ZONE.
+          [`node.attr.${ZONE_ATTRIBUTE}`]: "${ZONE}",
+          "cluster.routing.allocation.awareness.attributes": [ZONE_ATTRIBUTE],
+          // Forced awareness: with a zone lost, its copies wait for it instead of filling the others.
+          ...(zones.length ? { [`cluster.routing.allocation.awareness.force.${ZONE_ATTRIBUTE}.values`]: [...zones] } : {}),
         }),
   };
+}
+
+/** The node attribute allocation awareness uses. */
+export const ZONE_ATTRIBUTE = "zone";
+
+/** Where the zone init container leaves the node's zone for the Elasticsearch container. */
+export const ZONE_FILE = "/mnt/zone/zone";
+
+/** The readiness probe's marker: this container has been ready once (removed when it starts). */
+export const READY_MARKER = "/tmp/.es-ready-once";
+
+/**
+ * The Elasticsearch container's command, run by the image's entrypoint (which runs any command other
+ * than its own `eswrapper`): a new container is not yet "ready once" (a restarted node waits for
+ * the cluster's health again), the zone goes into the environment (elasticsearch.yml reads
+ * ${ZONE}), then the image's own start.
+ */
+export function startCommand(opts: { zone: boolean }): string[] {
+  return ["bash", "-c", `rm -f ${READY_MARKER}${opts.zone ? ` && ZONE="$(cat ${ZONE_FILE})" && export ZONE` : ""} && exec /usr/local/bin/docker-entrypoint.sh eswrapper`];
+}
+
+/**
+ * The zone init container's script (bash and curl of the Elasticsearch image): reads the label
+ * `zoneLabel` of its node (NODE_NAME) from the Kubernetes API with the pod's projected token in
+ * TOKEN_DIR, and writes it to ZONE_FILE (or OUT). A node without the label is a zone of its own
+ * (its name) unless `required` (forced awareness names the zones, so every node must have one).
+ * KUBE_API defaults to the in-cluster API server.
+ */
+export function zoneScript(opts: { zoneLabel: string; required: boolean }): string {
+  const key = opts.zoneLabel.replace(/[.*^$[\]\\]/g, "\\$&");
+  const missing = opts.required
+    ? `  echo "node $NODE_NAME has no label ${opts.zoneLabel}; placement.zones names the zones, so every node needs it" >&2
+  exit 1`
+    : `  echo "node $NODE_NAME has no label ${opts.zoneLabel}: it is a zone of its own"
+  zone=$NODE_NAME`;
+  return `set -euo pipefail
+: "\${NODE_NAME:?NODE_NAME must be set}"
+API=\${KUBE_API:-https://\${KUBERNETES_SERVICE_HOST}:\${KUBERNETES_SERVICE_PORT}}
+TOKEN_DIR=\${TOKEN_DIR:-/mnt/api-token}
+OUT=\${OUT:-${ZONE_FILE}}
+# The token goes through curl's config on stdin, never on a command line.
+node=$(printf 'header = "Authorization: Bearer %s"\\n' "$(cat "$TOKEN_DIR/token")" |
+  curl -sS --fail --max-time 10 --retry 5 --retry-delay 2 --cacert "$TOKEN_DIR/ca.crt" -K - "$API/api/v1/nodes/$NODE_NAME")
+zone=$(printf '%s' "$node" | tr -d '\\n' | sed -n 's|.*"${key}": *"\\([^"]*\\)".*|\\1|p')
+if [ -z "$zone" ]; then
+${missing}
+fi
+echo "node $NODE_NAME: zone $zone"
+printf '%s' "$zone" >"$OUT"
+`;
+}
+
+/**
+ * The readiness script of an Elasticsearch node, after Elastic's own Helm chart. Until the
+ * container has once been ready (READY_MARKER), the node is ready only when the cluster's health is
+ * \`startStatus\`: a node restarted by a rolling update becomes Ready only when the cluster has
+ * recovered its shard copies, and the StatefulSet takes the next node down only then. Once ready,
+ * only the node itself must answer (local health): a yellow or red cluster does not take every
+ * node out of its Services.
+ *
+ * Parameters from the environment, for a cluster with security on: ES_PROBE_SCHEME (http or https;
+ * default http), ES_PROBE_CACERT (the CA of an https certificate; default curl's CAs),
+ * ES_PROBE_USERNAME and ES_PROBE_PASSWORD (basic auth; default none), ES_PROBE_HOST (default
+ * 127.0.0.1) and ES_PROBE_PORT (default the HTTP port). READY_MARKER may be overridden by ES_PROBE_MARKER.
+ */
+export function readinessScript(opts: { startStatus: "green" | "yellow" }): string {
+  return `set -uo pipefail
+MARKER=\${ES_PROBE_MARKER:-${READY_MARKER}}
+BASE="\${ES_PROBE_SCHEME:-http}://\${ES_PROBE_HOST:-127.0.0.1}:\${ES_PROBE_PORT:-${PORTS.elasticsearchHttp}}"
+ARGS=(-sS --fail --max-time 4 -o /dev/null)
+if [ -n "\${ES_PROBE_CACERT:-}" ]; then ARGS+=(--cacert "$ES_PROBE_CACERT"); fi
+http() {
+  if [ -n "\${ES_PROBE_USERNAME:-}" ]; then
+    # Credentials through curl's config on stdin, never on a command line; \\ and " escaped.
+    local u="$ES_PROBE_USERNAME:\${ES_PROBE_PASSWORD:-}"
+    u=\${u//\\\\/\\\\\\\\}
+    u=\${u//\\"/\\\\\\"}
+    printf 'user = "%s"\\n' "$u" | curl "\${ARGS[@]}" -K - "$BASE$1"
+  else
+    curl "\${ARGS[@]}" "$BASE$1"
+  fi
+}
+if [ -f "$MARKER" ]; then
+  http "/_cluster/health?local=true" && exit 0
+  echo "the node does not answer at $BASE"
+  exit 1
+fi
+if http "/_cluster/health?wait_for_status=${opts.startStatus}&timeout=1s"; then
+  touch "$MARKER"
+  exit 0
+fi
+echo "the cluster is not ${opts.startStatus} yet: this node is ready once it is"
+exit 1
+`;
+}
+
+/**
+ * The cluster health a starting node waits for: green with more than one node (every replica
+ * assigned again), yellow on a single node (its primaries; replicas of an index that asks for one
+ * could never be assigned).
+ */
+export function startStatus(settings: Pick<ElasticsearchSettings, "replicas">): "green" | "yellow" {
+  return settings.replicas > 1 ? "green" : "yellow";
 }
 
 /** JVM heap options: -Xms = -Xmx = heapMi. */

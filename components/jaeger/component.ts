@@ -8,6 +8,7 @@ import {
   resolveContext,
   resolveSettings,
   antiAffinity,
+  topologySpread,
   checksum,
   containerSecurity,
   dataVolume,
@@ -161,6 +162,7 @@ export class Jaeger extends pulumi.ComponentResource {
         automountServiceAccountToken: false,
         securityContext: podSecurity(UID),
         affinity: antiAffinity(ctx, w, s.replicas),
+        topologySpreadConstraints: topologySpread(ctx, w, s.replicas),
         terminationGracePeriodSeconds: 60,
         containers: [
           {

@@ -5,6 +5,8 @@ import {
   PlacementArgs,
   Workload,
   antiAffinity,
+  topologySpread,
+  placementAnnotations,
   configReloader,
   containerSecurity,
   resolveContext,
@@ -163,7 +165,7 @@ export class Prometheus extends pulumi.ComponentResource {
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
-        metadata: meta(ctx, w, name, { annotations: data.annotations }),
+        metadata: meta(ctx, w, name, { annotations: { ...data.annotations, ...placementAnnotations(ctx, s.replicas) } }),
         spec: {
           serviceName: headless.metadata.name,
           replicas: s.replicas,
@@ -178,6 +180,7 @@ export class Prometheus extends pulumi.ComponentResource {
               automountServiceAccountToken: true,
               securityContext: podSecurity(65534),
               affinity: antiAffinity(ctx, w, s.replicas),
+              topologySpreadConstraints: topologySpread(ctx, w, s.replicas),
               terminationGracePeriodSeconds: 600,
               containers: [
                 {

@@ -81,7 +81,10 @@ describe("Alertmanager clustered, as prod builds it", () => {
     ]);
     expect(peerAddresses("alerts", "team-a", 1)).toEqual(["alerts-0.alerts-peers.team-a.svc.cluster.local:9094"]);
     expect(one(r.resources, PDB, "alertmanager").inputs.spec.maxUnavailable).toBe(1);
-    expect(one(r.resources, STS, "alertmanager").inputs.spec.template.spec.affinity.podAntiAffinity).toBeDefined();
+    const pods = { matchLabels: { "app.kubernetes.io/name": "alertmanager", "app.kubernetes.io/instance": "alertmanager" } };
+    const spec = one(r.resources, STS, "alertmanager").inputs.spec.template.spec;
+    expect(spec.affinity.podAntiAffinity).toEqual({ requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: pods }] });
+    expect(spec.topologySpreadConstraints).toEqual([{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: pods }]);
     expect(one(r.resources, SVC, "alertmanager-peers").inputs.spec).toMatchObject({ clusterIP: "None", publishNotReadyAddresses: true });
   });
 
@@ -90,5 +93,31 @@ describe("Alertmanager clustered, as prod builds it", () => {
     expect(secretValue(secret.inputs.stringData)["alertmanager.yml"]).toBe("route: {receiver: pager}\n");
     expect(secret.plainInputs).not.toContain("pager");
     expect(JSON.parse(secret.plainInputs).stringData).toBe("[secret]");
+  });
+});
+
+describe("Alertmanager on its own: placement for any cluster unless asked", () => {
+  const spec = async (args: Record<string, unknown>) => {
+    const r = await render("team", async () => {
+      const { Alertmanager } = await import("../../components/alertmanager/component");
+      return new Alertmanager("alerts", { namespace: "team-a", replicas: 3, ...args });
+    });
+    return one(r.resources, STS, "alerts").inputs.spec.template.spec;
+  };
+
+  test("by default preferred anti-affinity and best-effort zone spread: fewer nodes than replicas still schedule", async () => {
+    const s = await spec({});
+    expect(Object.keys(s.affinity.podAntiAffinity)).toEqual(["preferredDuringSchedulingIgnoredDuringExecution"]);
+    expect(s.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0]).toEqual({
+      weight: 100,
+      podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { "app.kubernetes.io/name": "alertmanager", "app.kubernetes.io/instance": "alerts" } } },
+    });
+    expect(s.topologySpreadConstraints.map((c: { whenUnsatisfiable: string; topologyKey: string }) => [c.topologyKey, c.whenUnsatisfiable])).toEqual([["topology.kubernetes.io/zone", "ScheduleAnyway"]]);
+  });
+
+  test("placement args: required, DoNotSchedule over another zone label", async () => {
+    const s = await spec({ placement: { antiAffinity: "required", zoneSpread: "DoNotSchedule", zoneLabel: "example.com/rack" } });
+    expect(Object.keys(s.affinity.podAntiAffinity)).toEqual(["requiredDuringSchedulingIgnoredDuringExecution"]);
+    expect(s.topologySpreadConstraints.map((c: { whenUnsatisfiable: string; topologyKey: string }) => [c.topologyKey, c.whenUnsatisfiable])).toEqual([["example.com/rack", "DoNotSchedule"]]);
   });
 });

@@ -67,6 +67,7 @@ const STRINGS: Record<string, { valid: string[]; invalid: string[] }> = {
   region: { valid: ["eu-west-1", "us-gov-west-1"], invalid: ["europe"] },
   oidcProviderArn: { valid: [PROD_AWS.oidcProviderArn], invalid: ["arn:aws:iam::1:oidc-provider/x"] },
   oidcProviderUrl: { valid: [PROD_AWS.oidcProviderUrl, "oidc.eks.eu-west-1.amazonaws.com/id/OTHER"], invalid: ["https://oidc"] },
+  zoneLabel: { valid: ["topology.kubernetes.io/zone", "zone", "example.com/rack_row"], invalid: ["/zone", "Topology.kubernetes.io/zone", "zone/"] },
   schedule: { valid: ["0 30 1 * * ?", "0 0 2 ? * SUN", "0 0/15 * * * ?", "0 59 23 L * ?", "0 0 3 ? * 6#3 2099"], invalid: ["0 60 1 * * ?", "0 30 1 1 * MON", "30 1 * * *", "0 0 0 ? 13 *"] },
 };
 
@@ -78,6 +79,7 @@ const STATIC_TARGETS = {
 /** Whole values of the keys that are lists or maps of objects: drawn as one value each. */
 const WHOLE_VALUES: Record<string, { valid: unknown[]; invalid: unknown[] }> = {
   "prometheus.staticTargets": STATIC_TARGETS,
+  "placement.zones": { valid: [[], ["zone-a", "zone-b", "zone-c"], ["eu-west-1a", "eu-west-1b"]], invalid: [["zone a"], [""], ["-zone"]] },
   "slo.services": {
     valid: [
       [],

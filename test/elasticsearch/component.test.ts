@@ -75,19 +75,20 @@ describe("Elasticsearch component", () => {
     expect(one(prod.resources, STS, "elasticsearch").inputs.spec.template.spec.affinity.podAntiAffinity).toBeTruthy();
   });
 
-  test("non-root uid 1000, read-only root filesystem with volumes for what Elasticsearch writes, readiness on local health", () => {
+  test("non-root uid 1000, read-only root filesystem with volumes for what Elasticsearch writes, readiness gated on cluster health", () => {
     const sts = one(prod.resources, STS, "elasticsearch");
     const spec = sts.inputs.spec.template.spec;
     expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 });
     const c = container(sts, "elasticsearch");
     expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] } });
     expect(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath).sort()).toEqual(
-      ["/tmp", "/usr/share/elasticsearch/config", "/usr/share/elasticsearch/data", "/usr/share/elasticsearch/logs"].sort(),
+      ["/mnt/zone", "/tmp", "/usr/share/elasticsearch/config", "/usr/share/elasticsearch/data", "/usr/share/elasticsearch/logs"].sort(),
     );
-    expect(c.readinessProbe.httpGet.path).toBe("/_cluster/health?local=true");
-    // No privileged sysctl init container: only the unprivileged config copy.
-    expect(spec.initContainers.map((i: { name: string }) => i.name)).toEqual(["config"]);
-    expect(spec.initContainers[0].securityContext.privileged).toBe(false);
+    expect(c.readinessProbe.exec.command.slice(0, 2)).toEqual(["bash", "-c"]);
+    expect(c.readinessProbe.exec.command[2]).toContain('http "/_cluster/health?wait_for_status=green&timeout=1s"');
+    // No privileged sysctl init container: the unprivileged config copy and the zone reader.
+    expect(spec.initContainers.map((i: { name: string }) => i.name)).toEqual(["config", "zone"]);
+    for (const i of spec.initContainers) expect(i.securityContext).toMatchObject({ runAsNonRoot: true, privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
   });
 
   test("Services: http on 9200, headless nodes Service publishing not-ready peers", () => {
@@ -221,7 +222,10 @@ describe("Elasticsearch on its own: named after itself, children of their own", 
     expect(yml["discovery.seed_hosts"]).toEqual(["logs-nodes.team-b.svc.cluster.local"]);
     expect(yml["cluster.initial_master_nodes"]).toEqual(["logs-0", "logs-1", "logs-2"]);
     expect(yml["cluster.name"]).toBe("observability-stack-dev");
-    for (const o of k8sObjects(r.resources)) expect([o.inputs.metadata.name, o.inputs.metadata.namespace]).toEqual([o.inputs.metadata.name, "team-b"]);
+    const clusterScoped = ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"];
+    for (const o of k8sObjects(r.resources).filter((x) => !clusterScoped.includes(x.type))) expect([o.inputs.metadata.name, o.inputs.metadata.namespace]).toEqual([o.inputs.metadata.name, "team-b"]);
+    // Cluster-scoped: named after the namespace and the component.
+    expect(k8sObjects(r.resources).filter((x) => clusterScoped.includes(x.type)).map((o) => o.inputs.metadata.name)).toEqual(["team-b-logs-node-zone", "team-b-logs-node-zone"]);
   });
 
   test("the defaults where nothing was set", () => {

@@ -134,6 +134,7 @@ export function defaultsFor(env: Environment): { ctx: StackContext; cfg: StackCo
     team: cfg.team,
     storageClassName: cfg.storageClassName,
     persistence: { ...cfg.persistence },
+    placement: structuredClone(cfg.placement),
   };
   return { ctx, cfg };
 }

@@ -81,7 +81,13 @@ describe("Prometheus as the stack builds it (prod)", () => {
     expect(cfg.prometheus.replicas).toBeGreaterThan(1);
     expect(args(r.resources, "prometheus")).toContain(`--storage.tsdb.retention.time=${cfg.prometheus.retentionDays}d`);
     expect(one(r.resources, PDB, "prometheus").inputs.spec.maxUnavailable).toBe(1);
-    expect(sts.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe("kubernetes.io/hostname");
+    // Prod placement: no two replicas on one node, spread over zones.
+    expect(sts.spec.template.spec.affinity.podAntiAffinity).toEqual({
+      requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/instance": "prometheus" } } }],
+    });
+    expect(sts.spec.template.spec.topologySpreadConstraints).toEqual([
+      { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/instance": "prometheus" } } },
+    ]);
     expect(one(r.resources, CR, "observability-prometheus-discovery")).toBeDefined();
   });
 
