@@ -47,6 +47,9 @@ const resourcesSchema = z
 export type Resources = z.infer<typeof resourcesSchema>;
 
 const replicas = z.number().int().min(1).max(9);
+/** An IPv4 or IPv6 CIDR ("10.0.0.0/16"), as a NetworkPolicy ipBlock takes it. */
+const cidr = z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/, { message: 'a CIDR such as "10.0.0.0/16"' });
+const port = z.number().int().min(1).max(65535);
 const storageGi = z.number().int().min(1).max(16384);
 
 /** An RFC 1123 label: what Kubernetes accepts as a namespace or label value we put into names. */
@@ -108,8 +111,44 @@ export const stackConfigSchema = z
   .object({
     /** Which defaults apply: dev (one replica, small, short retention) or prod (HA, longer retention). */
     environment: z.enum(ENVIRONMENTS),
-    /** Namespace every Kubernetes object of the stack lives in. */
+    /** Namespace every Kubernetes object of the stack lives in, except the node agents'. */
     namespace: dns1123,
+    /**
+     * Namespace of the node agents (node exporter, Fluent Bit): the one namespace that admits pods
+     * with host access (Pod Security "privileged"); unset = "<namespace>-agents".
+     */
+    agentsNamespace: dns1123.optional(),
+    /**
+     * Pod Security level the main namespace enforces (and warns and audits): "restricted"; dev may
+     * relax it to "baseline". Prod refuses anything but "restricted".
+     */
+    podSecurity: z.enum(["restricted", "baseline"]),
+    network: z
+      .object({
+        /**
+         * A NetworkPolicy in each namespace that denies all ingress and egress not allowed by a
+         * component's own policy. Dev may turn it off; prod refuses that.
+         */
+        defaultDeny: z.boolean(),
+        /**
+         * Where the API server is, for the egress of what calls it (Prometheus' discovery,
+         * kube-state-metrics, Fluent Bit's metadata filter). A NetworkPolicy matches the API server's
+         * endpoint addresses and port after the `kubernetes` Service's translation, which no pod
+         * selector can name: its control-plane addresses (CIDRs) and ports (443 on managed clusters,
+         * 6443 on kubeadm ones). Default: any address, on those two ports only.
+         */
+        apiServer: z.object({ cidrs: z.array(cidr).min(1), ports: z.array(port).min(1) }).strict(),
+        /**
+         * The nodes' addresses: Prometheus scrapes each kubelet (10250) and the node exporter (a
+         * host-network pod) there. Default: any address, on those two ports only.
+         */
+        nodeCidrs: z.array(cidr).min(1),
+        /** Where object storage (S3) is, for Loki and Elasticsearch's snapshots (HTTPS, 443) when aws.enabled. Default: any address. */
+        objectStorageCidrs: z.array(cidr).min(1),
+        /** Where alert receivers are (Slack, PagerDuty, webhooks, the SMTP relay), for Alertmanager and Grafana. Default: any address, on the receivers' ports only. */
+        receiverCidrs: z.array(cidr).min(1),
+      })
+      .strict(),
     /** Cluster name: Prometheus external label `cluster`. */
     clusterName: dns1123,
     /** Team that owns the stack: the `team` label and AWS tag. */
@@ -247,10 +286,21 @@ const res = (reqCpu: string, reqMem: string, limCpu: string, limMem: string): Re
  */
 export type EnvironmentDefaults = Omit<StackConfig, "environment" | "runbookBaseUrl"> & { runbookBaseUrl?: string };
 
+/** Any address: the default where the cluster's addresses are not known (each use is limited to its ports). */
+const ANY = ["0.0.0.0/0"];
+const DEFAULT_NETWORK: StackConfig["network"] = { defaultDeny: true, apiServer: { cidrs: ANY, ports: [443, 6443] }, nodeCidrs: ANY, objectStorageCidrs: ANY, receiverCidrs: ANY };
+
+/** The node agents' namespace of a config: agentsNamespace, or "<namespace>-agents". */
+export function agentsNamespaceOf(cfg: Pick<StackConfig, "namespace" | "agentsNamespace">): string {
+  return cfg.agentsNamespace ?? `${cfg.namespace}-agents`;
+}
+
 /** Per-environment defaults: dev is one small replica with short retention; prod is HA with longer retention. */
 export const DEFAULTS: Record<Environment, EnvironmentDefaults> = {
   dev: {
     namespace: "observability",
+    podSecurity: "restricted",
+    network: DEFAULT_NETWORK,
     clusterName: "dev",
     team: "platform",
     costCenter: "engineering",
@@ -302,6 +352,8 @@ export const DEFAULTS: Record<Environment, EnvironmentDefaults> = {
   },
   prod: {
     namespace: "observability",
+    podSecurity: "restricted",
+    network: DEFAULT_NETWORK,
     clusterName: "prod",
     team: "platform",
     costCenter: "engineering",
@@ -480,6 +532,8 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
  */
 export const CROSS_FIELD_RULES: readonly string[] = [
   "`persistence.enabled` must be true in prod.",
+  '`podSecurity` is "restricted" in prod; dev may set "baseline". `network.defaultDeny` is true in prod; dev may set false.',
+  "`agentsNamespace` (default `<namespace>-agents`) differs from `namespace`: the main namespace never admits the node agents' host access.",
   "`elasticsearch.replicas` is 1 or odd (3, 5, ...): master-eligible nodes need a quorum.",
   "`elasticsearch.heapMi` is at most half of `elasticsearch.resources.limits.memory`.",
   "`prometheus.retentionSizeGi` is below `prometheus.storageGi` (room for the WAL).",
@@ -521,6 +575,18 @@ const CROSS_CHECKS: CrossCheck[] = [
   (cfg) =>
     cfg.environment === "prod" && !cfg.persistence.enabled
       ? [`${configKey(["persistence", "enabled"])}: false is not allowed in prod; stateful components need persistent volumes (allowed: true)`]
+      : [],
+  (cfg) =>
+    cfg.environment === "prod" && cfg.podSecurity !== "restricted"
+      ? [`${configKey(["podSecurity"])}: ${JSON.stringify(cfg.podSecurity)} is not allowed in prod; the main namespace enforces the restricted Pod Security profile (allowed: "restricted"; dev may set "baseline")`]
+      : [],
+  (cfg) =>
+    cfg.environment === "prod" && !cfg.network.defaultDeny
+      ? [`${configKey(["network", "defaultDeny"])}: false is not allowed in prod; every namespace denies the traffic its components do not need (allowed: true; dev may set false)`]
+      : [],
+  (cfg) =>
+    agentsNamespaceOf(cfg) === cfg.namespace
+      ? [`${configKey(["agentsNamespace"])}: ${JSON.stringify(cfg.agentsNamespace)} is the main namespace; the node agents need host access, which the main namespace never admits (allowed: any other namespace; default "${cfg.namespace}-agents")`]
       : [],
   (cfg) => {
     const es = cfg.elasticsearch;
