@@ -4,6 +4,7 @@ import type { StackConfig } from "../config";
 import { stringify } from "yaml";
 import type { Resources } from "../config";
 import {
+  EgressRule,
   IngressRule,
   PlacementArgs,
   Workload,
@@ -17,10 +18,12 @@ import {
   httpProbe,
   labels,
   meta,
+  networkOf,
   networkPolicy,
   podSecurity,
   resources,
   selector,
+  withEphemeralStorage,
 } from "../common";
 import { APPS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
@@ -59,6 +62,11 @@ export interface AlertmanagerArgs extends PlacementArgs {
    * @default DEFAULT_ALERTMANAGER_CONFIG: one receiver without integrations, nothing is sent
    */
   configYaml?: pulumi.Input<string>;
+  /**
+   * Ports of the receivers it notifies (443 for Slack and PagerDuty, the SMTP relay's, a webhook's):
+   * its only egress beyond DNS and its peers, to `network.receiverCidrs`. @default none: it sends nothing
+   */
+  receiverPorts?: pulumi.Input<number[]>;
 }
 
 export const ALERTMANAGER_PORT_NAME = "web";
@@ -163,7 +171,7 @@ export class Alertmanager extends pulumi.ComponentResource {
           volumeClaimTemplates: data.volumeClaimTemplates,
           template: {
             metadata: { labels: labels(ctx, w) },
-            spec: {
+            spec: withEphemeralStorage({
               automountServiceAccountToken: false,
               securityContext: podSecurity(65534),
               affinity: antiAffinity(ctx, w, s.replicas),
@@ -196,7 +204,7 @@ export class Alertmanager extends pulumi.ComponentResource {
                 configReloader(`http://127.0.0.1:${PORTS.alertmanager}/-/reload`, [{ name: "config", mountPath: CONFIG_DIR }], PORTS.configReloader),
               ],
               volumes: [{ name: "config", secret: { secretName: secret.metadata.name } }, ...data.volumes],
-            },
+            }),
           },
         },
       },
@@ -214,6 +222,11 @@ export class Alertmanager extends pulumi.ComponentResource {
       ],
       this,
       name,
+      undefined,
+      pulumi.output(args.receiverPorts ?? []).apply((ports): EgressRule[] => [
+        ...(clustered ? [{ to: [podsOf(APPS.alertmanager)], ports: [PORTS.alertmanagerCluster], protocols: ["TCP", "UDP"] } satisfies EgressRule] : []),
+        ...(ports.length ? [{ to: { cidrs: networkOf(ctx).receiverCidrs }, ports: [...new Set(ports)].sort((a, b) => a - b) }] : []),
+      ]),
     );
 
     // From the Service's own name: whatever uses the URL waits for the Service.

@@ -3,8 +3,10 @@ import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import { PROJECT, type LogClassName } from "../config";
 import {
+  EgressRule,
   PlacementArgs,
   Workload,
+  agentPods,
   resolveContext,
   resolveSettings,
   antiAffinity,
@@ -15,11 +17,13 @@ import {
   httpProbe,
   labels,
   meta,
+  networkOf,
   networkPolicy,
   podSecurity,
   resources,
   selector,
   serviceAccount,
+  withEphemeralStorage,
 } from "../common";
 import { APPS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
@@ -207,7 +211,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
           volumeClaimTemplates: data.volumeClaimTemplates,
           template: {
             metadata: { labels: labels(ctx, w), annotations: { "checksum/config": checksum(ymlText) } },
-            spec: {
+            spec: withEphemeralStorage({
               serviceAccountName: sa.metadata.name,
               automountServiceAccountToken: false,
               securityContext: podSecurity(1000),
@@ -271,7 +275,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
                 { name: "logs", emptyDir: { sizeLimit: "1Gi" } },
                 ...data.volumes,
               ],
-            },
+            }),
           },
         },
       },
@@ -285,7 +289,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
       [
         {
           from: [
-            podsOf(APPS.fluentBit),
+            agentPods(ctx, podsOf(APPS.fluentBit)),
             // Jaeger's collector and query, and its index-cleaner CronJob (same app name).
             podsOf(APPS.jaeger),
             podsOf(APPS.grafana),
@@ -299,6 +303,12 @@ export class Elasticsearch extends pulumi.ComponentResource {
       ],
       this,
       name,
+      undefined,
+      [
+        // The other nodes (discovery, replication), and the snapshot repository over HTTPS when snapshots are on.
+        { to: [podsOf(APPS.elasticsearch)], ports: [PORTS.elasticsearchTransport] },
+        ...(args.snapshot ? [{ to: { cidrs: networkOf(ctx).objectStorageCidrs ?? ["0.0.0.0/0"] }, ports: [443] } satisfies EgressRule] : []),
+      ],
     );
 
     // --- ILM policies, index templates, write aliases; the exporter; Kibana: children of their own

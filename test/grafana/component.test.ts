@@ -38,7 +38,11 @@ describe("Grafana on its own, with only a namespace", () => {
     expect(parse(one(r.resources, CM, "ui-datasources").inputs.data["datasources.yaml"]).datasources).toEqual([]);
     expect(one(r.resources, PVC, "ui-data").inputs.spec.resources.requests.storage).toBe(`${GRAFANA_DEFAULTS.storageGi}Gi`);
     const c = one(r.resources, DEP, "ui").inputs.spec.template.spec.containers[0];
-    expect(c.resources).toEqual(GRAFANA_DEFAULTS.resources);
+    // Its 256Mi /tmp counted in the ephemeral-storage limit, a quarter requested.
+    expect(c.resources).toEqual({
+      requests: { ...GRAFANA_DEFAULTS.resources.requests, "ephemeral-storage": "128Mi" },
+      limits: { ...GRAFANA_DEFAULTS.resources.limits, "ephemeral-storage": "512Mi" },
+    });
     expect(env(c, "GF_SMTP_ENABLED")).toBeUndefined();
     expect(env(c, "GF_SERVER_ROOT_URL")).toBeUndefined();
     expect(env(c, "GF_AUTH_ANONYMOUS_ENABLED")?.value).toBe("false");
