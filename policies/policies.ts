@@ -3,6 +3,8 @@
  * (importing index.ts would start the policy gRPC server).
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { distinctProbes } from "./availability/distinct-probes";
+import { headlessGoverningServices } from "./availability/headless-governing-services";
 import { minimumReplicas } from "./availability/minimum-replicas";
 import { persistentStorage } from "./availability/persistent-storage";
 import { podDisruptionBudgets } from "./availability/pod-disruption-budgets";
@@ -23,6 +25,10 @@ import { prometheusRetention } from "./retention/prometheus-retention";
 import { s3BucketLifecycle } from "./retention/s3-bucket-lifecycle";
 import { telemetryRetentionConfigured } from "./retention/telemetry-retention-configured";
 import { containerResources } from "./security/container-resources";
+import { defaultDenyNetworkPolicy } from "./security/default-deny-network-policy";
+import { ephemeralStorageLimits } from "./security/ephemeral-storage-limits";
+import { grafanaAdminPasswordFile } from "./security/grafana-admin-password-file";
+import { namespacePodSecurity } from "./security/namespace-pod-security";
 import { grafanaDatasourceSecrets } from "./security/grafana-datasource-secrets";
 import { grafanaSecureAuth } from "./security/grafana-secure-auth";
 import { noHostAccess } from "./security/no-host-access";
@@ -64,14 +70,22 @@ export const SECURITY_POLICIES = [
   noSecretEnvLiterals,
   grafanaSecureAuth,
   grafanaDatasourceSecrets,
+  grafanaAdminPasswordFile,
+  namespacePodSecurity,
+  defaultDenyNetworkPolicy,
+  ephemeralStorageLimits,
 ];
 
 /** Only meaningful in prod: disabled in policies/config/dev.json. */
 export const AVAILABILITY_POLICIES = [minimumReplicas, podDisruptionBudgets, persistentStorage];
+
+/** Every environment: how a workload reports its health, and how its replicas are named. */
+export const HEALTH_POLICIES = [distinctProbes, headlessGoverningServices];
 
 export const ALL_POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...RETENTION_POLICIES,
   ...LABEL_POLICIES,
   ...SECURITY_POLICIES,
   ...AVAILABILITY_POLICIES,
+  ...HEALTH_POLICIES,
 ];
