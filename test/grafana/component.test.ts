@@ -46,7 +46,10 @@ describe("Grafana on its own, with only a namespace", () => {
     expect(env(c, "GF_SMTP_ENABLED")).toBeUndefined();
     expect(env(c, "GF_SERVER_ROOT_URL")).toBeUndefined();
     expect(env(c, "GF_AUTH_ANONYMOUS_ENABLED")?.value).toBe("false");
-    expect(env(c, "GF_SECURITY_ADMIN_PASSWORD")?.valueFrom).toEqual({ secretKeyRef: { name: "ui-admin", key: "admin-password" } });
+    // The password is a file of the mounted admin Secret, never an environment variable.
+    expect(env(c, "GF_SECURITY_ADMIN_PASSWORD")).toBeUndefined();
+    expect(env(c, "GF_SECURITY_ADMIN_PASSWORD__FILE")?.value).toBe("/etc/grafana-admin/admin-password");
+    expect(c.volumeMounts).toContainEqual({ name: "admin", mountPath: "/etc/grafana-admin", readOnly: true });
   });
 
   test("URL from its Service; the generated admin password is a secret output", async () => {

@@ -118,8 +118,9 @@ describe("Loki component", () => {
     for (const p of [c.readinessProbe, c.startupProbe]) expect(p.httpGet).toEqual({ path: "/ready", port: "http-metrics" });
     // Alive is not ready: a ring or WAL problem (/ready failing) must not restart Loki.
     expect(c.livenessProbe.httpGet).toEqual({ path: "/loki/api/v1/status/buildinfo", port: "http-metrics" });
-    // 1Gi of /tmp counted in the ephemeral-storage limit (256Mi + 1024Mi), a quarter of it requested.
-    expect(c.resources).toEqual({ requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "320Mi" }, limits: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "1280Mi" } });
+    // Dev keeps its data in a 10Gi emptyDir: it and the 1Gi /tmp count in the ephemeral-storage
+    // limit (256Mi + 11264Mi), a quarter of them requested.
+    expect(c.resources).toEqual({ requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "2880Mi" }, limits: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "11520Mi" } });
     expect(c.volumeMounts).toEqual([
       { name: "config", mountPath: "/etc/loki", readOnly: true },
       { name: "data", mountPath: "/var/loki" },
