@@ -9,6 +9,7 @@ import { createHash } from "crypto";
 import type { Environment } from "./config/project";
 import type { Placement } from "./config/placement";
 import type { Resources } from "./config/shared";
+import { quantityMi } from "./config/quantities";
 import { selectorLabels, standardLabels } from "./labels";
 import { claimName } from "./data-volumes";
 import { image } from "./versions";
@@ -34,6 +35,8 @@ export interface StackContext {
   persistenceChanges?: (statefulSet: string, persistent: boolean) => boolean;
   /** Failure domains of multi-replica workloads; unset = PLACEMENT_DEFAULTS. */
   placement?: Placement;
+  /** Where the stack's pods and the cluster's services are, for the egress rules. Unset: NETWORK_DEFAULTS in `namespace`. */
+  network?: NetworkContext;
 }
 
 /**
@@ -51,6 +54,35 @@ export const PLACEMENT_DEFAULTS: Placement = {
 /** The placement a context asks for, with the defaults. */
 export function placementOf(ctx: StackContext): Placement {
   return { ...PLACEMENT_DEFAULTS, ...(ctx.placement ?? {}) };
+}
+
+/** What the network policies need to know beyond a component's own namespace. */
+export interface NetworkContext {
+  /** Namespace of the main components (Prometheus, Loki, Elasticsearch, ...). */
+  mainNamespace: string;
+  /** Namespace of the node agents (node exporter, Fluent Bit). */
+  agentsNamespace: string;
+  /** The API server's endpoint addresses and ports (components/config.ts `network.apiServer`). */
+  apiServer: { cidrs: string[]; ports: number[] };
+  /** The nodes' addresses (kubelets, host-network pods). */
+  nodeCidrs: string[];
+  /** Object storage, when the stack uses it (prod with AWS); unset = none. */
+  objectStorageCidrs?: string[];
+  /** The alert receivers' addresses. */
+  receiverCidrs: string[];
+}
+
+/** The network of a component created on its own: the stack's defaults, everything in its namespace. */
+export function networkOf(ctx: StackContext): NetworkContext {
+  return (
+    ctx.network ?? {
+      mainNamespace: ctx.namespace,
+      agentsNamespace: ctx.namespace,
+      apiServer: { cidrs: ["0.0.0.0/0"], ports: [443, 6443] },
+      nodeCidrs: ["0.0.0.0/0"],
+      receiverCidrs: ["0.0.0.0/0"],
+    }
+  );
 }
 
 /**
@@ -151,6 +183,56 @@ export function podSecurity(uid: number, gid = uid): k8s.types.input.core.v1.Pod
 /** Container resources from the config schema. */
 export function resources(r: Resources): k8s.types.input.core.v1.ResourceRequirements {
   return { requests: { ...r.requests }, limits: { ...r.limits } };
+}
+
+/**
+ * Ephemeral storage of every container besides its emptyDir volumes: its logs (the kubelet keeps up
+ * to 5 × 10 MiB per container), a root filesystem that is read-only, and scratch. Requested: 64 MiB;
+ * limit: 256 MiB.
+ */
+export const EPHEMERAL_BASE_MI = { request: 64, limit: 256 };
+
+/**
+ * Ephemeral-storage requests and limits on every container and init container of a pod spec. The
+ * kubelet evicts a pod whose emptyDir volumes, logs and writable layers together exceed the sum of
+ * its containers' limits, so each emptyDir counts, by its sizeLimit, in the limit of the first main
+ * container that mounts it (and a quarter of it in the request): what the pod may write always fits.
+ * An init container runs alone, before them: it counts every emptyDir it mounts.
+ * An emptyDir without a sizeLimit is refused (it could fill the node).
+ */
+export function withEphemeralStorage<T extends object>(spec: T): T {
+  type C = { name: string; volumeMounts?: { name: string }[]; resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } };
+  const s = spec as { containers?: C[]; initContainers?: C[]; volumes?: { name: string; emptyDir?: { sizeLimit?: string; medium?: string } }[] };
+  const emptyDirs = new Map<string, number>();
+  for (const v of s.volumes ?? []) {
+    if (!v.emptyDir) continue;
+    if (typeof v.emptyDir.sizeLimit !== "string") throw new Error(`emptyDir volume "${v.name}" has no sizeLimit; every emptyDir is bounded`);
+    // A memory-backed emptyDir counts against memory, not ephemeral storage.
+    if (v.emptyDir.medium !== "Memory") emptyDirs.set(v.name, quantityMi(v.emptyDir.sizeLimit));
+  }
+  const withStorage = (counted: Set<string>) => (c: C): C => {
+    let mi = 0;
+    for (const m of c.volumeMounts ?? []) {
+      const size = emptyDirs.get(m.name);
+      if (size === undefined || counted.has(m.name)) continue;
+      counted.add(m.name);
+      mi += size;
+    }
+    const r = c.resources ?? {};
+    return {
+      ...c,
+      resources: {
+        ...r,
+        requests: { ...(r.requests ?? {}), "ephemeral-storage": `${EPHEMERAL_BASE_MI.request + Math.ceil(mi / 4)}Mi` },
+        limits: { ...(r.limits ?? {}), "ephemeral-storage": `${EPHEMERAL_BASE_MI.limit + mi}Mi` },
+      },
+    };
+  };
+  // The main containers run together: each emptyDir counts once, in the first that mounts it. An
+  // init container runs alone, before them: it counts every emptyDir it mounts.
+  const main = withStorage(new Set<string>());
+  const initContainers = (s.initContainers ?? []).map((c) => withStorage(new Set<string>())(c));
+  return { ...spec, ...(s.initContainers ? { initContainers } : {}), containers: (s.containers ?? []).map(main) } as T;
 }
 
 /** The claim spec of a data volume: the same for a StatefulSet's template and its claims. */
@@ -331,18 +413,76 @@ export function disruptionBudget(ctx: StackContext, w: Workload, replicas: numbe
   );
 }
 
+/**
+ * Pods a rule names: a label set in the policy's own namespace, or one in another namespace
+ * (`{ pods, namespace }`, e.g. Fluent Bit in the agents' namespace).
+ */
+export type Peer = Record<string, string> | { pods: Record<string, string>; namespace: string };
+
 /** Who may reach a workload on which ports. */
 export interface IngressRule {
-  /** Pod selectors (label sets) in the same namespace; empty list = from anywhere in the cluster. */
-  from: Record<string, string>[] | "cluster";
+  /** Pods; "cluster" = any pod in any namespace. */
+  from: Peer[] | "cluster";
   ports: number[];
   /** Protocols of the ports; default TCP only. */
   protocols?: ("TCP" | "UDP")[];
 }
 
+/** Where a workload may connect to. */
+export interface EgressRule {
+  /** Pods, addresses (CIDRs), or "cluster" (any pod in any namespace). */
+  to: Peer[] | { cidrs: string[] } | "cluster";
+  /** Ports; unset = every port (only for "cluster": a scraper of annotated pods on any port). */
+  ports?: number[];
+  protocols?: ("TCP" | "UDP")[];
+}
+
+/** The cluster DNS (kube-dns / CoreDNS in kube-system): every pod that resolves a name needs it. */
+export const DNS_EGRESS: EgressRule = {
+  to: [{ pods: { "k8s-app": "kube-dns" }, namespace: "kube-system" }],
+  ports: [53],
+  protocols: ["UDP", "TCP"],
+};
+
+/** Egress to the API server (discovery, watches, TokenReviews). */
+export function apiServerEgress(ctx: StackContext): EgressRule {
+  const net = networkOf(ctx);
+  return { to: { cidrs: net.apiServer.cidrs }, ports: net.apiServer.ports };
+}
+
+/** The pods of `app` in the main namespace, as seen from a policy in `ctx.namespace`. */
+export function mainPods(ctx: StackContext, labels: Record<string, string>): Peer {
+  const ns = networkOf(ctx).mainNamespace;
+  return ns === ctx.namespace ? labels : { pods: labels, namespace: ns };
+}
+
+/** The pods of `app` in the agents' namespace, as seen from a policy in `ctx.namespace`. */
+export function agentPods(ctx: StackContext, labels: Record<string, string>): Peer {
+  const ns = networkOf(ctx).agentsNamespace;
+  return ns === ctx.namespace ? labels : { pods: labels, namespace: ns };
+}
+
+function peer(p: Peer): k8s.types.input.networking.v1.NetworkPolicyPeer {
+  if (typeof (p as { pods?: unknown }).pods === "object") {
+    const q = p as { pods: Record<string, string>; namespace: string };
+    return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": q.namespace } }, podSelector: { matchLabels: q.pods } };
+  }
+  return { podSelector: { matchLabels: p as Record<string, string> } };
+}
+
+function ruleBody(ports: number[] | undefined, protocols: ("TCP" | "UDP")[] | undefined) {
+  return ports === undefined ? {} : { ports: ports.flatMap((port) => (protocols ?? ["TCP"]).map((protocol) => ({ protocol, port }))) };
+}
+
+function egressRule(r: EgressRule): k8s.types.input.networking.v1.NetworkPolicyEgressRule {
+  const to = r.to === "cluster" ? [{ namespaceSelector: {} }] : Array.isArray(r.to) ? r.to.map(peer) : r.to.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+  return { to, ...ruleBody(r.ports, r.protocols) };
+}
+
 /**
- * A NetworkPolicy that denies all ingress to the workload's pods except the listed rules.
- * "cluster" means any pod in any namespace (e.g. applications sending OTLP or logs).
+ * A NetworkPolicy that denies all ingress to the workload's pods except the listed rules, and, with
+ * `egress` given, all egress except the cluster DNS and the listed rules. "cluster" means any pod in
+ * any namespace (e.g. applications sending OTLP or logs).
  */
 export function networkPolicy(
   ctx: StackContext,
@@ -351,6 +491,7 @@ export function networkPolicy(
   parent: pulumi.Resource,
   name: string,
   aliases?: pulumi.CustomResourceOptions["aliases"],
+  egress?: pulumi.Input<EgressRule[]>,
 ): k8s.networking.v1.NetworkPolicy {
   return new k8s.networking.v1.NetworkPolicy(
     `${name}-netpol`,
@@ -358,17 +499,27 @@ export function networkPolicy(
       metadata: meta(ctx, w, w.instance),
       spec: {
         podSelector: { matchLabels: selector(w) },
-        policyTypes: ["Ingress"],
+        policyTypes: egress === undefined ? ["Ingress"] : ["Ingress", "Egress"],
         ingress: rules.map((r) => ({
-          from:
-            r.from === "cluster"
-              ? [{ namespaceSelector: {} }]
-              : r.from.map((podLabels) => ({ podSelector: { matchLabels: podLabels } })),
-          ports: r.ports.flatMap((port) => (r.protocols ?? ["TCP"]).map((protocol) => ({ protocol, port }))),
+          from: r.from === "cluster" ? [{ namespaceSelector: {} }] : r.from.map(peer),
+          ...ruleBody(r.ports, r.protocols),
         })),
+        ...(egress === undefined ? {} : { egress: pulumi.output(egress).apply((e) => [DNS_EGRESS, ...(e as EgressRule[])].map(egressRule)) }),
       },
     },
     { parent, ...(aliases ? { aliases } : {}) },
+  );
+}
+
+/**
+ * The namespace's default: deny all ingress and egress of every pod (podSelector {}), so a pod
+ * talks only through its component's own policy.
+ */
+export function defaultDenyPolicy(namespace: string, metaLabels: Record<string, string>, parent: pulumi.Resource, name: string, opts: pulumi.CustomResourceOptions = {}): k8s.networking.v1.NetworkPolicy {
+  return new k8s.networking.v1.NetworkPolicy(
+    name,
+    { metadata: { name: "default-deny", namespace, labels: metaLabels }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+    { parent, ...opts },
   );
 }
 
@@ -404,6 +555,21 @@ export function httpProbe(path: string, port: number | string, opts: { initialDe
 }
 
 /**
+ * A liveness probe that asks only whether the process still accepts connections on `port`: it never
+ * depends on a backend, a ring or a cluster, so an outage elsewhere does not restart the pod (that is
+ * what the readiness probe reports).
+ */
+export function tcpProbe(port: number | string, opts: { initialDelaySeconds?: number; periodSeconds?: number; failureThreshold?: number; host?: string } = {}): k8s.types.input.core.v1.Probe {
+  return {
+    tcpSocket: { port, ...(opts.host ? { host: opts.host } : {}) },
+    initialDelaySeconds: opts.initialDelaySeconds ?? 10,
+    periodSeconds: opts.periodSeconds ?? 20,
+    timeoutSeconds: 5,
+    failureThreshold: opts.failureThreshold ?? 6,
+  };
+}
+
+/**
  * The config-reloader sidecar: watches mounted config directories and POSTs the server's
  * /-/reload when a file changes, so a config change applies without a restart.
  */
@@ -416,6 +582,8 @@ export function configReloader(reloadUrl: string, watchedDirs: { name: string; m
     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
     securityContext: containerSecurity(),
     readinessProbe: httpProbe("/healthz", "reloader", { initialDelaySeconds: 2 }),
+    // Alive = its HTTP server accepts connections; a hung watcher that stops answering is restarted.
+    livenessProbe: tcpProbe("reloader", { initialDelaySeconds: 10 }),
     volumeMounts: watchedDirs.map((d) => ({ name: d.name, mountPath: d.mountPath, readOnly: true })),
   };
 }

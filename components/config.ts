@@ -26,6 +26,8 @@ export type { Environment } from "./config/project";
 export type { Resources } from "./config/shared";
 export type { Placement } from "./config/placement";
 export { placementSchema } from "./config/placement";
+export { DEFAULT_NETWORK, agentsNamespaceOf, networkSchema } from "./config/network";
+export type { NetworkSettings } from "./config/network";
 export type { StaticTarget } from "./prometheus/schema";
 export { LOG_CLASSES } from "./elasticsearch/schema";
 export type { LogClass, LogClassName } from "./elasticsearch/schema";

@@ -3,7 +3,10 @@
  * scrape configs, the alert rules (job selectors) and the Grafana datasources all read them here.
  */
 export const PORTS = {
+  /** The node exporter's authenticating proxy on each node's address (HTTPS); the exporter itself listens on 127.0.0.1. */
   nodeExporter: 9100,
+  /** The proxy's own /healthz (HTTPS, no authentication), for its readiness probe. */
+  nodeExporterProxyHealth: 9110,
   prometheus: 9090,
   configReloader: 8080,
   alertmanager: 9093,

@@ -11,6 +11,7 @@ import { alertingDefaults } from "./alerting/schema";
 import { ALERTMANAGER_DEFAULTS } from "./alertmanager/schema";
 import { awsDefaults } from "./aws/schema";
 import { deepMerge } from "./config/merge";
+import { DEFAULT_NETWORK } from "./config/network";
 import type { Environment } from "./config/project";
 import type { DeepPartial, StackConfig } from "./config/schema";
 import { res } from "./config/shared";
@@ -32,6 +33,8 @@ export type EnvironmentDefaults = Omit<StackConfig, "environment" | "runbookBase
 /** The stack's keys, the same in every environment. */
 const STACK = {
   namespace: "observability",
+  podSecurity: "restricted" as const,
+  network: DEFAULT_NETWORK,
   team: "platform",
   costCenter: "engineering",
 };

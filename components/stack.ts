@@ -5,8 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import { PROJECT, SecretKey, StackConfig } from "./config";
-import { StackContext, Workload, dataOptions, labels } from "./common";
+import { PROJECT, SecretKey, StackConfig, agentsNamespaceOf } from "./config";
+import { NetworkContext, StackContext, Workload, dataOptions, defaultDenyPolicy, labels } from "./common";
 import { APPS, JOBS, SERVICES } from "./endpoints";
 import { buildRuleFiles } from "./alerting/rules";
 import { buildAlertmanagerConfig } from "./alerting/alertmanager";
@@ -53,6 +53,41 @@ export interface StackEndpoints {
   otlpGrpc: pulumi.Output<string>;
   otlpHttp: pulumi.Output<string>;
   grafana: pulumi.Output<string>;
+}
+
+/** The namespace labels of a Pod Security level: enforced, and warned and audited at the same level. */
+export function podSecurityLabels(level: "restricted" | "baseline" | "privileged"): Record<string, string> {
+  return {
+    "pod-security.kubernetes.io/enforce": level,
+    "pod-security.kubernetes.io/warn": level,
+    "pod-security.kubernetes.io/audit": level,
+  };
+}
+
+/**
+ * The ports of the alert receivers the config enables, for Alertmanager's and Grafana's egress: 443
+ * for PagerDuty's Events API, the SMTP relay's port, and the port of each receiver URL (Slack,
+ * dead man's switch, webhook; 443 unless the URL names one). The URLs are secrets, their ports are
+ * not: a port says nothing of the token in a URL's path, and the policies that hold them stay
+ * readable (and comparable) in the state.
+ */
+export function receiverPorts(cfg: StackConfig, secrets: Partial<Record<SecretKey, pulumi.Output<string>>>): pulumi.Output<number[]> {
+  const r = cfg.alerting.receivers;
+  const plain: number[] = [];
+  if (r.pagerduty.enabled) plain.push(443);
+  if (r.email.enabled && r.email.smarthost) plain.push(Number(r.email.smarthost.slice(r.email.smarthost.lastIndexOf(":") + 1)));
+  const urls: pulumi.Output<string>[] = [];
+  const urlOf = (enabled: boolean, key: SecretKey) => {
+    if (enabled && secrets[key] !== undefined) urls.push(secrets[key]!);
+  };
+  urlOf(r.slack.enabled, "slackWebhookUrl");
+  urlOf(r.deadMansSwitch.enabled, "deadMansSwitchUrl");
+  urlOf(r.webhook.enabled, "webhookUrl");
+  const portOf = (u: string): number => {
+    const url = new URL(u);
+    return url.port ? Number(url.port) : url.protocol === "http:" ? 80 : 443;
+  };
+  return pulumi.unsecret(pulumi.all(urls).apply((us) => [...new Set([...plain, ...us.map(portOf)])].sort((a, b) => a - b)));
 }
 
 /** Make every resource of a subtree wait for a resource (the namespace its objects live in). */
@@ -105,6 +140,15 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     super("observability:index:ObservabilityStack", name, {}, { ...opts, transformations: [...(opts?.transformations ?? []), stableFieldManager()] });
     const cfg = args.config;
     const ns = cfg.namespace;
+    const agentsNs = agentsNamespaceOf(cfg);
+    const network: NetworkContext = {
+      mainNamespace: ns,
+      agentsNamespace: agentsNs,
+      apiServer: cfg.network.apiServer,
+      nodeCidrs: cfg.network.nodeCidrs,
+      objectStorageCidrs: cfg.aws.enabled ? cfg.network.objectStorageCidrs : undefined,
+      receiverCidrs: cfg.network.receiverCidrs,
+    };
     const ctx: StackContext = {
       namespace: ns,
       environment: cfg.environment,
@@ -113,7 +157,10 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       persistence: cfg.persistence,
       placement: cfg.placement,
       persistenceChanges: (statefulSet, persistent) => persistenceChanges(args.previous, statefulSet, persistent),
+      network,
     };
+    // The node agents (node exporter, Fluent Bit) hold no data: their namespace is never protected.
+    const agentsCtx: StackContext = { ...ctx, namespace: agentsNs };
 
     const nsWorkload: Workload = { name: PROJECT, instance: name, component: "namespace", version: "1" };
     // Deleting a namespace deletes every claim in it: in prod it is protected and kept like the data.
@@ -122,19 +169,27 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       {
         metadata: {
           name: ns,
-          labels: {
-            ...labels(ctx, nsWorkload),
-            // Node agents (node exporter, Fluent Bit) need host access; everything else is warned
-            // and audited against the restricted profile.
-            "pod-security.kubernetes.io/enforce": "privileged",
-            "pod-security.kubernetes.io/warn": "restricted",
-            "pod-security.kubernetes.io/audit": "restricted",
-          },
+          // Every pod here meets the restricted profile (dev may relax it to baseline, podSecurity):
+          // the node agents, which need host access, live in a namespace of their own.
+          labels: { ...labels(ctx, nsWorkload), ...podSecurityLabels(cfg.podSecurity) },
         },
       },
       dataOptions(ctx, this),
     );
     const child: pulumi.ComponentResourceOptions = { parent: this, transformations: [waitFor(namespace)] };
+    const agentsNsWorkload: Workload = { name: PROJECT, instance: name, component: "agents-namespace", version: "1" };
+    const agentsNamespace = new k8s.core.v1.Namespace(
+      `${name}-agents-namespace`,
+      // Host access (host network and PID, hostPath volumes) is admitted here, and only here.
+      { metadata: { name: agentsNs, labels: { ...labels(agentsCtx, agentsNsWorkload), ...podSecurityLabels("privileged") } } },
+      { parent: this },
+    );
+    const agentsChild: pulumi.ComponentResourceOptions = { parent: this, transformations: [waitFor(agentsNamespace)] };
+    if (cfg.network.defaultDeny) {
+      // Nothing in or out but what a component's own policy allows (DNS included).
+      defaultDenyPolicy(ns, labels(ctx, { ...nsWorkload, component: "network-policy" }), this, `${name}-default-deny`, { dependsOn: [namespace] });
+      defaultDenyPolicy(agentsNs, labels(agentsCtx, { ...agentsNsWorkload, component: "network-policy" }), this, `${name}-agents-default-deny`, { dependsOn: [agentsNamespace] });
+    }
 
     const aws = awsStorageFor(
       `${name}-aws`,
@@ -148,7 +203,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const nodeExporter = cfg.nodeExporter.enabled ? new NodeExporter(APPS.nodeExporter, { context: ctx, settings: cfg.nodeExporter }, child) : undefined;
+    const nodeExporter = cfg.nodeExporter.enabled ? new NodeExporter(APPS.nodeExporter, { context: agentsCtx, settings: cfg.nodeExporter }, agentsChild) : undefined;
 
     // Kubernetes itself: object state for the Kubernetes alerts and dashboards.
     const kubeStateMetrics = new KubeStateMetrics(APPS.kubeStateMetrics, { context: ctx }, child);
@@ -185,7 +240,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     const logShipper = new LogShipper(
       APPS.fluentBit,
       {
-        context: ctx,
+        context: agentsCtx,
         settings: cfg.logShipper,
         lokiHost: loki.host,
         lokiPort: loki.port,
@@ -193,22 +248,25 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         elasticsearchPort: elasticsearch.port,
         logAliases: elasticsearch.logAliases,
       },
-      child,
+      agentsChild,
     );
 
     const secretValues = pulumi.all(args.secrets);
+    const receivers = receiverPorts(cfg, args.secrets);
     const alertmanager = new Alertmanager(
       APPS.alertmanager,
       {
         context: ctx,
         settings: cfg.alertmanager,
         configYaml: pulumi.secret(secretValues.apply((values) => stringify(buildAlertmanagerConfig(cfg, values)))),
+        receiverPorts: receivers,
       },
       child,
     );
 
     const serviceTargets: ServiceScrapeTarget[] = [
-      ...(nodeExporter ? [{ job: JOBS.nodeExporter, namespace: ns, service: SERVICES.nodeExporter, portName: NODE_EXPORTER_PORT_NAME }] : []),
+      // Behind its authenticating proxy: HTTPS with Prometheus' token.
+      ...(nodeExporter ? [{ job: JOBS.nodeExporter, namespace: agentsNs, service: SERVICES.nodeExporter, portName: NODE_EXPORTER_PORT_NAME, authenticated: true }] : []),
       { job: JOBS.alertmanager, namespace: ns, ...alertmanager.service },
       loki.scrapeTarget,
       { job: JOBS.elasticsearch, namespace: ns, ...elasticsearch.exporterService },
@@ -255,6 +313,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
           rootUrl: cfg.grafana.url,
           dashboards: allDashboards({ httpStatusLabel: cfg.alerting.httpStatusLabel }),
           alerting: { environment: cfg.environment, alerting: cfg.alerting, secrets: args.secrets },
+          receiverPorts: receivers,
         },
         child,
       );

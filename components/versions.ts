@@ -5,6 +5,8 @@
  */
 export const IMAGES = {
   nodeExporter: { repository: "quay.io/prometheus/node-exporter", tag: "v1.12.1" },
+  /** In front of the node exporter on each node: authenticates and authorizes every scrape (TokenReview, SubjectAccessReview). */
+  kubeRbacProxy: { repository: "quay.io/brancz/kube-rbac-proxy", tag: "v0.22.1" },
   prometheus: { repository: "quay.io/prometheus/prometheus", tag: "v3.16.0" },
   /** The config-reloader sidecar that POSTs /-/reload when the mounted config changes. */
   configReloader: { repository: "quay.io/prometheus-operator/prometheus-config-reloader", tag: "v0.85.0" },

@@ -5,6 +5,8 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { elasticsearchAllocationAwareness } from "./availability/elasticsearch-allocation-awareness";
 import { elasticsearchRollingRestarts } from "./availability/elasticsearch-rolling-restarts";
+import { distinctProbes } from "./availability/distinct-probes";
+import { headlessGoverningServices } from "./availability/headless-governing-services";
 import { minimumReplicas } from "./availability/minimum-replicas";
 import { persistentStorage } from "./availability/persistent-storage";
 import { podAntiAffinity } from "./availability/pod-anti-affinity";
@@ -27,6 +29,10 @@ import { prometheusRetention } from "./retention/prometheus-retention";
 import { s3BucketLifecycle } from "./retention/s3-bucket-lifecycle";
 import { telemetryRetentionConfigured } from "./retention/telemetry-retention-configured";
 import { containerResources } from "./security/container-resources";
+import { defaultDenyNetworkPolicy } from "./security/default-deny-network-policy";
+import { ephemeralStorageLimits } from "./security/ephemeral-storage-limits";
+import { grafanaAdminPasswordFile } from "./security/grafana-admin-password-file";
+import { namespacePodSecurity } from "./security/namespace-pod-security";
 import { grafanaDatasourceSecrets } from "./security/grafana-datasource-secrets";
 import { grafanaSecureAuth } from "./security/grafana-secure-auth";
 import { noHostAccess } from "./security/no-host-access";
@@ -68,6 +74,10 @@ export const SECURITY_POLICIES = [
   noSecretEnvLiterals,
   grafanaSecureAuth,
   grafanaDatasourceSecrets,
+  grafanaAdminPasswordFile,
+  namespacePodSecurity,
+  defaultDenyNetworkPolicy,
+  ephemeralStorageLimits,
 ];
 
 /** Only meaningful in prod: disabled in policies/config/dev.json. */
@@ -81,9 +91,13 @@ export const AVAILABILITY_POLICIES = [
   elasticsearchRollingRestarts,
 ];
 
+/** Every environment: how a workload reports its health, and how its replicas are named. */
+export const HEALTH_POLICIES = [distinctProbes, headlessGoverningServices];
+
 export const ALL_POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...RETENTION_POLICIES,
   ...LABEL_POLICIES,
   ...SECURITY_POLICIES,
   ...AVAILABILITY_POLICIES,
+  ...HEALTH_POLICIES,
 ];

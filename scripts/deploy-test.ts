@@ -40,6 +40,8 @@ const bin = path.join(repo, ".tools", "bin");
 const clusterDir = path.join(work, "cluster");
 const kubeconfig = path.join(clusterDir, "kubeconfig");
 const NAMESPACE = "observability";
+/** The node agents' namespace (agentsNamespace's default): the one that admits host access. */
+const AGENTS_NAMESPACE = `${NAMESPACE}-agents`;
 
 type Stack = "dev" | "prod";
 const stacks = (process.env.DEPLOY_TEST_STACKS ?? "dev,prod").split(",").map((s) => s.trim()) as Stack[];
@@ -168,8 +170,9 @@ async function kubectl(args: string[], allowFail = false): Promise<RunResult> {
 }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type K8sObject = { metadata: { name: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; status?: any; data?: Record<string, string> };
-async function list(kind: string, namespaced = true): Promise<K8sObject[]> {
-  return JSON.parse((await kubectl(["get", kind, ...(namespaced ? ["-n", NAMESPACE] : []), "-o", "json"])).stdout).items as K8sObject[];
+async function list(kind: string, namespaced: boolean | string = true): Promise<K8sObject[]> {
+  const ns = namespaced === true ? NAMESPACE : namespaced;
+  return JSON.parse((await kubectl(["get", kind, ...(ns ? ["-n", ns] : []), "-o", "json"])).stdout).items as K8sObject[];
 }
 async function get(kind: string, name: string): Promise<K8sObject> {
   return JSON.parse((await kubectl(["get", kind, name, "-n", NAMESPACE, "-o", "json"])).stdout) as K8sObject;
@@ -295,7 +298,19 @@ async function checkObjects(stack: Stack): Promise<void> {
     check(d !== undefined, `Deployment ${name} is missing; have ${[...deps.keys()].join(", ")}`);
     check(d!.status.readyReplicas === replicas, `Deployment ${name}: ${d!.status.readyReplicas ?? 0}/${replicas} ready`);
   }
-  const ds = new Map((await list("daemonsets")).map((d) => [d.metadata.name, d]));
+  // The node agents run in their own (privileged) namespace; every pod of the main one was admitted
+  // by the API server's PodSecurity admission at the restricted level.
+  const ds = new Map((await list("daemonsets", AGENTS_NAMESPACE)).map((d) => [d.metadata.name, d]));
+  const namespaces = new Map((await list("namespaces", false)).map((n) => [n.metadata.name, n]));
+  check(namespaces.get(NAMESPACE)?.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted", `namespace ${NAMESPACE} does not enforce restricted`);
+  check(namespaces.get(AGENTS_NAMESPACE)?.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "privileged", `namespace ${AGENTS_NAMESPACE} is missing or not privileged`);
+  for (const ns of [NAMESPACE, AGENTS_NAMESPACE]) {
+    const policies = (await list("networkpolicies", ns)).map((p) => p.metadata.name);
+    check(policies.includes("default-deny"), `namespace ${ns} has no default-deny NetworkPolicy: ${policies.join(", ")}`);
+  }
+  const services = new Map((await list("services")).map((s) => [s.metadata.name, s]));
+  for (const name of ["prometheus", "loki"]) check(services.get(name)?.spec.clusterIP === "None", `the governing Service ${name} is not headless`);
+  check(services.get("prometheus-query")?.spec.sessionAffinity === "ClientIP", "Service prometheus-query has no ClientIP affinity");
   for (const name of e.daemonSets) {
     const d = ds.get(name);
     check(d !== undefined, `DaemonSet ${name} is missing`);
@@ -313,10 +328,9 @@ async function checkObjects(stack: Stack): Promise<void> {
   } else {
     check(pvcs.length === 0, `dev keeps no data, but has claims ${pvcs.map((c) => c.metadata.name).join(", ")}`);
   }
-  const services = (await list("services")).map((s) => s.metadata.name);
-  for (const name of ["prometheus", "alertmanager", "loki", "elasticsearch", "grafana"]) check(services.includes(name), `Service ${name} is missing`);
+  for (const name of ["prometheus", "alertmanager", "loki", "elasticsearch", "grafana"]) check(services.has(name), `Service ${name} is missing`);
   const endpoints = await list("endpoints");
-  for (const name of ["prometheus", "grafana"]) {
+  for (const name of ["prometheus", "prometheus-query", "grafana"]) {
     const ep = endpoints.find((x) => x.metadata.name === name) as unknown as { subsets?: { addresses?: unknown[] }[] } | undefined;
     check((ep?.subsets ?? []).some((s) => (s.addresses ?? []).length > 0), `Service ${name} has no ready endpoint`);
   }
@@ -593,8 +607,10 @@ async function deployStack(stack: Stack): Promise<void> {
   if (stack === "dev") {
     await step(stack, "destroy", async () => {
       await pulumi(stack, ["destroy", "--yes", "--skip-preview"]);
-      const ns = await kubectl(["get", "namespace", NAMESPACE], true);
-      check(ns.status !== 0 && /NotFound/.test(ns.stderr), `namespace ${NAMESPACE} still exists after destroy`);
+      for (const name of [NAMESPACE, AGENTS_NAMESPACE]) {
+        const ns = await kubectl(["get", "namespace", name], true);
+        check(ns.status !== 0 && /NotFound/.test(ns.stderr), `namespace ${name} still exists after destroy`);
+      }
       const roles = JSON.parse((await kubectl(["get", "clusterroles,clusterrolebindings", "-o", "json"])).stdout).items as K8sObject[];
       const left = roles.filter((r) => r.metadata.labels?.["app.kubernetes.io/managed-by"] === "pulumi").map((r) => r.metadata.name);
       check(left.length === 0, `cluster-scoped objects left after destroy: ${left.join(", ")}`);

@@ -71,11 +71,13 @@ describe.each([
     }
   });
 
-  it("every namespaced object waits for the namespace", () => {
+  it("every namespaced object waits for its namespace (the main one, or the node agents')", () => {
     const namespaced = k8s(get()).filter((r) => !["kubernetes:core/v1:Namespace", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"].includes(r.type));
     expect(namespaced.length).toBeGreaterThan(40);
+    expect(new Set(namespaced.map((r) => r.inputs.metadata.namespace))).toEqual(new Set(["observability", "observability-agents"]));
     for (const r of namespaced) {
-      if (!r.dependencies.some((d) => d.endsWith("kubernetes:core/v1:Namespace::observability-namespace"))) {
+      const ns = r.inputs.metadata.namespace === "observability-agents" ? "observability-agents-namespace" : "observability-namespace";
+      if (!r.dependencies.some((d) => d.endsWith(`kubernetes:core/v1:Namespace::${ns}`))) {
         throw new Error(`${r.type} ${r.name} does not depend on the namespace: ${r.dependencies.join(", ")}`);
       }
     }
@@ -110,7 +112,7 @@ describe.each([
 
   it("fences every long-running workload with a NetworkPolicy", () => {
     const s = get();
-    const selected = byKind(s.resources, NETPOL).map((p) => p.inputs.spec.podSelector.matchLabels["app.kubernetes.io/name"]);
+    const selected = byKind(s.resources, NETPOL).map((p) => p.inputs.spec.podSelector?.matchLabels?.["app.kubernetes.io/name"]);
     for (const w of s.resources.filter((r) => [STS, DEP, DS].includes(r.type))) {
       const app = w.inputs.spec.selector.matchLabels["app.kubernetes.io/name"];
       if (!selected.includes(app)) throw new Error(`${w.type} ${w.name} (${app}) has no NetworkPolicy`);
@@ -301,7 +303,8 @@ describe("per-environment differences", () => {
   it("exports the endpoints, the Grafana URL and the admin password as a secret", () => {
     expect(dev.outputs.grafanaUrl).toBe("http://grafana.observability.svc.cluster.local:3000");
     expect(dev.outputs.endpoints).toMatchObject({
-      prometheus: "http://prometheus.observability.svc.cluster.local:9090",
+      // The query Service (one replica per client), not the StatefulSet's headless one.
+      prometheus: "http://prometheus-query.observability.svc.cluster.local:9090",
       alertmanager: "http://alertmanager.observability.svc.cluster.local:9093",
       loki: "http://loki.observability.svc.cluster.local:3100",
       elasticsearch: "http://elasticsearch.observability.svc.cluster.local:9200",
@@ -322,8 +325,8 @@ describe("components wired through each other's outputs", () => {
 
   it("Grafana's datasources wait for the Services they point at, and search the log aliases' pattern", () => {
     const ds = one(prod.resources, CM, "grafana-datasources");
-    expect(["prometheus", "loki", "elasticsearch", "jaeger"].map((svc) => [svc, waitsFor(prod, ds, svc)])).toEqual([
-      ["prometheus", true],
+    expect(["prometheus-query", "loki", "elasticsearch", "jaeger"].map((svc) => [svc, waitsFor(prod, ds, svc)])).toEqual([
+      ["prometheus-query", true],
       ["loki", true],
       ["elasticsearch", true],
       ["jaeger", true],

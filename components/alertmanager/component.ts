@@ -4,6 +4,7 @@ import { stringify } from "yaml";
 import type { Resources } from "../config/shared";
 import { ALERTMANAGER_DEFAULTS, type AlertmanagerSettings } from "./schema";
 import {
+  EgressRule,
   IngressRule,
   PlacementArgs,
   Workload,
@@ -19,10 +20,12 @@ import {
   httpProbe,
   labels,
   meta,
+  networkOf,
   networkPolicy,
   podSecurity,
   resources,
   selector,
+  withEphemeralStorage,
 } from "../common";
 import { APPS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
@@ -54,6 +57,11 @@ export interface AlertmanagerArgs extends PlacementArgs {
    * @default DEFAULT_ALERTMANAGER_CONFIG: one receiver without integrations, nothing is sent
    */
   configYaml?: pulumi.Input<string>;
+  /**
+   * Ports of the receivers it notifies (443 for Slack and PagerDuty, the SMTP relay's, a webhook's):
+   * its only egress beyond DNS and its peers, to `network.receiverCidrs`. @default none: it sends nothing
+   */
+  receiverPorts?: pulumi.Input<number[]>;
 }
 
 export const ALERTMANAGER_PORT_NAME = "web";
@@ -158,7 +166,7 @@ export class Alertmanager extends pulumi.ComponentResource {
           volumeClaimTemplates: data.volumeClaimTemplates,
           template: {
             metadata: { labels: labels(ctx, w) },
-            spec: {
+            spec: withEphemeralStorage({
               automountServiceAccountToken: false,
               securityContext: podSecurity(65534),
               affinity: antiAffinity(ctx, w, s.replicas),
@@ -192,7 +200,7 @@ export class Alertmanager extends pulumi.ComponentResource {
                 configReloader(`http://127.0.0.1:${PORTS.alertmanager}/-/reload`, [{ name: "config", mountPath: CONFIG_DIR }], PORTS.configReloader),
               ],
               volumes: [{ name: "config", secret: { secretName: secret.metadata.name } }, ...data.volumes],
-            },
+            }),
           },
         },
       },
@@ -210,6 +218,11 @@ export class Alertmanager extends pulumi.ComponentResource {
       ],
       this,
       name,
+      undefined,
+      pulumi.output(args.receiverPorts ?? []).apply((ports): EgressRule[] => [
+        ...(clustered ? [{ to: [podsOf(APPS.alertmanager)], ports: [PORTS.alertmanagerCluster], protocols: ["TCP", "UDP"] } satisfies EgressRule] : []),
+        ...(ports.length ? [{ to: { cidrs: networkOf(ctx).receiverCidrs }, ports: [...new Set(ports)].sort((a, b) => a - b) }] : []),
+      ]),
     );
 
     // From the Service's own name: whatever uses the URL waits for the Service.

@@ -2,6 +2,7 @@
  * The rules across keys that the per-field schema cannot say: CROSS_CHECKS, each finding the problems
  * of one rule in a config, and CROSS_FIELD_RULES, the README's words for them.
  */
+import { agentsNamespaceOf } from "./network";
 import { EMAIL_REQUIRED, LOOKBACK_DELTA_SECONDS, MAX_EVALUATION_INTERVAL_SECONDS, MAX_SCRAPE_INTERVAL_SECONDS, MIN_SAMPLES_PER_RULE_WINDOW, SHORTEST_RULE_WINDOW_SECONDS } from "../alerting/schema";
 import { awsProblems } from "../aws/schema";
 import { sloProblems } from "../slo/schema";
@@ -19,6 +20,8 @@ import type { Resources } from "./shared";
  */
 export const CROSS_FIELD_RULES: readonly string[] = [
   "`persistence.enabled` must be true in prod.",
+  '`podSecurity` is "restricted" in prod; dev may set "baseline". `network.defaultDeny` is true in prod; dev may set false.',
+  "`agentsNamespace` (default `<namespace>-agents`) differs from `namespace`: the main namespace never admits the node agents' host access.",
   '`placement.antiAffinity` is "required" and `placement.zoneSpread` "DoNotSchedule" in prod, unless `placement.allowSharedFailureDomains` is true (a cluster with fewer nodes or zones than replicas).',
   "`elasticsearch.replicas` is 1 or odd (3, 5, ...): master-eligible nodes need a quorum.",
   "`elasticsearch.heapMi` is at most half of `elasticsearch.resources.limits.memory`.",
@@ -61,6 +64,18 @@ export const CROSS_CHECKS: CrossCheck[] = [
   (cfg) =>
     cfg.environment === "prod" && !cfg.persistence.enabled
       ? [`${configKey(["persistence", "enabled"])}: false is not allowed in prod; stateful components need persistent volumes (allowed: true)`]
+      : [],
+  (cfg) =>
+    cfg.environment === "prod" && cfg.podSecurity !== "restricted"
+      ? [`${configKey(["podSecurity"])}: ${JSON.stringify(cfg.podSecurity)} is not allowed in prod; the main namespace enforces the restricted Pod Security profile (allowed: "restricted"; dev may set "baseline")`]
+      : [],
+  (cfg) =>
+    cfg.environment === "prod" && !cfg.network.defaultDeny
+      ? [`${configKey(["network", "defaultDeny"])}: false is not allowed in prod; every namespace denies the traffic its components do not need (allowed: true; dev may set false)`]
+      : [],
+  (cfg) =>
+    agentsNamespaceOf(cfg) === cfg.namespace
+      ? [`${configKey(["agentsNamespace"])}: ${JSON.stringify(cfg.agentsNamespace)} is the main namespace; the node agents need host access, which the main namespace never admits (allowed: any other namespace; default "${cfg.namespace}-agents")`]
       : [],
   // Prod keeps replicas in separate failure domains; relaxing that takes an explicit setting.
   (cfg) => {

@@ -3,6 +3,7 @@
  * (components/<component>/schema.ts) and the stack's own keys.
  */
 import { z } from "zod";
+import { networkSchema } from "./network";
 import { placementSchema } from "./placement";
 import { alertingSchema } from "../alerting/schema";
 import { alertmanagerSchema } from "../alertmanager/schema";
@@ -25,8 +26,19 @@ export const stackConfigSchema = z
   .object({
     /** Which defaults apply: dev (one replica, small, short retention) or prod (HA, longer retention). */
     environment: z.enum(ENVIRONMENTS),
-    /** Namespace every Kubernetes object of the stack lives in. */
+    /** Namespace every Kubernetes object of the stack lives in, except the node agents'. */
     namespace: dns1123,
+    /**
+     * Namespace of the node agents (node exporter, Fluent Bit): the one namespace that admits pods
+     * with host access (Pod Security "privileged"); unset = "<namespace>-agents".
+     */
+    agentsNamespace: dns1123.optional(),
+    /**
+     * Pod Security level the main namespace enforces (and warns and audits): "restricted"; dev may
+     * relax it to "baseline". Prod refuses anything but "restricted".
+     */
+    podSecurity: z.enum(["restricted", "baseline"]),
+    network: networkSchema,
     /** Cluster name: Prometheus external label `cluster`. */
     clusterName: dns1123,
     /** Team that owns the stack: the `team` label and AWS tag. */

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { LOG_CLASSES } from "./schema";
-import { PlacementArgs, Workload, checksum, containerSecurity, labels, meta, podSecurity, resolveContext } from "../common";
-import { APPS } from "../endpoints";
+import { PlacementArgs, Workload, checksum, containerSecurity, labels, meta, networkPolicy, podSecurity, resolveContext, withEphemeralStorage } from "../common";
+import { APPS, PORTS, podsOf } from "../endpoints";
 import { image } from "../versions";
 import {
   BOOTSTRAP_SCRIPT_KEY,
@@ -87,7 +87,7 @@ export class ElasticsearchBootstrap extends pulumi.ComponentResource {
           // No ttlSecondsAfterFinished: Kubernetes would delete the Job and Pulumi would see drift.
           template: {
             metadata: { labels: labels(ctx, bootstrapW) },
-            spec: {
+            spec: withEphemeralStorage({
               restartPolicy: "Never",
               automountServiceAccountToken: false,
               securityContext: podSecurity(1000),
@@ -110,12 +110,14 @@ export class ElasticsearchBootstrap extends pulumi.ComponentResource {
                 { name: "bootstrap", configMap: { name: bootstrapConfig.metadata.name } },
                 { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
               ],
-            },
+            }),
           },
         },
       },
       { ...child, dependsOn: [...(args.waitFor ?? []), bootstrapConfig] },
     );
+    // The Job talks to Elasticsearch only; nothing talks to it.
+    networkPolicy(ctx, bootstrapW, [], this, name, undefined, [{ to: [podsOf(APPS.elasticsearch)], ports: [PORTS.elasticsearchHttp] }]);
     this.registerOutputs({ jobName: this.jobName });
   }
 }

@@ -4,8 +4,10 @@ import { stringify } from "yaml";
 import { PROJECT } from "../config/project";
 import type { LogClassName } from "./schema";
 import {
+  EgressRule,
   PlacementArgs,
   Workload,
+  agentPods,
   resolveContext,
   resolveSettings,
   antiAffinity,
@@ -18,12 +20,14 @@ import {
   httpProbe,
   labels,
   meta,
+  networkOf,
   networkPolicy,
   placementOf,
   podSecurity,
   resources,
   selector,
   serviceAccount,
+  withEphemeralStorage,
 } from "../common";
 import { APPS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
@@ -234,7 +238,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
           volumeClaimTemplates: data.volumeClaimTemplates,
           template: {
             metadata: { labels: labels(ctx, w), annotations: { "checksum/config": checksum(ymlText) } },
-            spec: {
+            spec: withEphemeralStorage({
               serviceAccountName: sa.metadata.name,
               automountServiceAccountToken: false,
               securityContext: podSecurity(1000),
@@ -343,7 +347,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
                   : []),
                 ...data.volumes,
               ],
-            },
+            }),
           },
         },
       },
@@ -357,7 +361,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
       [
         {
           from: [
-            podsOf(APPS.fluentBit),
+            agentPods(ctx, podsOf(APPS.fluentBit)),
             // Jaeger's collector and query, and its index-cleaner CronJob (same app name).
             podsOf(APPS.jaeger),
             podsOf(APPS.grafana),
@@ -371,6 +375,12 @@ export class Elasticsearch extends pulumi.ComponentResource {
       ],
       this,
       name,
+      undefined,
+      [
+        // The other nodes (discovery, replication), and the snapshot repository over HTTPS when snapshots are on.
+        { to: [podsOf(APPS.elasticsearch)], ports: [PORTS.elasticsearchTransport] },
+        ...(args.snapshot ? [{ to: { cidrs: networkOf(ctx).objectStorageCidrs ?? ["0.0.0.0/0"] }, ports: [443] } satisfies EgressRule] : []),
+      ],
     );
 
     // --- ILM policies, index templates, write aliases; the exporter; Kibana: children of their own

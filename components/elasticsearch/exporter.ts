@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { PlacementArgs, Workload, containerSecurity, httpProbe, labels, meta, networkPolicy, podSecurity, resolveContext, selector } from "../common";
+import { PlacementArgs, Workload, containerSecurity, httpProbe, labels, meta, networkPolicy, podSecurity, resolveContext, selector, tcpProbe, withEphemeralStorage } from "../common";
 import { APPS, PORTS, podsOf } from "../endpoints";
 import { appVersion, image } from "../versions";
 import { formerParentOptions } from "./children";
@@ -35,7 +35,7 @@ export class ElasticsearchExporter extends pulumi.ComponentResource {
           selector: { matchLabels: selector(w) },
           template: {
             metadata: { labels: labels(ctx, w) },
-            spec: {
+            spec: withEphemeralStorage({
               automountServiceAccountToken: false,
               securityContext: podSecurity(65534),
               containers: [
@@ -45,12 +45,13 @@ export class ElasticsearchExporter extends pulumi.ComponentResource {
                   args: [pulumi.interpolate`--es.uri=${args.url}`, "--es.all", "--es.indices", "--es.timeout=20s", `--web.listen-address=:${PORTS.elasticsearchExporter}`],
                   ports: [{ name: ELASTICSEARCH_EXPORTER_PORT_NAME, containerPort: PORTS.elasticsearchExporter }],
                   readinessProbe: httpProbe("/healthz", ELASTICSEARCH_EXPORTER_PORT_NAME, { initialDelaySeconds: 5 }),
-                  livenessProbe: httpProbe("/healthz", ELASTICSEARCH_EXPORTER_PORT_NAME, { initialDelaySeconds: 10 }),
+                  // Alive = it accepts connections (readiness asks its HTTP handler).
+                  livenessProbe: tcpProbe(ELASTICSEARCH_EXPORTER_PORT_NAME),
                   resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
                   securityContext: containerSecurity(),
                 },
               ],
-            },
+            }),
           },
         },
       },
@@ -67,7 +68,9 @@ export class ElasticsearchExporter extends pulumi.ComponentResource {
       },
       child,
     );
-    networkPolicy(ctx, w, [{ from: [podsOf(APPS.prometheus)], ports: [PORTS.elasticsearchExporter] }], this, name, child.aliases);
+    networkPolicy(ctx, w, [{ from: [podsOf(APPS.prometheus)], ports: [PORTS.elasticsearchExporter] }], this, name, child.aliases, [
+      { to: [podsOf(APPS.elasticsearch)], ports: [PORTS.elasticsearchHttp] },
+    ]);
     this.scrapeService = { service: name, portName: ELASTICSEARCH_EXPORTER_PORT_NAME };
     this.registerOutputs({});
   }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Resources } from "../config/shared";
-import { PlacementArgs, Workload, containerSecurity, httpProbe, labels, meta, networkPolicy, podSecurity, resolveContext, resources, selector } from "../common";
-import { APPS, PORTS, serviceUrl } from "../endpoints";
+import { PlacementArgs, Workload, containerSecurity, httpProbe, labels, meta, networkPolicy, podSecurity, resolveContext, resources, selector, withEphemeralStorage } from "../common";
+import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
 import { formerParentOptions } from "./children";
 
@@ -39,7 +39,7 @@ export class Kibana extends pulumi.ComponentResource {
           selector: { matchLabels: selector(w) },
           template: {
             metadata: { labels: labels(ctx, w) },
-            spec: {
+            spec: withEphemeralStorage({
               automountServiceAccountToken: false,
               securityContext: podSecurity(1000),
               containers: [
@@ -77,7 +77,7 @@ export class Kibana extends pulumi.ComponentResource {
                 { name: "logs", emptyDir: { sizeLimit: "256Mi" } },
                 { name: "tmp", emptyDir: { sizeLimit: "512Mi" } },
               ],
-            },
+            }),
           },
         },
       },
@@ -92,7 +92,7 @@ export class Kibana extends pulumi.ComponentResource {
       child,
     );
     // Kibana is a UI for people, like Grafana: reachable from any namespace (ingress controllers).
-    networkPolicy(ctx, w, [{ from: "cluster", ports: [PORTS.kibana] }], this, name, child.aliases);
+    networkPolicy(ctx, w, [{ from: "cluster", ports: [PORTS.kibana] }], this, name, child.aliases, [{ to: [podsOf(APPS.elasticsearch)], ports: [PORTS.elasticsearchHttp] }]);
     this.url = service.metadata.name.apply((svc) => serviceUrl(svc, ctx.namespace, PORTS.kibana));
     this.registerOutputs({ url: this.url });
   }

@@ -2,7 +2,24 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Resources } from "../config/shared";
 import type { LogClassName } from "../elasticsearch/schema";
-import { PlacementArgs, Workload, resolveContext, resolveSettings, checksum, containerSecurity, httpProbe, labels, meta, networkPolicy, resources, selector, serviceAccount } from "../common";
+import {
+  PlacementArgs,
+  Workload,
+  apiServerEgress,
+  checksum,
+  containerSecurity,
+  httpProbe,
+  labels,
+  mainPods,
+  meta,
+  networkPolicy,
+  resolveContext,
+  resolveSettings,
+  resources,
+  selector,
+  serviceAccount,
+  withEphemeralStorage,
+} from "../common";
 import { APPS, JOBS, PORTS, podsOf } from "../endpoints";
 import { LOG_ALIASES } from "../elasticsearch/config";
 import type { ServiceScrapeTarget } from "../prometheus/config";
@@ -126,7 +143,7 @@ export class LogShipper extends pulumi.ComponentResource {
           updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "10%" } },
           template: {
             metadata: { labels: labels(ctx, w), annotations: { "checksum/config": this.configYaml.apply(checksum) } },
-            spec: {
+            spec: withEphemeralStorage({
               serviceAccountName: sa.metadata.name,
               automountServiceAccountToken: true,
               priorityClassName: "system-node-critical",
@@ -158,7 +175,7 @@ export class LogShipper extends pulumi.ComponentResource {
                 { name: "varlog", hostPath: { path: "/var/log", type: "Directory" } },
                 { name: "state", hostPath: { path: STATE_DIR, type: "DirectoryOrCreate" } },
               ],
-            },
+            }),
           },
         },
       },
@@ -177,7 +194,13 @@ export class LogShipper extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    networkPolicy(ctx, w, [{ from: [podsOf(APPS.prometheus)], ports: [PORTS.fluentBitHttp] }], this, name);
+    // Scraped by Prometheus; ships to Loki and Elasticsearch (in the main namespace) and reads
+    // metadata from the API server.
+    networkPolicy(ctx, w, [{ from: [mainPods(ctx, podsOf(APPS.prometheus))], ports: [PORTS.fluentBitHttp] }], this, name, undefined, [
+      { to: [mainPods(ctx, podsOf(APPS.loki))], ports: [args.lokiPort ?? PORTS.lokiHttp] },
+      { to: [mainPods(ctx, podsOf(APPS.elasticsearch))], ports: [args.elasticsearchPort ?? PORTS.elasticsearchHttp] },
+      apiServerEgress(ctx),
+    ]);
 
     this.scrapeTarget = { job: JOBS.fluentBit, namespace: ns, service: name, portName: FLUENT_BIT_PORT_NAME, metricsPath: FLUENT_BIT_METRICS_PATH };
     this.registerOutputs({});

@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import { stringify } from "yaml";
 import type { Resources } from "../config/shared";
 import {
+  EgressRule,
   PlacementArgs,
   Workload,
   resolveContext,
@@ -15,10 +16,13 @@ import {
   httpProbe,
   labels,
   meta,
+  networkOf,
   networkPolicy,
   podSecurity,
   resources,
   selector,
+  tcpProbe,
+  withEphemeralStorage,
 } from "../common";
 import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
@@ -72,6 +76,13 @@ export interface GrafanaArgs extends PlacementArgs {
    * Grafana alerting provisioned from a file: message template, mute timing, and the contact points
    * and notification policy tree of the enabled receivers. Unset = none.
    */
+  /**
+   * Where the datasources are: Grafana's egress besides DNS and the receivers.
+   * @default the stack's Prometheus, Loki, Elasticsearch and Jaeger pods in its namespace, on their ports
+   */
+  datasourceEgress?: EgressRule[];
+  /** Ports of the alert receivers its contact points notify (to `network.receiverCidrs`). @default none */
+  receiverPorts?: pulumi.Input<number[]>;
   alerting?: AlertingProvisioningArgs & {
     /** Secret config values as secret Outputs; only those the enabled receivers reference are read. */
     secrets: Partial<Record<SecretKey, pulumi.Input<string>>>;
@@ -79,6 +90,16 @@ export interface GrafanaArgs extends PlacementArgs {
 }
 
 export const GRAFANA_PORT_NAME = "http";
+/** Where the admin Secret is mounted: Grafana reads the password from the file (GF_SECURITY_ADMIN_PASSWORD__FILE). */
+export const ADMIN_SECRET_DIR = "/etc/grafana-admin";
+
+/** Grafana's egress to the stack's datasources: their pods, on their ports. */
+export const STACK_DATASOURCE_EGRESS: EgressRule[] = [
+  { to: [podsOf(APPS.prometheus)], ports: [PORTS.prometheus] },
+  { to: [podsOf(APPS.loki)], ports: [PORTS.lokiHttp] },
+  { to: [podsOf(APPS.elasticsearch)], ports: [PORTS.elasticsearchHttp] },
+  { to: [podsOf(APPS.jaeger)], ports: [PORTS.jaegerQuery] },
+];
 /** On each dashboards ConfigMap: the uid of the Grafana folder its dashboards are provisioned into. */
 export const DASHBOARD_FOLDER_ANNOTATION = "observability-stack/grafana-folder-uid";
 const ADMIN_USER = "admin";
@@ -233,7 +254,6 @@ export class Grafana extends pulumi.ComponentResource {
       volumes.push({ name: "data", emptyDir: { sizeLimit: `${s.storageGi}Gi` } });
     }
 
-    const fromSecret = (key: string) => ({ secretKeyRef: { name: adminSecret.metadata.name, key } });
     const smtpEnv: k8s.types.input.core.v1.EnvVar[] = [];
     if (args.smtp) {
       const smtp = args.smtp;
@@ -268,7 +288,7 @@ export class Grafana extends pulumi.ComponentResource {
               // Provisioning is read at start-up: a datasource change restarts Grafana.
               annotations: startupChecksums,
             },
-            spec: {
+            spec: withEphemeralStorage({
               automountServiceAccountToken: false,
               securityContext: podSecurity(472),
               containers: [
@@ -277,8 +297,10 @@ export class Grafana extends pulumi.ComponentResource {
                   image: image("grafana"),
                   ports: [{ name: GRAFANA_PORT_NAME, containerPort: PORTS.grafana }],
                   env: [
-                    { name: "GF_SECURITY_ADMIN_USER", valueFrom: fromSecret("admin-user") },
-                    { name: "GF_SECURITY_ADMIN_PASSWORD", valueFrom: fromSecret("admin-password") },
+                    // From the mounted Secret's files, never the environment (which a process
+                    // listing, a crash dump or a child process would show).
+                    { name: "GF_SECURITY_ADMIN_USER__FILE", value: `${ADMIN_SECRET_DIR}/admin-user` },
+                    { name: "GF_SECURITY_ADMIN_PASSWORD__FILE", value: `${ADMIN_SECRET_DIR}/admin-password` },
                     { name: "GF_AUTH_ANONYMOUS_ENABLED", value: "false" },
                     { name: "GF_USERS_ALLOW_SIGN_UP", value: "false" },
                     { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
@@ -293,15 +315,22 @@ export class Grafana extends pulumi.ComponentResource {
                     ...smtpEnv,
                     ...credentialEnv,
                   ],
+                  // Ready = /api/health (its database answers); alive = it accepts connections, so a
+                  // slow database makes it unready, never restarts it.
                   readinessProbe: httpProbe("/api/health", GRAFANA_PORT_NAME, { initialDelaySeconds: 5 }),
-                  livenessProbe: httpProbe("/api/health", GRAFANA_PORT_NAME, { initialDelaySeconds: 30 }),
+                  livenessProbe: tcpProbe(GRAFANA_PORT_NAME, { initialDelaySeconds: 30 }),
                   resources: resources(s.resources),
                   securityContext: containerSecurity(),
-                  volumeMounts: [{ name: "data", mountPath: "/var/lib/grafana" }, ...mounts],
+                  volumeMounts: [
+                    { name: "data", mountPath: "/var/lib/grafana" },
+                    { name: "admin", mountPath: ADMIN_SECRET_DIR, readOnly: true },
+                    ...mounts,
+                  ],
                 },
               ],
-              volumes,
-            },
+              // Readable by Grafana's group (fsGroup) only.
+              volumes: [{ name: "admin", secret: { secretName: adminSecret.metadata.name, defaultMode: 0o440 } }, ...volumes],
+            }),
           },
         },
       },
@@ -318,7 +347,19 @@ export class Grafana extends pulumi.ComponentResource {
     );
 
     // The UI is for people: reachable from any namespace (ingress controllers), scraped by Prometheus.
-    networkPolicy(ctx, w, [{ from: "cluster", ports: [PORTS.grafana] }, { from: [podsOf(APPS.prometheus)], ports: [PORTS.grafana] }], this, name);
+    // Its egress: the datasources, and the receivers of its contact points.
+    networkPolicy(
+      ctx,
+      w,
+      [{ from: "cluster", ports: [PORTS.grafana] }, { from: [podsOf(APPS.prometheus)], ports: [PORTS.grafana] }],
+      this,
+      name,
+      undefined,
+      pulumi.output(args.receiverPorts ?? []).apply((ports): EgressRule[] => [
+        ...(args.datasourceEgress ?? STACK_DATASOURCE_EGRESS),
+        ...(ports.length ? [{ to: { cidrs: networkOf(ctx).receiverCidrs }, ports: [...new Set(ports)].sort((a, b) => a - b) }] : []),
+      ]),
+    );
 
     // From the Service's own name: whatever uses the URL waits for the Service.
     this.url = service.metadata.name.apply((svc) => serviceUrl(svc, ns, PORTS.grafana));

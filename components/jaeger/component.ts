@@ -20,6 +20,8 @@ import {
   podSecurity,
   resources,
   selector,
+  tcpProbe,
+  withEphemeralStorage,
 } from "../common";
 import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
@@ -131,11 +133,15 @@ export class Jaeger extends pulumi.ComponentResource {
     const configChecksum = configYaml.apply((y) => checksum(y));
 
     const P = JAEGER_PORT_NAMES;
+    const badger = s.storage === "badger";
+    // With badger it governs the one-replica StatefulSet: headless, like every governing Service
+    // (clients reach the one pod by the same name). A change of storage replaces it, deleted first.
     const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
         metadata: meta(ctx, w, name),
         spec: {
+          ...(badger ? { clusterIP: "None" } : {}),
           selector: selector(w),
           ports: [
             { name: P.otlpGrpc, port: PORTS.jaegerOtlpGrpc, targetPort: P.otlpGrpc, appProtocol: "grpc" },
@@ -150,15 +156,14 @@ export class Jaeger extends pulumi.ComponentResource {
           ],
         },
       },
-      { parent: this },
+      { parent: this, replaceOnChanges: ["spec.clusterIP"], deleteBeforeReplace: true },
     );
 
-    const badger = s.storage === "badger";
     const data = badger ? dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: 1 }, this, name) : undefined;
     this.claims = data?.claims ?? [];
     const podTemplate: k8s.types.input.core.v1.PodTemplateSpec = {
       metadata: { labels: labels(ctx, w), annotations: { "checksum/config": configChecksum } },
-      spec: {
+      spec: withEphemeralStorage({
         automountServiceAccountToken: false,
         securityContext: podSecurity(UID),
         affinity: antiAffinity(ctx, w, s.replicas),
@@ -183,8 +188,10 @@ export class Jaeger extends pulumi.ComponentResource {
               { name: P.metrics, containerPort: PORTS.jaegerMetrics },
               { name: P.health, containerPort: PORTS.jaegerHealth },
             ],
+            // Ready = the health-check extension reports the pipelines ready; alive = the process
+            // still accepts connections (a storage outage makes it unready, never restarts it).
             readinessProbe: httpProbe("/status", P.health, { initialDelaySeconds: 5, failureThreshold: 3 }),
-            livenessProbe: httpProbe("/status", P.health, { initialDelaySeconds: 15, failureThreshold: 6 }),
+            livenessProbe: tcpProbe(P.health, { initialDelaySeconds: 15 }),
             startupProbe: { ...httpProbe("/status", P.health, { initialDelaySeconds: 5, periodSeconds: 5 }), failureThreshold: 60 },
             resources: resources(s.resources),
             securityContext: containerSecurity({ runAsUser: UID }),
@@ -200,7 +207,7 @@ export class Jaeger extends pulumi.ComponentResource {
           { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
           ...(data?.volumes ?? []),
         ],
-      },
+      }),
     };
 
     if (badger && data) {
@@ -249,6 +256,8 @@ export class Jaeger extends pulumi.ComponentResource {
       ],
       this,
       name,
+      undefined,
+      s.storage === "elasticsearch" ? [{ to: [podsOf(APPS.elasticsearch)], ports: [PORTS.elasticsearchHttp] }] : [],
     );
 
     if (s.storage === "elasticsearch") {
@@ -273,7 +282,7 @@ export class Jaeger extends pulumi.ComponentResource {
                 activeDeadlineSeconds: 1800,
                 template: {
                   metadata: { labels: labels(ctx, cleanerW) },
-                  spec: {
+                  spec: withEphemeralStorage({
                     restartPolicy: "OnFailure",
                     automountServiceAccountToken: false,
                     securityContext: podSecurity(UID),
@@ -289,7 +298,7 @@ export class Jaeger extends pulumi.ComponentResource {
                         securityContext: containerSecurity({ runAsUser: UID }),
                       },
                     ],
-                  },
+                  }),
                 },
               },
             },
@@ -297,6 +306,8 @@ export class Jaeger extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      // The cleaner talks to Elasticsearch only; nothing talks to it.
+      networkPolicy(ctx, cleanerW, [], this, `${name}-index-cleaner`, undefined, [{ to: [podsOf(APPS.elasticsearch)], ports: [PORTS.elasticsearchHttp] }]);
     }
 
     // From the Service's own name: whatever uses an endpoint waits for the Service.

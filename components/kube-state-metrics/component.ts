@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Resources } from "../config/shared";
-import { StackContext, Workload, containerSecurity, httpProbe, labels, meta, networkPolicy, resources, selector, serviceAccount } from "../common";
+import { StackContext, Workload, apiServerEgress, containerSecurity, httpProbe, labels, meta, networkPolicy, resources, selector, serviceAccount, withEphemeralStorage } from "../common";
 import { APPS, PORTS, SERVICES, podsOf } from "../endpoints";
 import { appVersion, image } from "../versions";
 
@@ -87,7 +87,7 @@ export class KubeStateMetrics extends pulumi.ComponentResource {
           selector: { matchLabels: selector(w) },
           template: {
             metadata: { labels: labels(ctx, w) },
-            spec: {
+            spec: withEphemeralStorage({
               serviceAccountName: sa.metadata.name,
               automountServiceAccountToken: true,
               securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
@@ -110,7 +110,7 @@ export class KubeStateMetrics extends pulumi.ComponentResource {
                   securityContext: containerSecurity({ runAsUser: 65534 }),
                 },
               ],
-            },
+            }),
           },
         },
       },
@@ -132,7 +132,7 @@ export class KubeStateMetrics extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    networkPolicy(ctx, w, [{ from: [podsOf(APPS.prometheus)], ports: [PORTS.kubeStateMetrics, PORTS.kubeStateMetricsTelemetry] }], this, name);
+    networkPolicy(ctx, w, [{ from: [podsOf(APPS.prometheus)], ports: [PORTS.kubeStateMetrics, PORTS.kubeStateMetricsTelemetry] }], this, name, undefined, [apiServerEgress(ctx)]);
     this.registerOutputs({ scrapeService: this.scrapeService });
   }
 }

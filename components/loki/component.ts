@@ -3,8 +3,10 @@ import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import type { Resources } from "../config/shared";
 import {
+  EgressRule,
   PlacementArgs,
   Workload,
+  agentPods,
   resolveContext,
   resolveSettings,
   checksum,
@@ -13,11 +15,13 @@ import {
   httpProbe,
   labels,
   meta,
+  networkOf,
   networkPolicy,
   podSecurity,
   resources,
   selector,
   serviceAccount,
+  withEphemeralStorage,
 } from "../common";
 import { APPS, JOBS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import type { ServiceScrapeTarget } from "../prometheus/config";
@@ -107,11 +111,16 @@ export class Loki extends pulumi.ComponentResource {
 
     const sa = serviceAccount(ctx, w, this, name, { automount: false, annotations: args.serviceAccountAnnotations });
 
+    // The StatefulSet's governing Service (its serviceName, which never changes): headless. Loki is
+    // one replica, so its clients (Fluent Bit, Grafana) reach the same pod by its name as before.
+    // Its clusterIP cannot change in place: an older stack's ClusterIP Service of the same name is
+    // replaced, deleted first (the name stays).
     const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
         metadata: meta(ctx, w, name),
         spec: {
+          clusterIP: "None",
           selector: selector(w),
           ports: [
             { name: LOKI_HTTP_PORT_NAME, port: PORTS.lokiHttp, targetPort: LOKI_HTTP_PORT_NAME },
@@ -119,7 +128,7 @@ export class Loki extends pulumi.ComponentResource {
           ],
         },
       },
-      { parent: this },
+      { parent: this, replaceOnChanges: ["spec.clusterIP"], deleteBeforeReplace: true },
     );
 
     const data = dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: 1 }, this, name);
@@ -138,7 +147,7 @@ export class Loki extends pulumi.ComponentResource {
           volumeClaimTemplates: data.volumeClaimTemplates,
           template: {
             metadata: { labels: labels(ctx, w), annotations: { "checksum/config": this.configYaml.apply(checksum) } },
-            spec: {
+            spec: withEphemeralStorage({
               serviceAccountName: sa.metadata.name,
               // IRSA injects its own projected token; Loki never calls the Kubernetes API.
               automountServiceAccountToken: false,
@@ -157,8 +166,11 @@ export class Loki extends pulumi.ComponentResource {
                   // /ready turns 200 once the ingester has joined the ring and replayed its WAL,
                   // which after a crash can take minutes: the startup probe allows 10.
                   startupProbe: { ...httpProbe("/ready", LOKI_HTTP_PORT_NAME, { initialDelaySeconds: 10 }), failureThreshold: 60 },
+                  // Ready = /ready (ring joined, WAL replayed): out of the Service while it is not.
                   readinessProbe: httpProbe("/ready", LOKI_HTTP_PORT_NAME, { initialDelaySeconds: 0 }),
-                  livenessProbe: httpProbe("/ready", LOKI_HTTP_PORT_NAME, { initialDelaySeconds: 0, failureThreshold: 10 }),
+                  // Alive = its HTTP server answers a request that touches neither the ring nor the
+                  // store: a ring problem makes it unready, never restarts it.
+                  livenessProbe: httpProbe("/loki/api/v1/status/buildinfo", LOKI_HTTP_PORT_NAME, { initialDelaySeconds: 0, failureThreshold: 10 }),
                   resources: resources(s.resources),
                   securityContext: containerSecurity({ runAsUser: LOKI_UID }),
                   volumeMounts: [
@@ -173,7 +185,7 @@ export class Loki extends pulumi.ComponentResource {
                 { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
                 ...data.volumes,
               ],
-            },
+            }),
           },
         },
       },
@@ -183,9 +195,12 @@ export class Loki extends pulumi.ComponentResource {
     networkPolicy(
       ctx,
       w,
-      [{ from: [podsOf(APPS.fluentBit), podsOf(APPS.grafana), podsOf(APPS.prometheus)], ports: [PORTS.lokiHttp] }],
+      [{ from: [agentPods(ctx, podsOf(APPS.fluentBit)), podsOf(APPS.grafana), podsOf(APPS.prometheus)], ports: [PORTS.lokiHttp] }],
       this,
       name,
+      undefined,
+      // Object storage (S3 and its STS for IRSA) over HTTPS, when Loki keeps its data there.
+      pulumi.output(args.s3).apply((s3): EgressRule[] => (s3 ? [{ to: { cidrs: networkOf(ctx).objectStorageCidrs ?? ["0.0.0.0/0"] }, ports: [443] }] : [])),
     );
 
     this.port = PORTS.lokiHttp;

@@ -1,8 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Resources } from "../config/shared";
 import { NODE_EXPORTER_DEFAULTS, type NodeExporterSettings } from "./schema";
-import { PlacementArgs, Workload, httpProbe, labels, meta, networkPolicy, resolveContext, resolveSettings, resources, selector } from "../common";
+import type { Resources } from "../config/shared";
+import {
+  PlacementArgs,
+  Workload,
+  apiServerEgress,
+  containerSecurity,
+  httpProbe,
+  labels,
+  mainPods,
+  meta,
+  networkPolicy,
+  resolveContext,
+  resolveSettings,
+  resources,
+  selector,
+  serviceAccount,
+  tcpProbe,
+  withEphemeralStorage,
+} from "../common";
 import { APPS, PORTS, podsOf } from "../endpoints";
 import { appVersion, image } from "../versions";
 
@@ -17,11 +34,24 @@ export interface NodeExporterArgs extends PlacementArgs {
 export { NODE_EXPORTER_DEFAULTS };
 
 export const NODE_EXPORTER_PORT_NAME = "metrics";
+/** The proxy's health port's name. */
+const PROXY_HEALTH_PORT_NAME = "proxy-health";
+/** Where the proxy's service-account token is mounted (the in-cluster client's standard path). */
+const TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+/** Resources of the authenticating proxy on each node. */
+export const NODE_EXPORTER_PROXY_RESOURCES: Resources = { requests: { cpu: "10m", memory: "20Mi" }, limits: { cpu: "100m", memory: "64Mi" } };
 
 /**
  * node_exporter on every node. Its declared host access: hostPID and hostNetwork (to see the node's
  * processes and network devices) and the host's /proc, /sys and / mounted read-only. It runs as
  * non-root with no capabilities and a read-only root filesystem.
+ *
+ * A host-network pod shares the node's address, and no NetworkPolicy applies to it: whatever it
+ * serves there is open to anything that reaches the node. So the exporter listens on 127.0.0.1 only,
+ * and kube-rbac-proxy serves it on the node's address, over HTTPS, to callers whose bearer token
+ * the API server accepts (TokenReview) and who may `get` the non-resource URL /metrics
+ * (SubjectAccessReview): Prometheus, whose ClusterRole grants it. Only the proxy gets a token (a
+ * projected volume in its container alone); the exporter has none.
  */
 export class NodeExporter extends pulumi.ComponentResource {
   public readonly workload: Workload;
@@ -34,6 +64,29 @@ export class NodeExporter extends pulumi.ComponentResource {
     const w: Workload = { name: APPS.nodeExporter, instance: name, component: "metrics-exporter", version: appVersion("nodeExporter") };
     this.workload = w;
 
+    // The proxy asks the API server who a caller is and whether it may get /metrics.
+    const sa = serviceAccount(ctx, w, this, name, { automount: false });
+    const authRole = new k8s.rbac.v1.ClusterRole(
+      `${name}-auth`,
+      {
+        metadata: { name: `${ctx.namespace}-${name}-auth`, labels: labels(ctx, w) },
+        rules: [
+          { apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] },
+          { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
+        ],
+      },
+      { parent: this },
+    );
+    new k8s.rbac.v1.ClusterRoleBinding(
+      `${name}-auth`,
+      {
+        metadata: { name: `${ctx.namespace}-${name}-auth`, labels: labels(ctx, w) },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: authRole.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ctx.namespace }],
+      },
+      { parent: this },
+    );
+
     new k8s.apps.v1.DaemonSet(
       `${name}-daemonset`,
       {
@@ -43,10 +96,12 @@ export class NodeExporter extends pulumi.ComponentResource {
           updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "10%" } },
           template: {
             metadata: { labels: labels(ctx, w) },
-            spec: {
+            spec: withEphemeralStorage({
               hostPID: true,
               hostNetwork: true,
               dnsPolicy: "ClusterFirstWithHostNet",
+              serviceAccountName: sa.metadata.name,
+              // Only the proxy's container mounts a token (proxy-token below).
               automountServiceAccountToken: false,
               priorityClassName: "system-node-critical",
               // Every node, whatever its taints: a node without metrics is a blind spot.
@@ -60,34 +115,60 @@ export class NodeExporter extends pulumi.ComponentResource {
                     "--path.procfs=/host/proc",
                     "--path.sysfs=/host/sys",
                     "--path.rootfs=/host/root",
-                    `--web.listen-address=:${PORTS.nodeExporter}`,
+                    // Loopback only: the proxy below is the one way in from the network.
+                    `--web.listen-address=127.0.0.1:${PORTS.nodeExporter}`,
                     "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/containerd/.+|var/lib/docker/.+|var/lib/kubelet/.+)($|/)",
                     "--collector.netclass.ignored-devices=^(veth.*|cali.*|[a-f0-9]{15})$",
                   ],
-                  ports: [{ name: NODE_EXPORTER_PORT_NAME, containerPort: PORTS.nodeExporter, hostPort: PORTS.nodeExporter }],
-                  readinessProbe: httpProbe("/", NODE_EXPORTER_PORT_NAME, { initialDelaySeconds: 2 }),
-                  livenessProbe: httpProbe("/", NODE_EXPORTER_PORT_NAME, { initialDelaySeconds: 10 }),
+                  // Ready = it serves its page; alive = it accepts connections.
+                  readinessProbe: { ...httpProbe("/", PORTS.nodeExporter, { initialDelaySeconds: 2 }), httpGet: { host: "127.0.0.1", path: "/", port: PORTS.nodeExporter } },
+                  livenessProbe: tcpProbe(PORTS.nodeExporter, { host: "127.0.0.1" }),
                   resources: resources(settings.resources),
-                  securityContext: {
-                    runAsNonRoot: true,
-                    allowPrivilegeEscalation: false,
-                    privileged: false,
-                    readOnlyRootFilesystem: true,
-                    capabilities: { drop: ["ALL"] },
-                  },
+                  securityContext: containerSecurity(),
                   volumeMounts: [
                     { name: "proc", mountPath: "/host/proc", readOnly: true },
                     { name: "sys", mountPath: "/host/sys", readOnly: true },
                     { name: "root", mountPath: "/host/root", readOnly: true, mountPropagation: "HostToContainer" },
                   ],
                 },
+                {
+                  name: "kube-rbac-proxy",
+                  image: image("kubeRbacProxy"),
+                  args: [
+                    `--secure-listen-address=[$(NODE_IP)]:${PORTS.nodeExporter}`,
+                    `--upstream=http://127.0.0.1:${PORTS.nodeExporter}/`,
+                    `--proxy-endpoints-port=${PORTS.nodeExporterProxyHealth}`,
+                    "--allow-paths=/metrics",
+                    "--tls-min-version=VersionTLS12",
+                  ],
+                  env: [{ name: "NODE_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
+                  ports: [
+                    { name: NODE_EXPORTER_PORT_NAME, containerPort: PORTS.nodeExporter, hostPort: PORTS.nodeExporter },
+                    { name: PROXY_HEALTH_PORT_NAME, containerPort: PORTS.nodeExporterProxyHealth, hostPort: PORTS.nodeExporterProxyHealth },
+                  ],
+                  readinessProbe: { ...httpProbe("/healthz", PROXY_HEALTH_PORT_NAME, { initialDelaySeconds: 2 }), httpGet: { path: "/healthz", port: PROXY_HEALTH_PORT_NAME, scheme: "HTTPS" } },
+                  livenessProbe: tcpProbe(NODE_EXPORTER_PORT_NAME),
+                  resources: resources(NODE_EXPORTER_PROXY_RESOURCES),
+                  securityContext: containerSecurity(),
+                  volumeMounts: [{ name: "proxy-token", mountPath: TOKEN_DIR, readOnly: true }],
+                },
               ],
               volumes: [
                 { name: "proc", hostPath: { path: "/proc" } },
                 { name: "sys", hostPath: { path: "/sys" } },
                 { name: "root", hostPath: { path: "/" } },
+                {
+                  name: "proxy-token",
+                  projected: {
+                    sources: [
+                      { serviceAccountToken: { path: "token", expirationSeconds: 3607 } },
+                      { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+                      { downwardAPI: { items: [{ path: "namespace", fieldRef: { fieldPath: "metadata.namespace" } }] } },
+                    ],
+                  },
+                },
               ],
-            },
+            }),
           },
         },
       },
@@ -107,9 +188,10 @@ export class NodeExporter extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // With hostNetwork the pods share the node's address: the policy still names Prometheus as the
-    // only client, for network plugins that enforce policies on host-network pods.
-    networkPolicy(ctx, w, [{ from: [podsOf(APPS.prometheus)], ports: [PORTS.nodeExporter] }], this, name);
+    // With hostNetwork the pods share the node's address and most network plugins apply no policy
+    // to them: the proxy's authentication is what guards the port. The policy still names Prometheus
+    // as the only client and the API server as the only destination, for plugins that do.
+    networkPolicy(ctx, w, [{ from: [mainPods(ctx, podsOf(APPS.prometheus))], ports: [PORTS.nodeExporter] }], this, name, undefined, [apiServerEgress(ctx)]);
     this.registerOutputs({});
   }
 }

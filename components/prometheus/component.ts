@@ -4,9 +4,12 @@ import { stringify } from "yaml";
 import {
   PlacementArgs,
   Workload,
+  EgressRule,
+  StackContext,
   antiAffinity,
   topologySpread,
   placementAnnotations,
+  apiServerEgress,
   configReloader,
   containerSecurity,
   resolveContext,
@@ -16,10 +19,12 @@ import {
   httpProbe,
   labels,
   meta,
+  networkOf,
   networkPolicy,
   podSecurity,
   resources,
   selector,
+  withEphemeralStorage,
 } from "../common";
 import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
@@ -64,6 +69,31 @@ export interface PrometheusArgs extends PlacementArgs {
 
 /** The port name of Prometheus's Service (scraped by its own job). */
 export const PROMETHEUS_PORT_NAME = "web";
+/**
+ * How long a client stays with one replica behind the query Service (kube-proxy's ClientIP
+ * affinity), in seconds: a day. The replicas scrape the same targets but not at the same instants,
+ * so two replicas answer the same query with slightly different data; a dashboard that alternated
+ * between them would jitter. One client, one replica, until that replica goes away: kube-proxy then
+ * picks a ready one (the affinity follows only endpoints that still exist).
+ */
+export const QUERY_AFFINITY_SECONDS = 86400;
+
+/**
+ * Where Prometheus connects: pods anywhere in the cluster on any port (the stack's components, and
+ * every pod or Service annotated `prometheus.io/scrape`, whose port the annotation names), the nodes'
+ * kubelets and node exporters, the API server (discovery, its own metrics), and the static targets'
+ * ports.
+ */
+export function prometheusEgress(ctx: StackContext, staticTargets: PrometheusSettings["staticTargets"], kubernetes: boolean): EgressRule[] {
+  const net = networkOf(ctx);
+  const staticPorts = [...new Set(staticTargets.flatMap((t) => t.targets.map((a) => Number(a.slice(a.lastIndexOf(":") + 1)))))].sort((a, b) => a - b);
+  return [
+    { to: "cluster" },
+    { to: { cidrs: net.nodeCidrs }, ports: kubernetes ? [PORTS.nodeExporter, PORTS.kubelet] : [PORTS.nodeExporter] },
+    apiServerEgress(ctx),
+    ...(staticPorts.length ? [{ to: { cidrs: ["0.0.0.0/0"] }, ports: staticPorts } satisfies EgressRule] : []),
+  ];
+}
 
 /**
  * Prometheus as a StatefulSet with a persistent TSDB, bounded retention (time AND size), Kubernetes
@@ -148,12 +178,32 @@ export class Prometheus extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // The StatefulSet's governing Service (its serviceName, which never changes): headless, so
+    // each replica has its own DNS name (prometheus-0.prometheus...) and no virtual IP mixes them.
+    // Its clusterIP cannot change in place: an older stack's ClusterIP Service of the same name is
+    // replaced, deleted first (the name stays).
     const headless = new k8s.core.v1.Service(
       `${name}-service`,
       {
         metadata: meta(ctx, w, name),
         spec: {
+          clusterIP: "None",
           selector: selector(w),
+          ports: [{ name: PROMETHEUS_PORT_NAME, port: PORTS.prometheus, targetPort: PROMETHEUS_PORT_NAME }],
+        },
+      },
+      { parent: this, replaceOnChanges: ["spec.clusterIP"], deleteBeforeReplace: true },
+    );
+    // What queries go to (Grafana, the `prometheus` endpoint): one virtual IP, and one replica per
+    // client (QUERY_AFFINITY_SECONDS), until a deduplicating query layer exists.
+    const query = new k8s.core.v1.Service(
+      `${name}-query`,
+      {
+        metadata: meta(ctx, w, `${name}-query`),
+        spec: {
+          selector: selector(w),
+          sessionAffinity: "ClientIP",
+          sessionAffinityConfig: { clientIP: { timeoutSeconds: QUERY_AFFINITY_SECONDS } },
           ports: [{ name: PROMETHEUS_PORT_NAME, port: PORTS.prometheus, targetPort: PROMETHEUS_PORT_NAME }],
         },
       },
@@ -175,7 +225,7 @@ export class Prometheus extends pulumi.ComponentResource {
           volumeClaimTemplates: data.volumeClaimTemplates,
           template: {
             metadata: { labels: labels(ctx, w) },
-            spec: {
+            spec: withEphemeralStorage({
               serviceAccountName: sa.metadata.name,
               automountServiceAccountToken: true,
               securityContext: podSecurity(65534),
@@ -222,7 +272,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 { name: "rules", configMap: { name: rules.metadata.name } },
                 ...data.volumes,
               ],
-            },
+            }),
           },
         },
       },
@@ -240,10 +290,12 @@ export class Prometheus extends pulumi.ComponentResource {
       ],
       this,
       name,
+      undefined,
+      prometheusEgress(ctx, s.staticTargets, args.kubernetes !== undefined),
     );
 
-    // From the Service's own name: whatever uses the URL waits for the Service.
-    this.url = headless.metadata.name.apply((service) => serviceUrl(service, ns, PORTS.prometheus));
+    // From the query Service's own name: whatever uses the URL waits for the Service.
+    this.url = query.metadata.name.apply((service) => serviceUrl(service, ns, PORTS.prometheus));
     this.registerOutputs({ url: this.url });
   }
 }

@@ -4,7 +4,7 @@
 import type { Environment } from "../config/project";
 import type { StaticTarget } from "./schema";
 import { JOBS } from "../endpoints";
-import { KubernetesScrapeInput, kubernetesScrapeJobs } from "./kubernetes-jobs";
+import { KubernetesScrapeInput, kubernetesScrapeJobs, serviceAccountAuth } from "./kubernetes-jobs";
 
 /** Where the rule files are mounted; prometheus.yml loads every file there. */
 export const RULES_DIR = "/etc/prometheus/rules";
@@ -24,6 +24,12 @@ export interface ServiceScrapeTarget {
   portName: string;
   /** Metrics path, default /metrics. */
   metricsPath?: string;
+  /**
+   * Behind kube-rbac-proxy: HTTPS with Prometheus' service-account token. The proxy's certificate is
+   * self-signed (generated at its start, per node), so it is not verified; the token is what the
+   * proxy checks. @default false: plain HTTP
+   */
+  authenticated?: boolean;
 }
 
 export interface PrometheusConfigInput {
@@ -135,6 +141,7 @@ export function buildPrometheusConfig(input: PrometheusConfigInput): Record<stri
     job_name: claim(t.job),
     scrape_interval: `${interval}s`,
     metrics_path: t.metricsPath ?? "/metrics",
+    ...(t.authenticated ? serviceAccountAuth({ insecure_skip_verify: true }) : {}),
     kubernetes_sd_configs: [{ role: "endpointslice", namespaces: { names: [t.namespace] } }],
     relabel_configs: [...serviceEndpointRelabels(t), { target_label: "service", replacement: t.service }],
   }));

@@ -11,7 +11,7 @@
 import { JOBS } from "../endpoints";
 
 /** Where Kubernetes mounts the pod's service-account token and the cluster CA. */
-const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+export const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /**
  * TLS verification of the kubelets' serving certificates: OFF. This is the one place that decides it.
@@ -71,7 +71,7 @@ function escapeRegex(s: string): string {
 const drop = (names: readonly string[]) => [{ source_labels: ["__name__"], regex: `(${names.join("|")})`, action: "drop" }];
 
 /** Authenticated HTTPS with the pod's service-account token. */
-function serviceAccountAuth(tls: Record<string, unknown>): Job {
+export function serviceAccountAuth(tls: Record<string, unknown>): Job {
   return { scheme: "https", authorization: { credentials_file: `${SA_DIR}/token` }, tls_config: { ca_file: `${SA_DIR}/ca.crt`, ...tls } };
 }
 

@@ -47,7 +47,7 @@ describe("Alertmanager on its own", () => {
     expect(one(r.resources, STS, "alerts").inputs.spec.replicas).toBe(1);
     expect(c.args).toContain(`--data.retention=${ALERTMANAGER_DEFAULTS.retentionHours}h`);
     expect(c.args).toContain("--cluster.listen-address=");
-    expect(c.resources).toEqual(ALERTMANAGER_DEFAULTS.resources);
+    expect(c.resources).toMatchObject(ALERTMANAGER_DEFAULTS.resources);
     expect(one(r.resources, STS, "alerts").inputs.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(`${ALERTMANAGER_DEFAULTS.storageGi}Gi`);
     expect(byKind(r.resources, PDB)).toEqual([]);
     // Without gossip, only Prometheus (and the reloader's port) and Grafana may reach it.

@@ -49,6 +49,7 @@ const STRINGS: Record<string, { valid: string[]; invalid: string[] }> = {
   cpu: { valid: ["1m", "50m", "250m", "1", "2", "128"], invalid: ["0", "0m", "129", "1.5m", "one"] },
   memory: { valid: ["16Mi", "64Mi", "512Mi", "1Gi", "4Gi", "1Ti"], invalid: ["0Mi", "15Mi", "2Ti", "1GB"] },
   namespace: { valid: ["observability", "o", "team-7"], invalid: ["Observability", "-obs", "a".repeat(64)] },
+  agentsNamespace: { valid: ["observability-agents", "node-agents", "observability"], invalid: ["Agents", "-agents"] },
   clusterName: { valid: ["prod-eu-1", "2024"], invalid: ["Prod EU"] },
   team: { valid: ["platform", "7"], invalid: ["Platform!"] },
   costCenter: { valid: ["4711", "engineering"], invalid: [""] },
@@ -76,6 +77,8 @@ const STATIC_TARGETS = {
   invalid: [[{ job: "loki", targets: ["10.0.0.1:3100"] }], [{ job: "db", targets: ["postgres"] }], [{ job: "db", targets: [] }]],
 };
 
+const CIDRS = { valid: [["0.0.0.0/0"], ["10.0.0.0/16", "192.168.1.10/32"], ["fd00::/8"]], invalid: [[], ["10.0.0.1"], ["any"]] };
+
 /** Whole values of the keys that are lists or maps of objects: drawn as one value each. */
 const WHOLE_VALUES: Record<string, { valid: unknown[]; invalid: unknown[] }> = {
   "prometheus.staticTargets": STATIC_TARGETS,
@@ -88,6 +91,11 @@ const WHOLE_VALUES: Record<string, { valid: unknown[]; invalid: unknown[] }> = {
     ],
     invalid: [[{ service: "api" }], [{ service: "api", availability: { objective: 1 } }], [{ service: "api", latency: { objective: 0.95, thresholdSeconds: 0.3 } }]],
   },
+  "network.apiServer.cidrs": CIDRS,
+  "network.nodeCidrs": CIDRS,
+  "network.objectStorageCidrs": CIDRS,
+  "network.receiverCidrs": CIDRS,
+  "network.apiServer.ports": { valid: [[443], [443, 6443], [8443]], invalid: [[], [0], [65536]] },
   "slo.histogramBuckets": {
     valid: [{ http_request_duration_seconds: [0.1, 0.2, 0.5, 1, 2, 5] }, { http_request_duration_seconds: [0.05, 0.2, 1] }],
     invalid: [{ made_up_seconds: [1] }, { http_request_duration_seconds: [0.2, 0.2] }],

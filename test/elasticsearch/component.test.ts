@@ -47,7 +47,8 @@ describe("Elasticsearch component", () => {
   test("heap and resources from the settings", () => {
     const c = container(one(prod.resources, STS, "elasticsearch"), "elasticsearch");
     expect(env(c, "ES_JAVA_OPTS")).toBe("-Xms2048m -Xmx2048m");
-    expect(c.resources).toEqual({ requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "4Gi" } });
+    // Its emptyDirs (config 64Mi, tmp 1Gi, logs 1Gi) fit in the ephemeral-storage limit: 256Mi + 2112Mi.
+    expect(c.resources).toEqual({ requests: { cpu: "1", memory: "4Gi", "ephemeral-storage": "592Mi" }, limits: { cpu: "2", memory: "4Gi", "ephemeral-storage": "2368Mi" } });
     expect(env(container(one(dev.resources, STS, "elasticsearch"), "elasticsearch"), "ES_JAVA_OPTS")).toBe("-Xms512m -Xmx512m");
   });
 
@@ -258,10 +259,11 @@ describe("Elasticsearch on its own: named after itself, children of their own", 
     expect(parentUrn).toMatch(/observability:index:Elasticsearch::logs$/);
     for (const c of children) expect(c.parent).toBe(parentUrn);
     const moved = k8sObjects(r.resources).filter((o) => children.some((c) => o.parent.endsWith(`${c.type}::${c.name}`)));
-    // ConfigMap + Job, Deployment + Service + NetworkPolicy twice.
+    // ConfigMap + Job + NetworkPolicy, Deployment + Service + NetworkPolicy twice.
     expect(moved.map((o) => o.name).sort()).toEqual([
       "logs-bootstrap",
       "logs-bootstrap-config",
+      "logs-bootstrap-netpol",
       "logs-exporter",
       "logs-exporter",
       "logs-exporter-netpol",
@@ -270,7 +272,9 @@ describe("Elasticsearch on its own: named after itself, children of their own", 
       "logs-kibana-netpol",
     ]);
     // (The provider adds aliases of its own to some types, e.g. NetworkPolicy's former API group.)
-    for (const o of moved) expect([o.type, o.name, o.aliases.filter((a) => a.parent && !a.type)]).toEqual([o.type, o.name, [{ parent: parentUrn }]]);
+    // The bootstrap Job's NetworkPolicy came after the split: it never had another parent.
+    for (const o of moved.filter((x) => x.name !== "logs-bootstrap-netpol")) expect([o.type, o.name, o.aliases.filter((a) => a.parent && !a.type)]).toEqual([o.type, o.name, [{ parent: parentUrn }]]);
+    expect(moved.find((x) => x.name === "logs-bootstrap-netpol")!.aliases.filter((a) => a.parent && !a.type)).toEqual([]);
     // The objects that stayed children of Elasticsearch (the data among them) have no alias of a parent.
     const stayed = k8sObjects(r.resources).filter((x) => x.parent === parentUrn);
     expect(stayed.length).toBeGreaterThan(8);

@@ -23,7 +23,7 @@ test("every namespaced object lands in the team's namespace, named after its com
   for (const r of namespaced) expect([r.type, r.inputs.metadata.name, r.inputs.metadata.namespace]).toEqual([r.type, r.inputs.metadata.name, "team-a"]);
   expect(byKind(resources, "kubernetes:core/v1:Namespace")).toEqual([]);
   expect(byKind(resources, DEP).map((r) => r.inputs.metadata.name)).toEqual(["dashboards"]);
-  expect(byKind(resources, "kubernetes:core/v1:Service").map((r) => r.inputs.metadata.name).sort()).toEqual(["dashboards", "metrics"]);
+  expect(byKind(resources, "kubernetes:core/v1:Service").map((r) => r.inputs.metadata.name).sort()).toEqual(["dashboards", "metrics", "metrics-query"]);
   expect(byKind(resources, "kubernetes:core/v1:PersistentVolumeClaim").map((r) => r.inputs.metadata.name).sort()).toEqual(["dashboards-data", "data-metrics-0"]);
   expect(byKind(resources, "kubernetes:core/v1:Secret").map((r) => r.inputs.metadata.name)).toEqual(["dashboards-admin"]);
   expect(byKind(resources, CM).map((r) => r.inputs.metadata.name).sort()).toEqual([
@@ -45,11 +45,11 @@ test("Grafana's one datasource is the Prometheus, from its Service, and waits fo
   const cm = one(resources, CM, "dashboards-datasources");
   const file = parse(cm.inputs.data["datasources.yaml"]);
   expect(file.datasources.map((d: { uid: string; url: string; isDefault: boolean }) => [d.uid, d.url, d.isDefault])).toEqual([
-    ["prometheus", "http://metrics.team-a.svc.cluster.local:9090", true],
+    ["prometheus", "http://metrics-query.team-a.svc.cluster.local:9090", true],
   ]);
   // No exemplar link to a Jaeger that this program does not have.
   expect(file.datasources[0].jsonData.exemplarTraceIdDestinations).toBeUndefined();
-  expect(cm.dependencies.some((d) => d.endsWith("kubernetes:core/v1:Service::metrics-service"))).toBe(true);
+  expect(cm.dependencies.some((d) => d.endsWith("kubernetes:core/v1:Service::metrics-query"))).toBe(true);
 });
 
 test("Grafana's defaults where the program set nothing", () => {
@@ -57,13 +57,13 @@ test("Grafana's defaults where the program set nothing", () => {
   expect(pvc.inputs.spec.resources.requests.storage).toBe(`${GRAFANA_DEFAULTS.storageGi}Gi`);
   expect(pvc.protect).toBe(false);
   const c = one(resources, DEP, "dashboards").inputs.spec.template.spec.containers[0];
-  expect(c.resources).toEqual(GRAFANA_DEFAULTS.resources);
+  expect(c.resources).toMatchObject(GRAFANA_DEFAULTS.resources);
   expect(c.env.find((e: { name: string }) => e.name === "GF_SMTP_ENABLED")).toBeUndefined();
   expect(one(resources, DEP, "dashboards").inputs.metadata.labels).toMatchObject({ team: "team-a", environment: "dev", "app.kubernetes.io/instance": "dashboards" });
 });
 
 test("the URLs come from each component's Service; the admin password stays secret", async () => {
-  expect(await valueOf(program.urls.prometheus)).toBe("http://metrics.team-a.svc.cluster.local:9090");
+  expect(await valueOf(program.urls.prometheus)).toBe("http://metrics-query.team-a.svc.cluster.local:9090");
   expect(await valueOf(program.urls.grafana)).toBe("http://dashboards.team-a.svc.cluster.local:3000");
   expect(await (program.grafanaAdminPassword as any).isSecret).toBe(true);
 });

@@ -39,6 +39,7 @@ test("objects are named after their component; cluster-scoped ones after namespa
   expect(byKind(resources, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").map((r) => r.inputs.metadata.name).sort()).toEqual([
     "team-a-metrics-discovery",
     "team-a-metrics-long-term-discovery",
+    "team-a-team-a-node-exporter-auth",
   ]);
   expect(byKind(resources, "kubernetes:core/v1:PersistentVolumeClaim").map((r) => r.inputs.metadata.name).sort()).toEqual([
     "data-metrics-0",
@@ -62,6 +63,6 @@ test("the defaults are applied where the program set nothing, its values where i
 });
 
 test("URLs come from each instance's Service", async () => {
-  expect(await valueOf(program.metrics.url)).toBe("http://metrics.team-a.svc.cluster.local:9090");
-  expect(await valueOf(program.longTerm.url)).toBe("http://metrics-long-term.team-a.svc.cluster.local:9090");
+  expect(await valueOf(program.metrics.url)).toBe("http://metrics-query.team-a.svc.cluster.local:9090");
+  expect(await valueOf(program.longTerm.url)).toBe("http://metrics-long-term-query.team-a.svc.cluster.local:9090");
 });

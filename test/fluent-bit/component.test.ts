@@ -85,7 +85,7 @@ describe("LogShipper component", () => {
     expect(c.image).toBe(`${IMAGES.fluentBit.repository}:${IMAGES.fluentBit.tag}`);
     expect(c.image).toBe("cr.fluentbit.io/fluent/fluent-bit:4.1.1");
     expect(c.args).toEqual(["--workdir=/fluent-bit/etc", "--config=/fluent-bit/etc/conf/fluent-bit.yaml"]);
-    expect(c.resources).toEqual({ requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } });
+    expect(c.resources).toEqual({ requests: { cpu: "20m", memory: "64Mi", "ephemeral-storage": "64Mi" }, limits: { cpu: "200m", memory: "128Mi", "ephemeral-storage": "256Mi" } });
     expect(c.ports).toEqual([{ name: "http-metrics", containerPort: 2020 }]);
     expect(c.readinessProbe.httpGet).toEqual({ path: "/api/v1/health", port: "http-metrics" });
     expect(c.livenessProbe.httpGet).toEqual({ path: "/", port: "http-metrics" });

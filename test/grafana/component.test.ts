@@ -38,11 +38,18 @@ describe("Grafana on its own, with only a namespace", () => {
     expect(parse(one(r.resources, CM, "ui-datasources").inputs.data["datasources.yaml"]).datasources).toEqual([]);
     expect(one(r.resources, PVC, "ui-data").inputs.spec.resources.requests.storage).toBe(`${GRAFANA_DEFAULTS.storageGi}Gi`);
     const c = one(r.resources, DEP, "ui").inputs.spec.template.spec.containers[0];
-    expect(c.resources).toEqual(GRAFANA_DEFAULTS.resources);
+    // Its 256Mi /tmp counted in the ephemeral-storage limit, a quarter requested.
+    expect(c.resources).toEqual({
+      requests: { ...GRAFANA_DEFAULTS.resources.requests, "ephemeral-storage": "128Mi" },
+      limits: { ...GRAFANA_DEFAULTS.resources.limits, "ephemeral-storage": "512Mi" },
+    });
     expect(env(c, "GF_SMTP_ENABLED")).toBeUndefined();
     expect(env(c, "GF_SERVER_ROOT_URL")).toBeUndefined();
     expect(env(c, "GF_AUTH_ANONYMOUS_ENABLED")?.value).toBe("false");
-    expect(env(c, "GF_SECURITY_ADMIN_PASSWORD")?.valueFrom).toEqual({ secretKeyRef: { name: "ui-admin", key: "admin-password" } });
+    // The password is a file of the mounted admin Secret, never an environment variable.
+    expect(env(c, "GF_SECURITY_ADMIN_PASSWORD")).toBeUndefined();
+    expect(env(c, "GF_SECURITY_ADMIN_PASSWORD__FILE")?.value).toBe("/etc/grafana-admin/admin-password");
+    expect(c.volumeMounts).toContainEqual({ name: "admin", mountPath: "/etc/grafana-admin", readOnly: true });
   });
 
   test("URL from its Service; the generated admin password is a secret output", async () => {

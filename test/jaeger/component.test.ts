@@ -70,9 +70,12 @@ describe("Jaeger component", () => {
   test("probes on the health check, non-root, read-only root filesystem, resources from settings", () => {
     const c = jaegerContainer(one(prod.resources, DEPLOY, "jaeger"));
     expect(c.readinessProbe.httpGet).toEqual({ path: "/status", port: "health" });
-    expect(c.livenessProbe.httpGet).toEqual({ path: "/status", port: "health" });
+    // Alive = accepts connections; a storage outage (unready) never restarts it.
+    expect(c.livenessProbe.httpGet).toBeUndefined();
+    expect(c.livenessProbe.tcpSocket).toEqual({ port: "health" });
     expect(c.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
-    expect(c.resources).toEqual({ requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
+    // The 256Mi /tmp counted in its ephemeral-storage limit (256Mi + 256Mi), a quarter requested.
+    expect(c.resources).toEqual({ requests: { cpu: "200m", memory: "512Mi", "ephemeral-storage": "128Mi" }, limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "512Mi" } });
     expect(c.image).toBe(`${IMAGES.jaeger.repository}:${IMAGES.jaeger.tag}`);
   });
 
@@ -106,7 +109,7 @@ describe("Jaeger component", () => {
     expect(c.env).toEqual([{ name: "INDEX_PREFIX", value: "traces" }]);
     expect(c.image).toBe(`${IMAGES.jaegerIndexCleaner.repository}:${IMAGES.jaegerIndexCleaner.tag}`);
     expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
-    expect(c.resources.limits).toEqual({ cpu: "200m", memory: "128Mi" });
+    expect(c.resources.limits).toEqual({ cpu: "200m", memory: "128Mi", "ephemeral-storage": "256Mi" });
     // Its own instance: the Deployment's selector never matches the cleaner's pods.
     const selector = one(prod.resources, DEPLOY, "jaeger").inputs.spec.selector.matchLabels;
     expect(Object.entries(selector).every(([k, v]) => pod.metadata.labels[k] === v)).toBe(false);
@@ -167,7 +170,7 @@ describe("Jaeger on its own, with only a namespace", () => {
     expect(sts.inputs.metadata.namespace).toBe("team-a");
     expect(one(r.resources, "kubernetes:core/v1:PersistentVolumeClaim", "data-traces-0").inputs.spec.resources.requests.storage).toBe(`${JAEGER_DEFAULTS.storageGi}Gi`);
     expect(byKind(r.resources, CM).map((c) => c.inputs.metadata.name)).toEqual(["traces-config"]);
-    expect(jaegerContainer(sts).resources).toEqual(JAEGER_DEFAULTS.resources);
+    expect(jaegerContainer(sts).resources).toMatchObject(JAEGER_DEFAULTS.resources);
     expect(byKind(r.resources, CRON)).toEqual([]);
   });
 

@@ -46,7 +46,7 @@ describe("KubeStateMetrics component", () => {
     ]);
     expect(c.readinessProbe.httpGet).toEqual({ path: "/readyz", port: "telemetry" });
     expect(c.livenessProbe.httpGet).toEqual({ path: "/livez", port: "http-metrics" });
-    expect(c.resources).toEqual({ requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } });
+    expect(c.resources).toEqual({ requests: { cpu: "20m", memory: "64Mi", "ephemeral-storage": "64Mi" }, limits: { cpu: "200m", memory: "256Mi", "ephemeral-storage": "256Mi" } });
     expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534 });
     expect(pod.serviceAccountName).toBe("kube-state-metrics");

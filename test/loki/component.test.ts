@@ -115,8 +115,12 @@ describe("Loki component", () => {
       { name: "http-metrics", containerPort: 3100 },
       { name: "grpc", containerPort: 9095 },
     ]);
-    for (const p of [c.readinessProbe, c.livenessProbe, c.startupProbe]) expect(p.httpGet).toEqual({ path: "/ready", port: "http-metrics" });
-    expect(c.resources).toEqual({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
+    for (const p of [c.readinessProbe, c.startupProbe]) expect(p.httpGet).toEqual({ path: "/ready", port: "http-metrics" });
+    // Alive is not ready: a ring or WAL problem (/ready failing) must not restart Loki.
+    expect(c.livenessProbe.httpGet).toEqual({ path: "/loki/api/v1/status/buildinfo", port: "http-metrics" });
+    // Dev keeps its data in a 10Gi emptyDir: it and the 1Gi /tmp count in the ephemeral-storage
+    // limit (256Mi + 11264Mi), a quarter of them requested.
+    expect(c.resources).toEqual({ requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "2880Mi" }, limits: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "11520Mi" } });
     expect(c.volumeMounts).toEqual([
       { name: "config", mountPath: "/etc/loki", readOnly: true },
       { name: "data", mountPath: "/var/loki" },
@@ -147,6 +151,9 @@ describe("Loki component", () => {
   test("Service: http-metrics 3100 and grpc 9095, selecting the pods", () => {
     const svc = one("loki-dev-", "kubernetes:core/v1:Service").inputs;
     expect(svc.metadata.name).toBe("loki-dev");
+    // The StatefulSet's governing Service: headless.
+    expect(svc.spec.clusterIP).toBe("None");
+    expect(one("loki-dev-", "kubernetes:apps/v1:StatefulSet").inputs.spec.serviceName).toBe("loki-dev");
     expect(svc.spec.selector).toEqual({ "app.kubernetes.io/name": "loki", "app.kubernetes.io/instance": "loki-dev" });
     expect(svc.spec.ports).toEqual([
       { name: "http-metrics", port: 3100, targetPort: "http-metrics" },
@@ -156,7 +163,7 @@ describe("Loki component", () => {
 
   test("NetworkPolicy: 3100 from Fluent Bit, Grafana and Prometheus only", () => {
     const np = one("loki-dev-", "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs;
-    expect(np.spec.policyTypes).toEqual(["Ingress"]);
+    expect(np.spec.policyTypes).toEqual(["Ingress", "Egress"]);
     expect(np.spec.ingress).toEqual([
       {
         from: [
@@ -167,6 +174,11 @@ describe("Loki component", () => {
         ports: [{ protocol: "TCP", port: 3100 }],
       },
     ]);
+    // Out: DNS only on the filesystem store; S3 over HTTPS in prod.
+    expect(np.spec.egress).toEqual([
+      { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+    ]);
+    expect(one("loki-prod-", "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec.egress.slice(1)).toEqual([{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }]);
   });
 
   test("prod: S3 config and the IRSA role on the ServiceAccount", () => {

@@ -89,7 +89,10 @@ describe("the pack under the engine's protocol", () => {
     const desc = (name: string) => ALL_POLICIES.find((p) => p.name === name)!.description;
     expect(found).toEqual([
       `no-unpinned-images 1 ${desc("no-unpinned-images")}\ncontainer "prometheus" image "quay.io/prometheus/prometheus:latest" uses the floating tag "latest"; pin an exact version`,
+      // The fixture predates ephemeral storage and liveness probes: the new rules see it too.
+      `ephemeral-storage-limits 1 ${desc("ephemeral-storage-limits")}\ncontainer "prometheus" has no resources.requests.ephemeral-storage, resources.limits.ephemeral-storage`,
       `minimum-replicas 1 ${desc("minimum-replicas")}\nStatefulSet of "prometheus" runs 1 replica; allowed: at least 2`,
+      `distinct-probes 1 ${desc("distinct-probes")}\ncontainer "prometheus" has no liveness probe`,
     ]);
 
     const stackReq = new analyzerpb.AnalyzeStackRequest();

@@ -351,7 +351,10 @@ describe("every policy bites on the real program", () => {
         delete containerOf(d, "grafana").resources.limits;
         return d.name;
       },
-      () => [{ policy: "container-resources", message: 'container "grafana" has no resources.limits.cpu, resources.limits.memory' }],
+      () => [
+        { policy: "container-resources", message: 'container "grafana" has no resources.limits.cpu, resources.limits.memory' },
+        { policy: "ephemeral-storage-limits", message: 'container "grafana" has no resources.limits.ephemeral-storage' },
+      ],
     ],
     [
       "a privileged node exporter",

@@ -37,7 +37,10 @@ describe("Prometheus on its own, with only a namespace", () => {
     );
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(`${PROMETHEUS_DEFAULTS.storageGi}Gi`);
     expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBeUndefined();
-    expect(sts.spec.template.spec.containers[0].resources).toEqual(PROMETHEUS_DEFAULTS.resources);
+    expect(sts.spec.template.spec.containers[0].resources).toEqual({
+      requests: { ...PROMETHEUS_DEFAULTS.resources.requests, "ephemeral-storage": "64Mi" },
+      limits: { ...PROMETHEUS_DEFAULTS.resources.limits, "ephemeral-storage": "256Mi" },
+    });
     expect(sts.metadata.labels).toMatchObject({ environment: "dev", team: "observability", "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/instance": "metrics" });
     // One replica: no disruption budget, no anti-affinity; persistence on, not protected.
     expect(byKind(r.resources, PDB)).toEqual([]);
@@ -54,8 +57,8 @@ describe("Prometheus on its own, with only a namespace", () => {
     expect(one(r.resources, CM, "metrics-rules").inputs.data).toEqual({});
   });
 
-  test("the URL comes from its Service", async () => {
-    expect(await valueOf(r.component.url)).toBe("http://metrics.team-a.svc.cluster.local:9090");
+  test("the URL comes from its query Service (one replica per client), not the headless governing one", async () => {
+    expect(await valueOf(r.component.url)).toBe("http://metrics-query.team-a.svc.cluster.local:9090");
   });
 });
 
