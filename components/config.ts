@@ -182,6 +182,22 @@ export const stackConfigSchema = z
         logClasses: z.object({ application: logClassSchema, audit: logClassSchema, security: logClassSchema }).strict(),
         resources: resourcesSchema,
         kibana: z.object({ enabled: z.boolean(), resources: resourcesSchema }).strict(),
+        security: z
+          .object({
+            /**
+             * TLS on HTTP and transport (certificates from a CA generated in the cluster), passwords of
+             * the built-in and the stack's own users generated into Secrets, least-privilege roles, a
+             * Kibana login. On in dev and prod. Dev may turn it off (plain HTTP, no users, as before);
+             * prod refuses false.
+             */
+            enabled: z.boolean(),
+            /**
+             * Raise by one to rotate the CA and the node certificates: a new certificate Job replaces
+             * both Secrets, trusting the old CA next to the new one until the next rotation.
+             */
+            certificateGeneration: z.number().int().min(1).max(1000),
+          })
+          .strict(),
       })
       .strict(),
     jaeger: z
@@ -284,6 +300,7 @@ export const DEFAULTS: Record<Environment, EnvironmentDefaults> = {
       },
       resources: res("250m", "1Gi", "1", "1Gi"),
       kibana: { enabled: false, resources: res("100m", "512Mi", "500m", "1Gi") },
+      security: { enabled: true, certificateGeneration: 1 },
     },
     jaeger: {
       replicas: 1,
@@ -335,6 +352,7 @@ export const DEFAULTS: Record<Environment, EnvironmentDefaults> = {
       },
       resources: res("1", "4Gi", "2", "4Gi"),
       kibana: { enabled: true, resources: res("200m", "1Gi", "1", "2Gi") },
+      security: { enabled: true, certificateGeneration: 1 },
     },
     jaeger: {
       replicas: 2,
@@ -480,6 +498,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
  */
 export const CROSS_FIELD_RULES: readonly string[] = [
   "`persistence.enabled` must be true in prod.",
+  "`elasticsearch.security.enabled` must be true in prod (TLS, generated passwords, least-privilege users); dev may set it false.",
   "`elasticsearch.replicas` is 1 or odd (3, 5, ...): master-eligible nodes need a quorum.",
   "`elasticsearch.heapMi` is at most half of `elasticsearch.resources.limits.memory`.",
   "`prometheus.retentionSizeGi` is below `prometheus.storageGi` (room for the WAL).",
@@ -521,6 +540,12 @@ const CROSS_CHECKS: CrossCheck[] = [
   (cfg) =>
     cfg.environment === "prod" && !cfg.persistence.enabled
       ? [`${configKey(["persistence", "enabled"])}: false is not allowed in prod; stateful components need persistent volumes (allowed: true)`]
+      : [],
+  (cfg) =>
+    cfg.environment === "prod" && !cfg.elasticsearch.security.enabled
+      ? [
+          `${configKey(["elasticsearch", "security", "enabled"])}: false is not allowed in prod; Elasticsearch holds the audit and security logs and needs TLS and authentication (allowed: true; only dev may turn it off)`,
+        ]
       : [],
   (cfg) => {
     const es = cfg.elasticsearch;

@@ -173,7 +173,13 @@ export class ObservabilityStack extends pulumi.ComponentResource {
 
     const jaeger = new Jaeger(
       APPS.jaeger,
-      { context: ctx, settings: cfg.jaeger, elasticsearchUrl: cfg.jaeger.storage === "elasticsearch" ? elasticsearch.url : undefined },
+      {
+        context: ctx,
+        settings: cfg.jaeger,
+        ...(cfg.jaeger.storage === "elasticsearch"
+          ? { elasticsearchUrl: elasticsearch.url, elasticsearchAuth: elasticsearch.clients?.jaeger, indexCleanerAuth: elasticsearch.clients?.jaegerIndexCleaner }
+          : {}),
+      },
       child,
     );
 
@@ -187,6 +193,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         elasticsearchHost: elasticsearch.host,
         elasticsearchPort: elasticsearch.port,
         logAliases: elasticsearch.logAliases,
+        elasticsearchAuth: elasticsearch.clients?.fluentBit,
       },
       child,
     );
@@ -228,7 +235,14 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     const datasources = pulumi
       .all([prometheus.url, loki.url, elasticsearch.url, jaeger.queryUrl, elasticsearch.logIndexPattern])
       .apply(([prometheusUrl, lokiUrl, elasticsearchUrl, jaegerUrl, elasticsearchIndex]) =>
-        buildDatasources({ prometheusUrl, lokiUrl, elasticsearchUrl, jaegerUrl, elasticsearchIndex }),
+        buildDatasources({
+          prometheusUrl,
+          lokiUrl,
+          elasticsearchUrl,
+          jaegerUrl,
+          elasticsearchIndex,
+          elasticsearchAuth: elasticsearch.clients ? { username: elasticsearch.clients.grafana.username } : undefined,
+        }),
       );
 
     let grafanaUrl: pulumi.Output<string>;
@@ -246,6 +260,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
           context: ctx,
           settings: cfg.grafana,
           datasources,
+          elasticsearchAuth: elasticsearch.clients?.grafana,
           smtp,
           rootUrl: cfg.grafana.url,
           dashboards: allDashboards({ httpStatusLabel: cfg.alerting.httpStatusLabel }),

@@ -23,6 +23,7 @@ import { prometheusRetention } from "./retention/prometheus-retention";
 import { s3BucketLifecycle } from "./retention/s3-bucket-lifecycle";
 import { telemetryRetentionConfigured } from "./retention/telemetry-retention-configured";
 import { containerResources } from "./security/container-resources";
+import { elasticsearchSecurity } from "./security/elasticsearch-security";
 import { grafanaDatasourceSecrets } from "./security/grafana-datasource-secrets";
 import { grafanaSecureAuth } from "./security/grafana-secure-auth";
 import { noHostAccess } from "./security/no-host-access";
@@ -64,6 +65,7 @@ export const SECURITY_POLICIES = [
   noSecretEnvLiterals,
   grafanaSecureAuth,
   grafanaDatasourceSecrets,
+  elasticsearchSecurity,
 ];
 
 /** Only meaningful in prod: disabled in policies/config/dev.json. */

@@ -23,12 +23,14 @@ import {
 } from "../common";
 import { APPS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
-import { DATA_DIR, LOG_ALIASES, elasticsearchYml, heapOptions, logIndexPattern, type ElasticsearchSettings } from "./config";
+import { CERTS_DIR, DATA_DIR, LOG_ALIASES, elasticsearchYml, heapOptions, logIndexPattern, type ElasticsearchSettings } from "./config";
+import { CA_CERT_KEY, ELASTIC_USER, ElasticsearchSecurity, NODE_CERT_KEY, NODE_KEY_KEY, passwordEnvVar, type ElasticsearchClient, type ElasticsearchClientAuth } from "./security";
 import { ElasticsearchBootstrap } from "./bootstrap";
 import { ElasticsearchExporter, ELASTICSEARCH_EXPORTER_PORT_NAME } from "./exporter";
 import { Kibana, KIBANA_PORT_NAME } from "./kibana";
 
-export { ElasticsearchBootstrap, ElasticsearchExporter, Kibana, ELASTICSEARCH_EXPORTER_PORT_NAME, KIBANA_PORT_NAME };
+export { ElasticsearchBootstrap, ElasticsearchExporter, ElasticsearchSecurity, Kibana, ELASTICSEARCH_EXPORTER_PORT_NAME, KIBANA_PORT_NAME };
+export type { ElasticsearchClient, ElasticsearchClientAuth };
 
 /** Snapshots to an external repository (S3 in prod), registered by the bootstrap Job. */
 export interface ElasticsearchSnapshotArgs {
@@ -59,6 +61,7 @@ export const ELASTICSEARCH_DEFAULTS: ElasticsearchSettings = {
   },
   resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
   kibana: { enabled: false, resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "500m", memory: "1Gi" } } },
+  security: { enabled: true, certificateGeneration: 1 },
 };
 
 export interface ElasticsearchArgs extends PlacementArgs {
@@ -76,6 +79,11 @@ export interface ElasticsearchArgs extends PlacementArgs {
   resources?: ElasticsearchSettings["resources"];
   /** Kibana next to it. @default off (100m/512Mi requested, 500m/1Gi limit when on) */
   kibana?: ElasticsearchSettings["kibana"];
+  /**
+   * TLS, generated passwords and least-privilege users (`enabled`), and the generation of the CA and
+   * certificates (raise it to rotate them). Off only in dev. @default on, generation 1
+   */
+  security?: ElasticsearchSettings["security"];
   /** All settings at once, as the stack's config holds them; the fields above win over it. */
   settings?: Partial<ElasticsearchSettings>;
   /** Snapshot repository + SLM policy (set by the AWS component in prod). @default none: no snapshots */
@@ -99,10 +107,10 @@ const ES_HOME = "/usr/share/elasticsearch";
  * ./bootstrap.ts), a Prometheus exporter (ElasticsearchExporter, ./exporter.ts), and Kibana when
  * enabled (./kibana.ts).
  *
- * Security note: `xpack.security.enabled: false` — no TLS and no authentication. Elasticsearch is
- * reachable only inside the cluster, and its NetworkPolicy admits only the stack's own clients
- * (Fluent Bit, Jaeger, Grafana, Kibana, the exporter and the bootstrap Job). Turning security on
- * (TLS + users in Secrets) is a planned follow-up; until then never expose the Service.
+ * Security (on unless `security.enabled` is false, which only dev allows): TLS on HTTP and
+ * transport from a CA generated in the cluster, generated passwords in Secrets, one least-privilege
+ * user per client (`clients`), Kibana behind a login (./security.ts). Off: plain HTTP without users,
+ * reachable only by the clients its NetworkPolicy admits.
  */
 export class Elasticsearch extends pulumi.ComponentResource {
   /** The persistent claims of its data volume, one per replica (none without persistence). */
@@ -119,6 +127,10 @@ export class Elasticsearch extends pulumi.ComponentResource {
   public readonly logIndexPattern: pulumi.Output<string>;
   /** In-cluster URL of Kibana; undefined when Kibana is disabled. */
   public readonly kibanaUrl?: pulumi.Output<string>;
+  /** What each client of the stack needs to connect (user, password Secret, CA Secret); undefined with security off. */
+  public readonly clients?: Record<ElasticsearchClient, ElasticsearchClientAuth>;
+  /** The Secret of the elastic superuser (the break-glass login); undefined with security off. */
+  public readonly elasticUserSecretName?: pulumi.Output<string>;
   /** The exporter's Service, for the Prometheus job JOBS.elasticsearch. */
   public readonly exporterService: { service: string; portName: string };
   public readonly workload: Workload;
@@ -183,7 +195,41 @@ export class Elasticsearch extends pulumi.ComponentResource {
 
     // From the Service's own name: whatever uses the URL (the children, Jaeger, Grafana) waits for it.
     this.host = service.metadata.name.apply((svc) => serviceHost(svc, ns));
-    this.url = service.metadata.name.apply((svc) => serviceUrl(svc, ns, PORTS.elasticsearchHttp));
+    const secured = s.security.enabled;
+    this.url = service.metadata.name.apply((svc) => serviceUrl(svc, ns, PORTS.elasticsearchHttp, secured ? "https" : "http"));
+
+    // --- security: users' Secrets, the certificate Job ------------------------------------------
+    const security = secured
+      ? new ElasticsearchSecurity(
+          `${name}-security`,
+          {
+            context: ctx,
+            elasticsearch: w,
+            statefulSet: name,
+            service: name,
+            headlessService: `${name}-nodes`,
+            replicas: s.replicas,
+            certificateGeneration: s.security.certificateGeneration,
+          },
+          { parent: this },
+        )
+      : undefined;
+    if (security) {
+      // Clients restart with a new CA generation (they read the CA at start-up).
+      this.clients = Object.fromEntries(
+        Object.entries(security.clients).map(([k, c]) => [k, { ...c, caGeneration: String(s.security.certificateGeneration) }]),
+      ) as Record<ElasticsearchClient, ElasticsearchClientAuth>;
+      this.elasticUserSecretName = security.userSecrets[ELASTIC_USER];
+    }
+    const healthCommand = (path: string) => [
+      "bash",
+      "-c",
+      `printf 'user = "elastic:%s"\\n' "$ELASTIC_PASSWORD" | curl -K - -fsS -o /dev/null --max-time 4 --cacert ${ES_HOME}/config/${CERTS_DIR}/${CA_CERT_KEY} 'https://localhost:${PORTS.elasticsearchHttp}${path}'`,
+    ];
+    const probe = (opts: { initialDelaySeconds: number; periodSeconds: number; failureThreshold?: number }): k8s.types.input.core.v1.Probe =>
+      secured
+        ? { exec: { command: healthCommand("/_cluster/health?local=true") }, timeoutSeconds: 5, failureThreshold: 6, ...opts }
+        : httpProbe("/_cluster/health?local=true", ELASTICSEARCH_PORT_NAME, opts);
 
     // --- StatefulSet ---------------------------------------------------------------------------
     const data = dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: s.replicas }, this, name);
@@ -242,14 +288,16 @@ export class Elasticsearch extends pulumi.ComponentResource {
                     { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
                     { name: "ES_JAVA_OPTS", value: heapOptions(s) },
                     { name: "ES_TMPDIR", value: "/tmp" },
+                    // The bootstrap password of the elastic user: Elasticsearch sets it on first start.
+                    ...(security ? [passwordEnvVar("ELASTIC_PASSWORD", security.userSecrets[ELASTIC_USER])] : []),
                   ],
                   ports: [
                     { name: ELASTICSEARCH_PORT_NAME, containerPort: PORTS.elasticsearchHttp },
                     { name: ELASTICSEARCH_TRANSPORT_PORT_NAME, containerPort: PORTS.elasticsearchTransport },
                   ],
-                  readinessProbe: httpProbe("/_cluster/health?local=true", ELASTICSEARCH_PORT_NAME, { initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 }),
+                  readinessProbe: probe({ initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 }),
                   // JVM start and shard recovery can take minutes: the startup probe allows 10.
-                  startupProbe: { ...httpProbe("/_cluster/health?local=true", ELASTICSEARCH_PORT_NAME, { initialDelaySeconds: 10, periodSeconds: 10 }), failureThreshold: 60 },
+                  startupProbe: { ...probe({ initialDelaySeconds: 10, periodSeconds: 10 }), failureThreshold: 60 },
                   // Liveness only checks the transport port is open: a red cluster must not restart nodes.
                   livenessProbe: { tcpSocket: { port: ELASTICSEARCH_TRANSPORT_PORT_NAME }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
                   resources: resources(s.resources),
@@ -261,6 +309,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
                     { name: "tmp", mountPath: "/tmp" },
                     { name: "logs", mountPath: `${ES_HOME}/logs` },
                     { name: "data", mountPath: DATA_DIR },
+                    ...(security ? [{ name: "certs", mountPath: `${ES_HOME}/config/${CERTS_DIR}`, readOnly: true }] : []),
                   ],
                 },
               ],
@@ -269,6 +318,18 @@ export class Elasticsearch extends pulumi.ComponentResource {
                 { name: "config", emptyDir: { sizeLimit: "64Mi" } },
                 { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
                 { name: "logs", emptyDir: { sizeLimit: "1Gi" } },
+                // Elasticsearch watches these files: a rotated certificate is reloaded without a restart.
+                ...(security
+                  ? [
+                      {
+                        name: "certs",
+                        secret: {
+                          secretName: security.certsSecretName,
+                          items: [CA_CERT_KEY, NODE_CERT_KEY, NODE_KEY_KEY].map((k) => ({ key: k, path: k })),
+                        },
+                      },
+                    ]
+                  : []),
                 ...data.volumes,
               ],
             },
@@ -304,15 +365,31 @@ export class Elasticsearch extends pulumi.ComponentResource {
     // --- ILM policies, index templates, write aliases; the exporter; Kibana: children of their own
     new ElasticsearchBootstrap(
       `${name}-bootstrap`,
-      { context: ctx, url: this.url, elasticsearch: w, settings: s, snapshot: args.snapshot, waitFor: [statefulSet, service] },
+      {
+        context: ctx,
+        url: this.url,
+        elasticsearch: w,
+        settings: s,
+        snapshot: args.snapshot,
+        waitFor: [statefulSet, service],
+        security: security ? { userSecrets: security.userSecrets, caSecretName: security.caSecretName } : undefined,
+      },
       { parent: this },
     );
-    const exporter = new ElasticsearchExporter(`${name}-exporter`, { context: ctx, url: this.url }, { parent: this });
+    const exporter = new ElasticsearchExporter(`${name}-exporter`, { context: ctx, url: this.url, auth: this.clients?.exporter }, { parent: this });
     this.exporterService = exporter.scrapeService;
     if (s.kibana.enabled) {
       const kibana = new Kibana(
         `${name}-kibana`,
-        { context: ctx, elasticsearchUrl: this.url, resources: s.kibana.resources, objectName: args.kibanaName },
+        {
+          context: ctx,
+          elasticsearchUrl: this.url,
+          resources: s.kibana.resources,
+          objectName: args.kibanaName,
+          auth: security
+            ? { passwordSecretName: security.userSecrets["kibana_system"], caSecretName: security.caSecretName, caGeneration: String(s.security.certificateGeneration) }
+            : undefined,
+        },
         { parent: this },
       );
       this.kibanaUrl = kibana.url;
