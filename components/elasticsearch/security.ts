@@ -249,7 +249,8 @@ export function resolveClientAuth(
   const existing = (what: string, name: pulumi.Input<string>): pulumi.Output<string> => {
     if (pulumi.Output.isInstance(name) || typeof name !== "string") return pulumi.output(name);
     const secret = k8s.core.v1.Secret.get(`${owner}-elasticsearch-${what}`, `${ctx.namespace}/${name}`, { parent });
-    return secret.metadata.name;
+    // The name asked for, known once the read succeeded: the pod waits for it.
+    return secret.metadata.apply(() => name);
   };
   return { username: auth.username, passwordSecretName: existing("password", auth.passwordSecretName), caSecretName: existing("ca", auth.caSecretName) };
 }

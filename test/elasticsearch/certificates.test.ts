@@ -149,7 +149,7 @@ describe("the certificate Job's script against a stand-in Kubernetes API", () =>
     for (const n of dnsNames) expect([n, text.includes(`DNS:${n}`)]).toEqual([n, true]);
     expect(text).toContain("IP Address:127.0.0.1");
     // The node key matches the node certificate.
-    const pub = (args: string[], input: string) => execFileSync("openssl", args, { input }).toString();
+    const pub = (args: string[], input: string | undefined) => execFileSync("openssl", args, { input: input ?? "" }).toString();
     expect(pub(["pkey", "-pubout"], decode(certs, "tls.key"))).toBe(pub(["x509", "-noout", "-pubkey"], decode(certs, "tls.crt")));
   }, 60_000);
 
@@ -171,7 +171,7 @@ describe("the certificate Job's script against a stand-in Kubernetes API", () =>
     expect(bundle.length).toBe(2);
     expect(bundle[1]).toBe(pemCerts(firstCa)[0]);
     expect(bundle[0]).not.toBe(bundle[1]);
-    writeFileSync(join(dir, "ca2.crt"), bundle[0]);
+    writeFileSync(join(dir, "ca2.crt"), bundle[0] ?? "");
     writeFileSync(join(dir, "node2.crt"), decode(kube.secrets.get("elasticsearch-certs"), "tls.crt"));
     execFileSync("openssl", ["verify", "-CAfile", join(dir, "ca2.crt"), join(dir, "node2.crt")]);
     expect(() => execFileSync("openssl", ["verify", "-CAfile", join(dir, "ca1.crt"), join(dir, "node2.crt")], { stdio: "ignore" })).toThrow();
