@@ -368,6 +368,31 @@ describe("Elasticsearch's clients wait for the certificates and the Secrets they
     expect([dependsOn(w, certificateJob()), dependsOn(w, secret(username))]).toEqual([true, true]);
   });
 
+  it("Fluent Bit, Jaeger and Grafana: their password from their own Secret, only the CA mounted", () => {
+    const spec = (type: string, name: string) => one(prod.resources, type, name).inputs.spec.template.spec;
+    const fb = spec(DS, "fluent-bit");
+    expect(fb.containers[0].env).toEqual([{ name: "ELASTICSEARCH_PASSWORD", valueFrom: { secretKeyRef: { name: "elasticsearch-user-fluent-bit", key: "password" } } }]);
+    expect(fb.volumes.find((v: { name: string }) => v.name === "elasticsearch-ca").secret).toEqual({ secretName: "elasticsearch-ca", items: [{ key: "ca.crt", path: "ca.crt" }] });
+    const fbConfig = one(prod.resources, CM, "fluent-bit-config").inputs.data["fluent-bit.yaml"] as string;
+    expect(fbConfig).toContain("http_passwd: ${ELASTICSEARCH_PASSWORD}");
+    expect(fbConfig).toContain("http_user: fluent-bit");
+    const jaeger = spec(DEP, "jaeger");
+    expect(jaeger.volumes.filter((v: { secret?: unknown }) => v.secret).map((v: { secret: unknown }) => v.secret)).toEqual([
+      { secretName: "elasticsearch-ca", items: [{ key: "ca.crt", path: "ca.crt" }] },
+      { secretName: "elasticsearch-user-jaeger", items: [{ key: "password", path: "password" }] },
+    ]);
+    const jaegerConfig = one(prod.resources, CM, "jaeger-config").inputs.data["config.yaml"] as string;
+    expect(jaegerConfig).toContain("https://elasticsearch.observability.svc.cluster.local:9200");
+    const grafana = spec(DEP, "grafana");
+    expect(grafana.containers[0].env.find((e: { name: string }) => e.name === "ELASTICSEARCH_DATASOURCE_PASSWORD")).toEqual({
+      name: "ELASTICSEARCH_DATASOURCE_PASSWORD",
+      valueFrom: { secretKeyRef: { name: "elasticsearch-user-grafana", key: "password" } },
+    });
+    expect(grafana.volumes.find((v: { name: string }) => v.name === "elasticsearch-ca").secret.items).toEqual([{ key: "ca.crt", path: "ca.crt" }]);
+    const datasources = one(prod.resources, CM, "grafana-datasources").inputs.data["datasources.yaml"] as string;
+    expect(datasources).toContain("basicAuthPassword: $ELASTICSEARCH_DATASOURCE_PASSWORD");
+  });
+
   it("the bootstrap Job waits for every user's Secret and the certificates", () => {
     const job = prod.resources.find((r) => r.type === "kubernetes:batch/v1:Job" && r.name === "elasticsearch-bootstrap")!;
     for (const u of ["elastic", "kibana-system", "fluent-bit", "jaeger", "jaeger-index-cleaner", "grafana", "elasticsearch-exporter"]) {

@@ -41,7 +41,7 @@ export interface ElasticsearchBootstrapArgs extends PlacementArgs {
    * clients) and the CA Secret. The Job authenticates as elastic, sets kibana_system's password, and
    * puts the clients' roles and users. @default none: security off
    */
-  security?: { userSecrets: Record<string, pulumi.Input<string>>; caSecretName: pulumi.Input<string> };
+  security?: { userSecrets: Record<string, pulumi.Input<string>>; caSecretName: pulumi.Input<string>; passwordsDigest?: pulumi.Input<string> };
 }
 
 /**
@@ -97,7 +97,10 @@ export class ElasticsearchBootstrap extends pulumi.ComponentResource {
       { metadata: meta(ctx, args.elasticsearch, name), data: { ...staticData, ...snapshotData } },
       child,
     );
-    this.jobName = bootstrapData.apply((d) => `${name}-${checksum(canonical(d)).slice(0, 10)}`);
+    // A changed password (its digest) re-runs the Job too, so Elasticsearch gets the new one.
+    this.jobName = pulumi
+      .all([bootstrapData, sec?.passwordsDigest ?? ""])
+      .apply(([d, digest]) => `${name}-${checksum(canonical(digest ? { ...d, "passwords-digest": digest } : d)).slice(0, 10)}`);
     new k8s.batch.v1.Job(
       name,
       {

@@ -129,6 +129,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
   public readonly kibanaUrl?: pulumi.Output<string>;
   /** What each client of the stack needs to connect (user, password Secret, CA Secret); undefined with security off. */
   public readonly clients?: Record<ElasticsearchClient, ElasticsearchClientAuth>;
+  /** The Secrets and certificate Job (ElasticsearchSecurity); undefined with security off. */
+  public readonly security?: ElasticsearchSecurity;
   /** The Secret of the elastic superuser (the break-glass login); undefined with security off. */
   public readonly elasticUserSecretName?: pulumi.Output<string>;
   /** The exporter's Service, for the Prometheus job JOBS.elasticsearch. */
@@ -214,6 +216,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
           { parent: this },
         )
       : undefined;
+    this.security = security;
     if (security) {
       // Clients restart with a new CA generation (they read the CA at start-up).
       this.clients = Object.fromEntries(
@@ -372,7 +375,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
         settings: s,
         snapshot: args.snapshot,
         waitFor: [statefulSet, service],
-        security: security ? { userSecrets: security.userSecrets, caSecretName: security.caSecretName } : undefined,
+        security: security ? { userSecrets: security.userSecrets, caSecretName: security.caSecretName, passwordsDigest: security.passwordsDigest } : undefined,
       },
       { parent: this },
     );

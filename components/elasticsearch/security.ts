@@ -7,6 +7,7 @@
  * Pure builders (roles, users, the certificate Job's script) and the ElasticsearchSecurity component
  * that creates the Secrets and the certificate Job.
  */
+import { createHmac } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
@@ -298,6 +299,11 @@ export class ElasticsearchSecurity extends pulumi.ComponentResource {
   public readonly caSecretName: pulumi.Output<string>;
   /** The Job's name. */
   public readonly certificateJobName: string;
+  /**
+   * An HMAC of every user's password keyed with elastic's: changes with any password, cannot be
+   * brute-forced back to one, so it may name a Job (the bootstrap re-runs when a password changes).
+   */
+  public readonly passwordsDigest: pulumi.Output<string>;
 
   constructor(name: string, args: ElasticsearchSecurityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability:index:ElasticsearchSecurity", name, {}, opts);
@@ -306,6 +312,7 @@ export class ElasticsearchSecurity extends pulumi.ComponentResource {
     const w = args.elasticsearch;
 
     this.userSecrets = {};
+    const passwords: pulumi.Output<string>[] = [];
     for (const username of [ELASTIC_USER, KIBANA_SYSTEM_USER, ...ELASTICSEARCH_CLIENT_NAMES.map((c) => ELASTICSEARCH_CLIENTS[c].username)]) {
       const secretName = userSecretName(es, username);
       const password = new random.RandomPassword(`${secretName}-password`, { length: 32, special: false }, { parent: this });
@@ -315,7 +322,9 @@ export class ElasticsearchSecurity extends pulumi.ComponentResource {
         { parent: this },
       );
       this.userSecrets[username] = secret.metadata.name;
+      passwords.push(password.result);
     }
+    this.passwordsDigest = pulumi.unsecret(pulumi.all(passwords).apply(([key, ...rest]) => createHmac("sha256", key).update(rest.join("\n")).digest("hex")));
 
     // --- the certificate Job, its ServiceAccount and Role --------------------------------------
     const names = certificateSecretNames(es);

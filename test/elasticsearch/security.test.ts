@@ -3,6 +3,7 @@
  * its RBAC, elasticsearch.yml, the least-privilege roles, and what each client mounts (only the CA
  * certificate) and authenticates with (its own user, its password from a Secret).
  */
+import { createHmac } from "node:crypto";
 import { parse } from "yaml";
 import { ELASTICSEARCH_CLIENTS, JAEGER_INDEX_PATTERN, certificateScript, nodeDnsNames, securityRoles } from "../../components/elasticsearch/security";
 import { byKind, defaultsFor, k8sObjects, one, podTemplates, render, type Recorded } from "../helpers/mocks";
@@ -183,6 +184,34 @@ describe("Elasticsearch security on (the default of dev and prod)", () => {
       { "observability-stack/elasticsearch-ca-generation": "1" },
       { "observability-stack/elasticsearch-ca-generation": "2" },
     ]);
+  });
+});
+
+describe("a changed password re-runs the bootstrap", () => {
+  test("the digest is an HMAC of every password keyed with elastic's, in plain text (it reveals none)", async () => {
+    const r = await renderEs("prod");
+    const digest = await new Promise<string>((ok) => (r.component as any).security.passwordsDigest.apply(ok));
+    const pw = (u: string) => `generated-elasticsearch-user-${u}-password-password`;
+    const rest = ["kibana-system", "fluent-bit", "jaeger", "jaeger-index-cleaner", "grafana", "elasticsearch-exporter"].map(pw);
+    expect(digest).toBe(createHmac("sha256", pw("elastic")).update(rest.join("\n")).digest("hex"));
+    expect(await (r.component as any).security.passwordsDigest.isSecret).toBe(false);
+  });
+
+  test("another digest, another bootstrap Job name", async () => {
+    const names: string[] = [];
+    for (const digest of ["digest-a", "digest-b"]) {
+      const { ctx, cfg } = defaultsFor("prod");
+      const r = await render("prod", async () => {
+        const { ElasticsearchBootstrap } = await import("../../components/elasticsearch/bootstrap");
+        const w = { name: "elasticsearch", instance: "elasticsearch", component: "logs", version: "8" };
+        const userSecrets = Object.fromEntries(USERS.map((u) => [u, `elasticsearch-user-${u}`]));
+        return new ElasticsearchBootstrap("elasticsearch-bootstrap", { context: ctx, url: "https://es:9200", elasticsearch: w, settings: cfg.elasticsearch, security: { userSecrets, caSecretName: "elasticsearch-ca", passwordsDigest: digest } });
+      });
+      names.push(byKind(r.resources, JOB)[0].inputs.metadata.name);
+    }
+    expect(names[0]).toMatch(/^elasticsearch-bootstrap-[0-9a-f]{10}$/);
+    expect(names[1]).toMatch(/^elasticsearch-bootstrap-[0-9a-f]{10}$/);
+    expect(names[0]).not.toBe(names[1]);
   });
 });
 
