@@ -95,6 +95,7 @@ export const APPS = {
   elasticsearch: "elasticsearch",
   elasticsearchExporter: "elasticsearch-exporter",
   elasticsearchBootstrap: "elasticsearch-bootstrap",
+  elasticsearchCertificates: "elasticsearch-certificates",
   kibana: "kibana",
   jaeger: "jaeger",
   fluentBit: "fluent-bit",

@@ -233,7 +233,13 @@ export class ObservabilityStack extends pulumi.ComponentResource {
 
     const jaeger = new Jaeger(
       APPS.jaeger,
-      { context: ctx, settings: cfg.jaeger, elasticsearchUrl: cfg.jaeger.storage === "elasticsearch" ? elasticsearch.url : undefined },
+      {
+        context: ctx,
+        settings: cfg.jaeger,
+        ...(cfg.jaeger.storage === "elasticsearch"
+          ? { elasticsearchUrl: elasticsearch.url, elasticsearchAuth: elasticsearch.clients?.jaeger, indexCleanerAuth: elasticsearch.clients?.jaegerIndexCleaner }
+          : {}),
+      },
       child,
     );
 
@@ -247,6 +253,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         elasticsearchHost: elasticsearch.host,
         elasticsearchPort: elasticsearch.port,
         logAliases: elasticsearch.logAliases,
+        elasticsearchAuth: elasticsearch.clients?.fluentBit,
       },
       agentsChild,
     );
@@ -291,7 +298,14 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     const datasources = pulumi
       .all([prometheus.url, loki.url, elasticsearch.url, jaeger.queryUrl, elasticsearch.logIndexPattern])
       .apply(([prometheusUrl, lokiUrl, elasticsearchUrl, jaegerUrl, elasticsearchIndex]) =>
-        buildDatasources({ prometheusUrl, lokiUrl, elasticsearchUrl, jaegerUrl, elasticsearchIndex }),
+        buildDatasources({
+          prometheusUrl,
+          lokiUrl,
+          elasticsearchUrl,
+          jaegerUrl,
+          elasticsearchIndex,
+          elasticsearchAuth: elasticsearch.clients ? { username: elasticsearch.clients.grafana.username } : undefined,
+        }),
       );
 
     let grafanaUrl: pulumi.Output<string>;
@@ -309,6 +323,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
           context: ctx,
           settings: cfg.grafana,
           datasources,
+          elasticsearchAuth: elasticsearch.clients?.grafana,
           smtp,
           rootUrl: cfg.grafana.url,
           dashboards: allDashboards({ httpStatusLabel: cfg.alerting.httpStatusLabel }),

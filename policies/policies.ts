@@ -33,6 +33,7 @@ import { defaultDenyNetworkPolicy } from "./security/default-deny-network-policy
 import { ephemeralStorageLimits } from "./security/ephemeral-storage-limits";
 import { grafanaAdminPasswordFile } from "./security/grafana-admin-password-file";
 import { namespacePodSecurity } from "./security/namespace-pod-security";
+import { elasticsearchSecurity } from "./security/elasticsearch-security";
 import { grafanaDatasourceSecrets } from "./security/grafana-datasource-secrets";
 import { grafanaSecureAuth } from "./security/grafana-secure-auth";
 import { noHostAccess } from "./security/no-host-access";
@@ -78,6 +79,7 @@ export const SECURITY_POLICIES = [
   namespacePodSecurity,
   defaultDenyNetworkPolicy,
   ephemeralStorageLimits,
+  elasticsearchSecurity,
 ];
 
 /** Only meaningful in prod: disabled in policies/config/dev.json. */

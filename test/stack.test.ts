@@ -11,6 +11,7 @@ import { Synthesis, RecordedResource, byKind, container, one, prodOptions, synth
 const STS = "kubernetes:apps/v1:StatefulSet";
 const DEP = "kubernetes:apps/v1:Deployment";
 const DS = "kubernetes:apps/v1:DaemonSet";
+const CM = "kubernetes:core/v1:ConfigMap";
 const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
 const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 
@@ -121,12 +122,17 @@ describe.each([
 
   it("keeps every secret value out of ConfigMaps, env literals and plain outputs", () => {
     const s = get();
-    const values = [...Object.values(PROD_SECRETS), "generated-grafana-admin-password-password"];
+    // The generated passwords (the mocks' RandomPassword results): Grafana's admin and every Elasticsearch user's.
+    const generated = byKind(s.resources, "random:index/randomPassword:RandomPassword").map((p) => `generated-${p.name}-password`);
+    expect(generated.filter((g) => g.startsWith("generated-elasticsearch-user-")).sort()).toEqual(
+      ["elastic", "kibana-system", "fluent-bit", "jaeger", "jaeger-index-cleaner", "grafana", "elasticsearch-exporter"].map((u) => `generated-elasticsearch-user-${u}-password-password`).sort(),
+    );
+    const values = [...Object.values(PROD_SECRETS), ...generated];
     let secretCarriers = 0;
     for (const r of s.resources) {
       const plain = r.plainInputs;
       for (const v of values) if (plain.includes(v)) throw new Error(`${r.type} ${r.name} holds a secret value in plain text`);
-      if (JSON.stringify(r.inputs).match(/SECRET|generated-grafana-admin/)) {
+      if (JSON.stringify(r.inputs).match(/SECRET|generated-[a-z-]+-password-password/)) {
         secretCarriers++;
         // Only Secrets and the resources that must hand a credential to a provider may carry one.
         expect([r.type, r.name]).toEqual([expect.stringMatching(/^(kubernetes:core\/v1:Secret|grafana:alerting\/contactPoint:ContactPoint|pulumi:providers:grafana|random:index\/randomPassword:RandomPassword)$/), r.name]);
@@ -272,7 +278,13 @@ describe("per-environment differences", () => {
     expect(env).toContainEqual({ name: "CONTACT_POINT_PAGERDUTY_ROUTING_KEY", valueFrom: { secretKeyRef: { name: "grafana-contact-points", key: "CONTACT_POINT_PAGERDUTY_ROUTING_KEY" } } });
     // Files read at start-up restart Grafana when they change; the dashboards are polled instead.
     const annotations = grafana.inputs.spec.template.metadata.annotations;
-    expect(Object.keys(annotations).sort()).toEqual(["checksum/alerting", "checksum/contact-point-credentials", "checksum/dashboard-providers", "checksum/datasources"]);
+    expect(Object.keys(annotations).sort()).toEqual([
+      "checksum/alerting",
+      "checksum/contact-point-credentials",
+      "checksum/dashboard-providers",
+      "checksum/datasources",
+      "observability-stack/elasticsearch-ca-generation",
+    ]);
     expect(annotations["checksum/contact-point-credentials"]).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(grafana.inputs)).not.toContain(PROD_SECRETS.slackWebhookUrl);
     // dev: no receiver, no credential.
@@ -307,7 +319,7 @@ describe("per-environment differences", () => {
       prometheus: "http://prometheus-query.observability.svc.cluster.local:9090",
       alertmanager: "http://alertmanager.observability.svc.cluster.local:9093",
       loki: "http://loki.observability.svc.cluster.local:3100",
-      elasticsearch: "http://elasticsearch.observability.svc.cluster.local:9200",
+      elasticsearch: "https://elasticsearch.observability.svc.cluster.local:9200",
     });
     expect(dev.outputs.grafanaAdminPassword).toBe("generated-grafana-admin-password-password");
     expect(dev.secretOutputs.has("grafanaAdminPassword")).toBe(true);
@@ -316,7 +328,6 @@ describe("per-environment differences", () => {
 
 describe("components wired through each other's outputs", () => {
   const SVC = "kubernetes:core/v1:Service";
-  const CM = "kubernetes:core/v1:ConfigMap";
   /** Whether a resource's inputs came (in part) from the Service of that object name: it waits for it. */
   const waitsFor = (s: Synthesis, r: RecordedResource, service: string) => {
     const svc = one(s.resources, SVC, service);
@@ -344,11 +355,93 @@ describe("components wired through each other's outputs", () => {
   });
 
   it("Elasticsearch's children (bootstrap, exporter, Kibana) and Jaeger wait for its Service", () => {
-    const job = prod.resources.find((r) => r.type === "kubernetes:batch/v1:Job")!;
+    const job = prod.resources.find((r) => r.type === "kubernetes:batch/v1:Job" && r.name === "elasticsearch-bootstrap")!;
     expect(waitsFor(prod, job, "elasticsearch")).toBe(true);
     expect(waitsFor(prod, one(prod.resources, DEP, "elasticsearch-exporter"), "elasticsearch")).toBe(true);
     expect(waitsFor(prod, one(prod.resources, DEP, "kibana"), "elasticsearch")).toBe(true);
     expect(waitsFor(prod, one(prod.resources, CM, "jaeger-config"), "elasticsearch")).toBe(true);
+  });
+});
+
+describe("Elasticsearch's clients wait for the certificates and the Secrets they mount", () => {
+  let prod: Synthesis;
+  beforeAll(async () => {
+    prod = await synthesize(prodOptions());
+  });
+  const certificateJob = () => prod.resources.find((r) => r.type === "kubernetes:batch/v1:Job" && r.name === "elasticsearch-certificates")!;
+  const secret = (username: string) => one(prod.resources, "kubernetes:core/v1:Secret", `elasticsearch-user-${username}`);
+  // A recorded URN names the resource by type and name; a dependency's URN carries its parents' types too.
+  const dependsOn = (r: RecordedResource, on: RecordedResource) => r.dependencies.some((d) => d.endsWith(`$${on.type}::${on.name}`));
+
+  it.each([
+    [STS, "elasticsearch", "elastic"],
+    [DEP, "elasticsearch-exporter", "elasticsearch-exporter"],
+    [DEP, "kibana", "kibana-system"],
+    [DEP, "jaeger", "jaeger"],
+    [DS, "fluent-bit", "fluent-bit"],
+    [DEP, "grafana", "grafana"],
+    ["kubernetes:batch/v1:CronJob", "jaeger-index-cleaner", "jaeger-index-cleaner"],
+  ])("%s %s waits for the certificate Job and its user's Secret %s", (type, name, username) => {
+    const w = one(prod.resources, type, name);
+    expect([dependsOn(w, certificateJob()), dependsOn(w, secret(username))]).toEqual([true, true]);
+  });
+
+  it("Fluent Bit, Jaeger and Grafana: their password from their own Secret, only the CA mounted", () => {
+    const spec = (type: string, name: string) => one(prod.resources, type, name).inputs.spec.template.spec;
+    const fb = spec(DS, "fluent-bit");
+    expect(fb.containers[0].env).toEqual([{ name: "ELASTICSEARCH_PASSWORD", valueFrom: { secretKeyRef: { name: "elasticsearch-user-fluent-bit", key: "password" } } }]);
+    expect(fb.volumes.find((v: { name: string }) => v.name === "elasticsearch-ca").secret).toEqual({ secretName: "elasticsearch-ca", items: [{ key: "ca.crt", path: "ca.crt" }] });
+    const fbConfig = one(prod.resources, CM, "fluent-bit-config").inputs.data["fluent-bit.yaml"] as string;
+    expect(fbConfig).toContain("http_passwd: ${ELASTICSEARCH_PASSWORD}");
+    expect(fbConfig).toContain("http_user: fluent-bit");
+    const jaeger = spec(DEP, "jaeger");
+    expect(jaeger.volumes.filter((v: { secret?: unknown }) => v.secret).map((v: { secret: unknown }) => v.secret)).toEqual([
+      { secretName: "elasticsearch-ca", items: [{ key: "ca.crt", path: "ca.crt" }] },
+      { secretName: "elasticsearch-user-jaeger", items: [{ key: "password", path: "password" }] },
+    ]);
+    const jaegerConfig = one(prod.resources, CM, "jaeger-config").inputs.data["config.yaml"] as string;
+    expect(jaegerConfig).toContain("https://elasticsearch.observability.svc.cluster.local:9200");
+    const grafana = spec(DEP, "grafana");
+    expect(grafana.containers[0].env.find((e: { name: string }) => e.name === "ELASTICSEARCH_DATASOURCE_PASSWORD")).toEqual({
+      name: "ELASTICSEARCH_DATASOURCE_PASSWORD",
+      valueFrom: { secretKeyRef: { name: "elasticsearch-user-grafana", key: "password" } },
+    });
+    expect(grafana.volumes.find((v: { name: string }) => v.name === "elasticsearch-ca").secret.items).toEqual([{ key: "ca.crt", path: "ca.crt" }]);
+    const datasources = one(prod.resources, CM, "grafana-datasources").inputs.data["datasources.yaml"] as string;
+    expect(datasources).toContain("basicAuthPassword: $ELASTICSEARCH_DATASOURCE_PASSWORD");
+  });
+
+  it("the bootstrap Job waits for every user's Secret and the certificates", () => {
+    const job = prod.resources.find((r) => r.type === "kubernetes:batch/v1:Job" && r.name === "elasticsearch-bootstrap")!;
+    for (const u of ["elastic", "kibana-system", "fluent-bit", "jaeger", "jaeger-index-cleaner", "grafana", "elasticsearch-exporter"]) {
+      expect([u, dependsOn(job, secret(u))]).toEqual([u, true]);
+    }
+    expect(dependsOn(job, certificateJob())).toBe(true);
+  });
+});
+
+describe("dev with elasticsearch.security.enabled false deploys as before security: plain HTTP, no users", () => {
+  let dev: Synthesis;
+  beforeAll(async () => {
+    dev = await synthesize({ stack: "dev", config: { elasticsearch: { security: { enabled: false } } } });
+  });
+
+  it("no user Secrets, no certificate Job, no generated Elasticsearch password", () => {
+    expect(byKind(dev.resources, "kubernetes:core/v1:Secret").map((r) => r.inputs.metadata.name).filter((n: string) => n.startsWith("elasticsearch"))).toEqual([]);
+    expect(byKind(dev.resources, "kubernetes:batch/v1:Job").map((r) => r.name)).toEqual(["elasticsearch-bootstrap"]);
+    expect(byKind(dev.resources, "random:index/randomPassword:RandomPassword").map((r) => r.name)).toEqual(["grafana-admin-password"]);
+  });
+
+  it("every client speaks plain HTTP without credentials", () => {
+    expect((dev.outputs.endpoints as Record<string, string>).elasticsearch).toBe("http://elasticsearch.observability.svc.cluster.local:9200");
+    const fluentBit = one(dev.resources, CM, "fluent-bit-config").inputs.data["fluent-bit.yaml"] as string;
+    expect([fluentBit.includes("http_user"), fluentBit.includes("tls")]).toEqual([false, false]);
+    const datasources = one(dev.resources, CM, "grafana-datasources").inputs.data["datasources.yaml"] as string;
+    expect([datasources.includes("basicAuth"), datasources.includes("http://elasticsearch.observability.svc.cluster.local:9200")]).toEqual([false, true]);
+    expect(container(one(dev.resources, DEP, "elasticsearch-exporter"), "exporter").env).toBeUndefined();
+    const es = container(one(dev.resources, STS, "elasticsearch"), "elasticsearch");
+    expect(es.env.map((e: { name: string }) => e.name)).toEqual(["NODE_NAME", "ES_JAVA_OPTS", "ES_TMPDIR"]);
+    expect(es.readinessProbe.httpGet).toEqual({ path: "/_cluster/health?local=true", port: "http" });
   });
 });
 
@@ -361,6 +454,11 @@ describe("bad config registers nothing", () => {
       "an SLO objective of 1",
       { stack: "dev", config: { slo: { services: [{ service: "checkout", availability: { objective: 1, windowDays: 7 } }] } } },
       "observability-stack:slo.services[0].availability.objective: 1 is too large; allowed: < 0.99999",
+    ],
+    [
+      "prod with Elasticsearch security off",
+      prodOptions({ config: { elasticsearch: { security: { enabled: false } } } }),
+      "observability-stack:elasticsearch.security.enabled: false is not allowed in prod; Elasticsearch holds the audit and security logs and needs TLS and authentication (allowed: true; only dev may turn it off)",
     ],
     [
       "a credential set without --secret",

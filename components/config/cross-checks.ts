@@ -20,6 +20,7 @@ import type { Resources } from "./shared";
  */
 export const CROSS_FIELD_RULES: readonly string[] = [
   "`persistence.enabled` must be true in prod.",
+  "`elasticsearch.security.enabled` must be true in prod (TLS, generated passwords, least-privilege users); dev may set it false.",
   '`podSecurity` is "restricted" in prod; dev may set "baseline". `network.defaultDeny` is true in prod; dev may set false.',
   "`agentsNamespace` (default `<namespace>-agents`) differs from `namespace`: the main namespace never admits the node agents' host access.",
   '`placement.antiAffinity` is "required" and `placement.zoneSpread` "DoNotSchedule" in prod, unless `placement.allowSharedFailureDomains` is true (a cluster with fewer nodes or zones than replicas).',
@@ -64,6 +65,12 @@ export const CROSS_CHECKS: CrossCheck[] = [
   (cfg) =>
     cfg.environment === "prod" && !cfg.persistence.enabled
       ? [`${configKey(["persistence", "enabled"])}: false is not allowed in prod; stateful components need persistent volumes (allowed: true)`]
+      : [],
+  (cfg) =>
+    cfg.environment === "prod" && !cfg.elasticsearch.security.enabled
+      ? [
+          `${configKey(["elasticsearch", "security", "enabled"])}: false is not allowed in prod; Elasticsearch holds the audit and security logs and needs TLS and authentication (allowed: true; only dev may turn it off)`,
+        ]
       : [],
   (cfg) =>
     cfg.environment === "prod" && cfg.podSecurity !== "restricted"

@@ -6,6 +6,8 @@ import { APPS, PORTS, podsOf } from "../endpoints";
 import { image } from "../versions";
 import {
   BOOTSTRAP_SCRIPT_KEY,
+  LOG_ALIASES,
+  logIndexPattern,
   SLM_POLICY_KEY,
   SNAPSHOT_REPOSITORY,
   SNAPSHOT_REPOSITORY_KEY,
@@ -17,6 +19,9 @@ import {
   type ElasticsearchSettings,
 } from "./config";
 import { formerParentOptions } from "./children";
+import { CA_CERT_KEY, ELASTICSEARCH_CLIENTS, ELASTICSEARCH_CLIENT_NAMES, ELASTIC_USER, KIBANA_SYSTEM_USER, caVolume, passwordEnv, passwordEnvVar, roleKey, securityRoles } from "./security";
+
+const CA_DIR = "/etc/elasticsearch-ca";
 
 const BOOTSTRAP_DIR = "/bootstrap";
 
@@ -31,6 +36,12 @@ export interface ElasticsearchBootstrapArgs extends PlacementArgs {
   snapshot?: { repositoryBody: pulumi.Input<object>; slmPolicyBody: pulumi.Input<object> };
   /** What the Job waits for (the StatefulSet and its Service). @default nothing */
   waitFor?: pulumi.Resource[];
+  /**
+   * Security on: the Secret of each user by username (elastic, kibana_system and the stack's
+   * clients) and the CA Secret. The Job authenticates as elastic, sets kibana_system's password, and
+   * puts the clients' roles and users. @default none: security off
+   */
+  security?: { userSecrets: Record<string, pulumi.Input<string>>; caSecretName: pulumi.Input<string>; passwordsDigest?: pulumi.Input<string> };
 }
 
 /**
@@ -51,7 +62,17 @@ export class ElasticsearchBootstrap extends pulumi.ComponentResource {
     const child = formerParentOptions(this, opts);
     const bootstrapW: Workload = { name: APPS.elasticsearchBootstrap, instance: name, component: "logs", version: args.elasticsearch.version };
 
-    const staticData: Record<string, string> = { [BOOTSTRAP_SCRIPT_KEY]: bootstrapScript({ configDir: BOOTSTRAP_DIR, snapshot: !!args.snapshot }) };
+    const sec = args.security;
+    const roles = securityRoles(logIndexPattern(LOG_ALIASES));
+    const users = ELASTICSEARCH_CLIENT_NAMES.map((c) => ({ ...ELASTICSEARCH_CLIENTS[c], env: passwordEnv(ELASTICSEARCH_CLIENTS[c].username) }));
+    const staticData: Record<string, string> = {
+      [BOOTSTRAP_SCRIPT_KEY]: bootstrapScript({
+        configDir: BOOTSTRAP_DIR,
+        snapshot: !!args.snapshot,
+        security: sec ? { roles: Object.keys(roles), users, kibanaSystemEnv: passwordEnv(KIBANA_SYSTEM_USER) } : undefined,
+      }),
+    };
+    if (sec) for (const [role, body] of Object.entries(roles)) staticData[roleKey(role)] = JSON.stringify(body, null, 2);
     for (const cls of LOG_CLASSES) {
       staticData[ilmKey(cls)] = JSON.stringify(ilmPolicy(cls, s as ElasticsearchSettings), null, 2);
       staticData[indexTemplateKey(cls)] = JSON.stringify(indexTemplate(cls, s as ElasticsearchSettings), null, 2);
@@ -76,7 +97,10 @@ export class ElasticsearchBootstrap extends pulumi.ComponentResource {
       { metadata: meta(ctx, args.elasticsearch, name), data: { ...staticData, ...snapshotData } },
       child,
     );
-    this.jobName = bootstrapData.apply((d) => `${name}-${checksum(canonical(d)).slice(0, 10)}`);
+    // A changed password (its digest) re-runs the Job too, so Elasticsearch gets the new one.
+    this.jobName = pulumi
+      .all([bootstrapData, sec?.passwordsDigest ?? ""])
+      .apply(([d, digest]) => `${name}-${checksum(canonical(digest ? { ...d, "passwords-digest": digest } : d)).slice(0, 10)}`);
     new k8s.batch.v1.Job(
       name,
       {
@@ -97,18 +121,31 @@ export class ElasticsearchBootstrap extends pulumi.ComponentResource {
                   // The Elasticsearch image brings bash and curl at the version we talk to.
                   image: image("elasticsearch"),
                   command: ["bash", `${BOOTSTRAP_DIR}/${BOOTSTRAP_SCRIPT_KEY}`],
-                  env: [{ name: "ES_URL", value: args.url }],
+                  env: [
+                    { name: "ES_URL", value: args.url },
+                    ...(sec
+                      ? [
+                          { name: "ES_CA_FILE", value: `${CA_DIR}/${CA_CERT_KEY}` },
+                          passwordEnvVar("ELASTIC_PASSWORD", sec.userSecrets[ELASTIC_USER]),
+                          passwordEnvVar(passwordEnv(KIBANA_SYSTEM_USER), sec.userSecrets[KIBANA_SYSTEM_USER]),
+                          ...users.map((u) => passwordEnvVar(u.env, sec.userSecrets[u.username])),
+                        ]
+                      : []),
+                  ],
                   resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
                   securityContext: containerSecurity({ runAsUser: 1000 }),
                   volumeMounts: [
                     { name: "bootstrap", mountPath: BOOTSTRAP_DIR, readOnly: true },
                     { name: "tmp", mountPath: "/tmp" },
+                    ...(sec ? [{ name: "elasticsearch-ca", mountPath: CA_DIR, readOnly: true }] : []),
                   ],
                 },
               ],
               volumes: [
                 { name: "bootstrap", configMap: { name: bootstrapConfig.metadata.name } },
-                { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
+                // Memory-backed: the request bodies that carry the users' passwords never touch a disk.
+                { name: "tmp", emptyDir: { ...(sec ? { medium: "Memory" } : {}), sizeLimit: "16Mi" } },
+                ...(sec ? [caVolume("elasticsearch-ca", sec.caSecretName)] : []),
               ],
             }),
           },

@@ -11,6 +11,7 @@ import {
   resolveContext,
   resolveSettings,
   antiAffinity,
+  apiServerEgress,
   topologySpread,
   placementAnnotations,
   checksum,
@@ -32,6 +33,7 @@ import {
 import { APPS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
 import {
+  CERTS_DIR,
   DATA_DIR,
   LOG_ALIASES,
   ZONE_FILE,
@@ -44,12 +46,14 @@ import {
   zoneScript,
   type ElasticsearchSettings,
 } from "./config";
+import { CA_CERT_KEY, ELASTIC_USER, ElasticsearchSecurity, NODE_CERT_KEY, NODE_KEY_KEY, passwordEnvVar, type ElasticsearchClient, type ElasticsearchClientAuth } from "./security";
 import { ElasticsearchBootstrap } from "./bootstrap";
 import { ElasticsearchExporter, ELASTICSEARCH_EXPORTER_PORT_NAME } from "./exporter";
 import { Kibana, KIBANA_PORT_NAME } from "./kibana";
 import { ELASTICSEARCH_DEFAULTS } from "./schema";
 
-export { ElasticsearchBootstrap, ElasticsearchExporter, Kibana, ELASTICSEARCH_EXPORTER_PORT_NAME, KIBANA_PORT_NAME };
+export { ElasticsearchBootstrap, ElasticsearchExporter, ElasticsearchSecurity, Kibana, ELASTICSEARCH_EXPORTER_PORT_NAME, KIBANA_PORT_NAME };
+export type { ElasticsearchClient, ElasticsearchClientAuth };
 
 /** Snapshots to an external repository (S3 in prod), registered by the bootstrap Job. */
 export interface ElasticsearchSnapshotArgs {
@@ -85,6 +89,11 @@ export interface ElasticsearchArgs extends PlacementArgs {
   resources?: ElasticsearchSettings["resources"];
   /** Kibana next to it. @default off (100m/512Mi requested, 500m/1Gi limit when on) */
   kibana?: ElasticsearchSettings["kibana"];
+  /**
+   * TLS, generated passwords and least-privilege users (`enabled`), and the generation of the CA and
+   * certificates (raise it to rotate them). Off only in dev. @default on, generation 1
+   */
+  security?: ElasticsearchSettings["security"];
   /** All settings at once, as the stack's config holds them; the fields above win over it. */
   settings?: Partial<ElasticsearchSettings>;
   /** Snapshot repository + SLM policy (set by the AWS component in prod). @default none: no snapshots */
@@ -109,10 +118,10 @@ const ZONE_DIR = ZONE_FILE.slice(0, ZONE_FILE.lastIndexOf("/"));
  * ./bootstrap.ts), a Prometheus exporter (ElasticsearchExporter, ./exporter.ts), and Kibana when
  * enabled (./kibana.ts).
  *
- * Security note: `xpack.security.enabled: false` — no TLS and no authentication. Elasticsearch is
- * reachable only inside the cluster, and its NetworkPolicy admits only the stack's own clients
- * (Fluent Bit, Jaeger, Grafana, Kibana, the exporter and the bootstrap Job). Turning security on
- * (TLS + users in Secrets) is a planned follow-up; until then never expose the Service.
+ * Security (on unless `security.enabled` is false, which only dev allows): TLS on HTTP and
+ * transport from a CA generated in the cluster, generated passwords in Secrets, one least-privilege
+ * user per client (`clients`), Kibana behind a login (./security.ts). Off: plain HTTP without users,
+ * reachable only by the clients its NetworkPolicy admits.
  */
 export class Elasticsearch extends pulumi.ComponentResource {
   /** The persistent claims of its data volume, one per replica (none without persistence). */
@@ -129,6 +138,12 @@ export class Elasticsearch extends pulumi.ComponentResource {
   public readonly logIndexPattern: pulumi.Output<string>;
   /** In-cluster URL of Kibana; undefined when Kibana is disabled. */
   public readonly kibanaUrl?: pulumi.Output<string>;
+  /** What each client of the stack needs to connect (user, password Secret, CA Secret); undefined with security off. */
+  public readonly clients?: Record<ElasticsearchClient, ElasticsearchClientAuth>;
+  /** The Secrets and certificate Job (ElasticsearchSecurity); undefined with security off. */
+  public readonly security?: ElasticsearchSecurity;
+  /** The Secret of the elastic superuser (the break-glass login); undefined with security off. */
+  public readonly elasticUserSecretName?: pulumi.Output<string>;
   /** The exporter's Service, for the Prometheus job JOBS.elasticsearch. */
   public readonly exporterService: { service: string; portName: string };
   public readonly workload: Workload;
@@ -214,7 +229,42 @@ export class Elasticsearch extends pulumi.ComponentResource {
 
     // From the Service's own name: whatever uses the URL (the children, Jaeger, Grafana) waits for it.
     this.host = service.metadata.name.apply((svc) => serviceHost(svc, ns));
-    this.url = service.metadata.name.apply((svc) => serviceUrl(svc, ns, PORTS.elasticsearchHttp));
+    const secured = s.security.enabled;
+    this.url = service.metadata.name.apply((svc) => serviceUrl(svc, ns, PORTS.elasticsearchHttp, secured ? "https" : "http"));
+
+    // --- security: users' Secrets, the certificate Job ------------------------------------------
+    const security = secured
+      ? new ElasticsearchSecurity(
+          `${name}-security`,
+          {
+            context: ctx,
+            elasticsearch: w,
+            statefulSet: name,
+            service: name,
+            headlessService: `${name}-nodes`,
+            replicas: s.replicas,
+            certificateGeneration: s.security.certificateGeneration,
+          },
+          { parent: this },
+        )
+      : undefined;
+    this.security = security;
+    if (security) {
+      // Clients restart with a new CA generation (they read the CA at start-up).
+      this.clients = Object.fromEntries(
+        Object.entries(security.clients).map(([k, c]) => [k, { ...c, caGeneration: String(s.security.certificateGeneration) }]),
+      ) as Record<ElasticsearchClient, ElasticsearchClientAuth>;
+      this.elasticUserSecretName = security.userSecrets[ELASTIC_USER];
+    }
+    const healthCommand = (path: string) => [
+      "bash",
+      "-c",
+      `printf 'user = "elastic:%s"\\n' "$ELASTIC_PASSWORD" | curl -K - -fsS -o /dev/null --max-time 4 --cacert ${ES_HOME}/config/${CERTS_DIR}/${CA_CERT_KEY} 'https://localhost:${PORTS.elasticsearchHttp}${path}'`,
+    ];
+    const probe = (opts: { initialDelaySeconds: number; periodSeconds: number; failureThreshold?: number }): k8s.types.input.core.v1.Probe =>
+      secured
+        ? { exec: { command: healthCommand("/_cluster/health?local=true") }, timeoutSeconds: 5, failureThreshold: 6, ...opts }
+        : httpProbe("/_cluster/health?local=true", ELASTICSEARCH_PORT_NAME, opts);
 
     // --- StatefulSet ---------------------------------------------------------------------------
     const data = dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: s.replicas }, this, name);
@@ -294,6 +344,19 @@ export class Elasticsearch extends pulumi.ComponentResource {
                     { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
                     { name: "ES_JAVA_OPTS", value: heapOptions(s) },
                     { name: "ES_TMPDIR", value: "/tmp" },
+                    // The bootstrap password of the elastic user: Elasticsearch sets it on first start.
+                    ...(security ? [passwordEnvVar("ELASTIC_PASSWORD", security.userSecrets[ELASTIC_USER])] : []),
+                    // The readiness script's parameters with security on: https, verified against
+                    // the stack's CA (the node certificate names localhost), as the elastic user.
+                    ...(security
+                      ? [
+                          { name: "ES_PROBE_SCHEME", value: "https" },
+                          { name: "ES_PROBE_HOST", value: "localhost" },
+                          { name: "ES_PROBE_CACERT", value: `${ES_HOME}/config/${CERTS_DIR}/${CA_CERT_KEY}` },
+                          { name: "ES_PROBE_USERNAME", value: ELASTIC_USER },
+                          passwordEnvVar("ES_PROBE_PASSWORD", security.userSecrets[ELASTIC_USER]),
+                        ]
+                      : []),
                   ],
                   ports: [
                     { name: ELASTICSEARCH_PORT_NAME, containerPort: PORTS.elasticsearchHttp },
@@ -310,7 +373,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
                     failureThreshold: 3,
                   },
                   // JVM start and shard recovery can take minutes: the startup probe allows 10.
-                  startupProbe: { ...httpProbe("/_cluster/health?local=true", ELASTICSEARCH_PORT_NAME, { initialDelaySeconds: 10, periodSeconds: 10 }), failureThreshold: 60 },
+                  startupProbe: { ...probe({ initialDelaySeconds: 10, periodSeconds: 10 }), failureThreshold: 60 },
                   // Liveness only checks the transport port is open: a red cluster must not restart nodes.
                   livenessProbe: { tcpSocket: { port: ELASTICSEARCH_TRANSPORT_PORT_NAME }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
                   resources: resources(s.resources),
@@ -323,6 +386,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
                     { name: "logs", mountPath: `${ES_HOME}/logs` },
                     { name: "data", mountPath: DATA_DIR },
                     ...(zoneAware ? [{ name: "zone", mountPath: ZONE_DIR, readOnly: true }] : []),
+                    ...(security ? [{ name: "certs", mountPath: `${ES_HOME}/config/${CERTS_DIR}`, readOnly: true }] : []),
                   ],
                 },
               ],
@@ -341,6 +405,18 @@ export class Elasticsearch extends pulumi.ComponentResource {
                             { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
                             { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
                           ],
+                        },
+                      },
+                    ]
+                  : []),
+                // Elasticsearch watches these files: a rotated certificate is reloaded without a restart.
+                ...(security
+                  ? [
+                      {
+                        name: "certs",
+                        secret: {
+                          secretName: security.certsSecretName,
+                          items: [CA_CERT_KEY, NODE_CERT_KEY, NODE_KEY_KEY].map((k) => ({ key: k, path: k })),
                         },
                       },
                     ]
@@ -379,6 +455,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
       [
         // The other nodes (discovery, replication), and the snapshot repository over HTTPS when snapshots are on.
         { to: [podsOf(APPS.elasticsearch)], ports: [PORTS.elasticsearchTransport] },
+        // The zone init container reads its node's zone label from the API server.
+        ...(zoneAware ? [apiServerEgress(ctx)] : []),
         ...(args.snapshot ? [{ to: { cidrs: networkOf(ctx).objectStorageCidrs ?? ["0.0.0.0/0"] }, ports: [443] } satisfies EgressRule] : []),
       ],
     );
@@ -386,15 +464,31 @@ export class Elasticsearch extends pulumi.ComponentResource {
     // --- ILM policies, index templates, write aliases; the exporter; Kibana: children of their own
     new ElasticsearchBootstrap(
       `${name}-bootstrap`,
-      { context: ctx, url: this.url, elasticsearch: w, settings: s, snapshot: args.snapshot, waitFor: [statefulSet, service] },
+      {
+        context: ctx,
+        url: this.url,
+        elasticsearch: w,
+        settings: s,
+        snapshot: args.snapshot,
+        waitFor: [statefulSet, service],
+        security: security ? { userSecrets: security.userSecrets, caSecretName: security.caSecretName, passwordsDigest: security.passwordsDigest } : undefined,
+      },
       { parent: this },
     );
-    const exporter = new ElasticsearchExporter(`${name}-exporter`, { context: ctx, url: this.url }, { parent: this });
+    const exporter = new ElasticsearchExporter(`${name}-exporter`, { context: ctx, url: this.url, auth: this.clients?.exporter }, { parent: this });
     this.exporterService = exporter.scrapeService;
     if (s.kibana.enabled) {
       const kibana = new Kibana(
         `${name}-kibana`,
-        { context: ctx, elasticsearchUrl: this.url, resources: s.kibana.resources, objectName: args.kibanaName },
+        {
+          context: ctx,
+          elasticsearchUrl: this.url,
+          resources: s.kibana.resources,
+          objectName: args.kibanaName,
+          auth: security
+            ? { passwordSecretName: security.userSecrets["kibana_system"], caSecretName: security.caSecretName, caGeneration: String(s.security.certificateGeneration) }
+            : undefined,
+        },
         { parent: this },
       );
       this.kibanaUrl = kibana.url;

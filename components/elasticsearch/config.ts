@@ -172,8 +172,7 @@ export function elasticsearchYml(
     "path.data": DATA_DIR,
     // No privileged init container for vm.max_map_count: use NIO instead of mmap for the store.
     "node.store.allow_mmap": false,
-    // Security is off for now: reachable only inside the cluster, fenced by a NetworkPolicy.
-    "xpack.security.enabled": false,
+    ...securityYml(settings.security.enabled),
     "xpack.ml.enabled": false,
     // A shipper that writes before the bootstrap ran must not auto-create a plain index named like
     // an alias (logs-application), which would block the alias forever; everything else may.
@@ -296,6 +295,37 @@ export function startStatus(settings: Pick<ElasticsearchSettings, "replicas">): 
   return settings.replicas > 1 ? "green" : "yellow";
 }
 
+/** Where the node certificate Secret is mounted, relative to the config directory (where Elasticsearch reads them). */
+export const CERTS_DIR = "certs";
+
+/**
+ * The security settings of elasticsearch.yml. On: authentication, TLS on HTTP (clients verify the
+ * node's name against the certificate: full) and on transport (verification_mode certificate: nodes
+ * connect to each other by IP address, which no certificate names; the CA still has to have signed
+ * the peer's). Off (dev only, `elasticsearch.security.enabled: false`): no TLS, no users.
+ */
+export function securityYml(enabled: boolean): Record<string, unknown> {
+  if (!enabled) return { "xpack.security.enabled": false };
+  const files = {
+    key: `${CERTS_DIR}/tls.key`,
+    certificate: `${CERTS_DIR}/tls.crt`,
+    certificate_authorities: [`${CERTS_DIR}/ca.crt`],
+  };
+  const ssl = (prefix: string, verificationMode: string) =>
+    Object.fromEntries([
+      [`${prefix}.enabled`, true],
+      [`${prefix}.verification_mode`, verificationMode],
+      ...Object.entries(files).map(([k, v]) => [`${prefix}.${k}`, v]),
+    ]);
+  return {
+    "xpack.security.enabled": true,
+    ...ssl("xpack.security.http.ssl", "full"),
+    ...ssl("xpack.security.transport.ssl", "certificate"),
+    // No self-enrolment tokens: the users and certificates are the stack's.
+    "xpack.security.enrollment.enabled": false,
+  };
+}
+
 /** JVM heap options: -Xms = -Xmx = heapMi. */
 export function heapOptions(settings: ElasticsearchSettings): string {
   return `-Xms${settings.heapMi}m -Xmx${settings.heapMi}m`;
@@ -306,16 +336,34 @@ export function heapOptions(settings: ElasticsearchSettings): string {
  * Idempotent: PUT of a policy or template replaces it; the first index of a class is created only
  * when its alias does not exist. Waits for the cluster to be at least yellow, retries transient errors.
  */
-export function bootstrapScript(opts: { configDir: string; snapshot: boolean }): string {
+export function bootstrapScript(opts: {
+  configDir: string;
+  snapshot: boolean;
+  /**
+   * Security on: roles (their bodies in `role-<name>.json`) and users to put, each user's password in
+   * the named environment variable; kibana_system's password in `kibanaSystemEnv`. The script then
+   * authenticates as elastic (ELASTIC_PASSWORD) and verifies the node against ES_CA_FILE.
+   */
+  security?: { roles: string[]; users: { username: string; role: string; env: string }[]; kibanaSystemEnv: string };
+}): string {
   const classes = LOG_CLASSES.map((c) => `${c}:${logAlias(c)}:${ilmPolicyName(c)}:${indexTemplateName(c)}:${firstIndexName(c)}`).join(" ");
+  const sec = opts.security;
   return `#!/usr/bin/env bash
-# Installs the ILM policies, index templates and first write indices of the log classes.
+# Installs the ILM policies, index templates and first write indices of the log classes${sec ? ", and the\n# roles and users of the stack's clients" : ""}.
 # Safe to run any number of times. Only bash and curl (any version) are needed.
 set -euo pipefail
 : "\${ES_URL:?ES_URL must be set}"
 CONFIG_DIR=${opts.configDir}
 DELAY=\${RETRY_DELAY_SECONDS:-5}
 RESP=$(mktemp)
+trap 'rm -f "$RESP" "$RESP.body"' EXIT
+
+# curl's own config on stdin: the credentials never appear on a command line.
+curl_config() {
+  if [ -n "\${ELASTIC_PASSWORD:-}" ]; then printf 'user = "elastic:%s"\\n' "$ELASTIC_PASSWORD"; fi
+  if [ -n "\${ES_CA_FILE:-}" ]; then printf 'cacert = "%s"\\n' "$ES_CA_FILE"; fi
+  return 0
+}
 
 # call METHOD PATH [BODY_FILE]: sets CODE, leaves the response body in $RESP.
 # Connection errors and 5xx are retried (10 times, DELAY s apart); any other status is returned.
@@ -324,7 +372,7 @@ call() {
   local args=(-sS -o "$RESP" -w '%{http_code}' -X "$method")
   if [ -n "$file" ]; then args+=(-H 'Content-Type: application/json' --data-binary "@$file"); fi
   for attempt in 1 2 3 4 5 6 7 8 9 10; do
-    CODE=$(curl "\${args[@]}" "$ES_URL$path") || CODE=000
+    CODE=$(curl_config | curl -K - "\${args[@]}" "$ES_URL$path") || CODE=000
     case "$CODE" in
       000 | 5??) echo "$method $path: HTTP $CODE, retry $attempt in \${DELAY}s" >&2; sleep "$DELAY" ;;
       *) return 0 ;;
@@ -343,10 +391,34 @@ req() {
 
 echo "waiting for cluster health yellow at $ES_URL"
 until call GET "/_cluster/health?wait_for_status=yellow&timeout=30s" && [ "$CODE" = 200 ]; do
+  case "$CODE" in
+    401 | 403) echo "Elasticsearch refused the credentials (HTTP $CODE): is ELASTIC_PASSWORD the elastic user's password?" >&2; exit 1 ;;
+  esac
   echo "cluster not yellow yet (HTTP $CODE); retrying in \${DELAY}s"
   sleep "$DELAY"
 done
 
+${
+  sec
+    ? `
+echo "roles and users of the stack's clients"
+for role in ${sec.roles.join(" ")}; do
+  req PUT "/_security/role/$role" "$CONFIG_DIR/role-$role.json"
+done
+# PUT of a user sets its roles and password: the same PUT again changes nothing.
+for entry in ${sec.users.map((u) => `${u.username}:${u.role}:${u.env}`).join(" ")}; do
+  IFS=: read -r user role env <<<"$entry"
+  pw=\${!env:?the password of $user must be set in $env}
+  printf '{"password":"%s","roles":["%s"],"metadata":{"managed_by":"pulumi"}}' "$pw" "$role" >"$RESP.body"
+  req PUT "/_security/user/$user" "$RESP.body"
+done
+pw=\${${sec.kibanaSystemEnv}:?the password of kibana_system must be set in ${sec.kibanaSystemEnv}}
+printf '{"password":"%s"}' "$pw" >"$RESP.body"
+req POST "/_security/user/kibana_system/_password" "$RESP.body"
+rm -f "$RESP.body"
+`
+    : ""
+}
 for entry in ${classes}; do
   IFS=: read -r cls alias policy template first <<<"$entry"
   echo "log class $cls: policy $policy, template $template, alias $alias"

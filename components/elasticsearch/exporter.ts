@@ -4,6 +4,9 @@ import { PlacementArgs, Workload, containerSecurity, httpProbe, labels, meta, ne
 import { APPS, PORTS, podsOf } from "../endpoints";
 import { appVersion, image } from "../versions";
 import { formerParentOptions } from "./children";
+import { CA_CERT_KEY, caGenerationAnnotations, caVolume, passwordEnvVar, resolveClientAuth, type ElasticsearchClientAuth } from "./security";
+
+const CA_DIR = "/etc/elasticsearch-ca";
 
 /** The exporter's Service port, which Prometheus scrapes. */
 export const ELASTICSEARCH_EXPORTER_PORT_NAME = "metrics";
@@ -11,6 +14,8 @@ export const ELASTICSEARCH_EXPORTER_PORT_NAME = "metrics";
 export interface ElasticsearchExporterArgs extends PlacementArgs {
   /** URL of the Elasticsearch HTTP API to read (the Elasticsearch component's `url`). */
   url: pulumi.Input<string>;
+  /** Its user, password Secret and CA Secret, for a secured Elasticsearch. @default none: plain HTTP, no credentials */
+  auth?: ElasticsearchClientAuth;
 }
 
 /** The Prometheus exporter of an Elasticsearch cluster: a Deployment and its Service, reachable from Prometheus only. */
@@ -26,6 +31,7 @@ export class ElasticsearchExporter extends pulumi.ComponentResource {
     const child = formerParentOptions(this, opts);
     const w: Workload = { name: APPS.elasticsearchExporter, instance: name, component: "logs", version: appVersion("elasticsearchExporter") };
     this.workload = w;
+    const auth = args.auth ? resolveClientAuth(args.auth, ctx, name, this) : undefined;
     new k8s.apps.v1.Deployment(
       name,
       {
@@ -34,7 +40,7 @@ export class ElasticsearchExporter extends pulumi.ComponentResource {
           replicas: 1,
           selector: { matchLabels: selector(w) },
           template: {
-            metadata: { labels: labels(ctx, w) },
+            metadata: { labels: labels(ctx, w), annotations: caGenerationAnnotations(args.auth) },
             spec: withEphemeralStorage({
               automountServiceAccountToken: false,
               securityContext: podSecurity(65534),
@@ -42,7 +48,21 @@ export class ElasticsearchExporter extends pulumi.ComponentResource {
                 {
                   name: "exporter",
                   image: image("elasticsearchExporter"),
-                  args: [pulumi.interpolate`--es.uri=${args.url}`, "--es.all", "--es.indices", "--es.timeout=20s", `--web.listen-address=:${PORTS.elasticsearchExporter}`],
+                  // The URL carries no credentials: ES_USERNAME and ES_PASSWORD come from the environment.
+                  args: [
+                    pulumi.interpolate`--es.uri=${args.url}`,
+                    ...(auth ? [`--es.ca=${CA_DIR}/${CA_CERT_KEY}`] : []),
+                    "--es.all",
+                    "--es.indices",
+                    "--es.timeout=20s",
+                    `--web.listen-address=:${PORTS.elasticsearchExporter}`,
+                  ],
+                  ...(auth
+                    ? {
+                        env: [{ name: "ES_USERNAME", value: auth.username }, passwordEnvVar("ES_PASSWORD", auth.passwordSecretName)],
+                        volumeMounts: [{ name: "elasticsearch-ca", mountPath: CA_DIR, readOnly: true }],
+                      }
+                    : {}),
                   ports: [{ name: ELASTICSEARCH_EXPORTER_PORT_NAME, containerPort: PORTS.elasticsearchExporter }],
                   readinessProbe: httpProbe("/healthz", ELASTICSEARCH_EXPORTER_PORT_NAME, { initialDelaySeconds: 5 }),
                   // Alive = it accepts connections (readiness asks its HTTP handler).
@@ -51,6 +71,7 @@ export class ElasticsearchExporter extends pulumi.ComponentResource {
                   securityContext: containerSecurity(),
                 },
               ],
+              ...(auth ? { volumes: [caVolume("elasticsearch-ca", auth.caSecretName)] } : {}),
             }),
           },
         },

@@ -5,6 +5,9 @@ import { PlacementArgs, Workload, containerSecurity, httpProbe, labels, meta, ne
 import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
 import { formerParentOptions } from "./children";
+import { CA_CERT_KEY, KIBANA_SYSTEM_USER, caGenerationAnnotations, caVolume, passwordEnvVar, resolveClientAuth } from "./security";
+
+const CA_DIR = "/usr/share/kibana/config/elasticsearch-ca";
 
 export const KIBANA_PORT_NAME = "http";
 
@@ -15,9 +18,18 @@ export interface KibanaArgs extends PlacementArgs {
   resources?: Resources;
   /** Name of its Deployment and Service (and its server.name). @default the component's name */
   objectName?: string;
+  /**
+   * A secured Elasticsearch: the Secret of kibana_system's password and the CA Secret. Kibana then
+   * asks everyone for a login (users an operator creates; the elastic user's Secret is the
+   * break-glass). @default none: plain HTTP, no login
+   */
+  auth?: { passwordSecretName: pulumi.Input<string>; caSecretName: pulumi.Input<string>; caGeneration?: string };
 }
 
-/** Kibana for an Elasticsearch cluster: a Deployment and its Service, reachable from any namespace (it is a UI). */
+/**
+ * Kibana for an Elasticsearch cluster: a Deployment and its Service, reachable from any namespace (it
+ * is a UI). With a secured Elasticsearch it connects as kibana_system over TLS and requires a login.
+ */
 export class Kibana extends pulumi.ComponentResource {
   /** In-cluster URL of Kibana, from its Service. */
   public readonly url: pulumi.Output<string>;
@@ -30,6 +42,9 @@ export class Kibana extends pulumi.ComponentResource {
     const objectName = args.objectName ?? name;
     const w: Workload = { name: APPS.kibana, instance: name, component: "logs", version: appVersion("kibana") };
     this.workload = w;
+    const auth = args.auth ? resolveClientAuth({ username: KIBANA_SYSTEM_USER, ...args.auth }, ctx, name, this) : undefined;
+    // Without a login /api/status answers 401 to the kubelet: the login page says Kibana is up.
+    const statusPath = auth ? "/login" : "/api/status";
     new k8s.apps.v1.Deployment(
       name,
       {
@@ -38,7 +53,7 @@ export class Kibana extends pulumi.ComponentResource {
           replicas: 1,
           selector: { matchLabels: selector(w) },
           template: {
-            metadata: { labels: labels(ctx, w) },
+            metadata: { labels: labels(ctx, w), annotations: caGenerationAnnotations(args.auth ? { username: KIBANA_SYSTEM_USER, ...args.auth } : undefined) },
             spec: withEphemeralStorage({
               automountServiceAccountToken: false,
               securityContext: podSecurity(1000),
@@ -53,10 +68,18 @@ export class Kibana extends pulumi.ComponentResource {
                     { name: "SERVER_NAME", value: objectName },
                     { name: "TELEMETRY_OPTIN", value: "false" },
                     { name: "TELEMETRY_ALLOWCHANGINGOPTINSTATUS", value: "false" },
+                    ...(auth
+                      ? [
+                          { name: "ELASTICSEARCH_USERNAME", value: auth.username },
+                          passwordEnvVar("ELASTICSEARCH_PASSWORD", auth.passwordSecretName),
+                          { name: "ELASTICSEARCH_SSL_CERTIFICATEAUTHORITIES", value: `${CA_DIR}/${CA_CERT_KEY}` },
+                          { name: "ELASTICSEARCH_SSL_VERIFICATIONMODE", value: "full" },
+                        ]
+                      : []),
                   ],
                   ports: [{ name: KIBANA_PORT_NAME, containerPort: PORTS.kibana }],
-                  readinessProbe: httpProbe("/api/status", KIBANA_PORT_NAME, { initialDelaySeconds: 10, failureThreshold: 3 }),
-                  startupProbe: { ...httpProbe("/api/status", KIBANA_PORT_NAME, { initialDelaySeconds: 10 }), failureThreshold: 60 },
+                  readinessProbe: httpProbe(statusPath, KIBANA_PORT_NAME, { initialDelaySeconds: 10, failureThreshold: 3 }),
+                  startupProbe: { ...httpProbe(statusPath, KIBANA_PORT_NAME, { initialDelaySeconds: 10 }), failureThreshold: 60 },
                   // /api/status turns 503 while Elasticsearch is down; that must not restart Kibana.
                   livenessProbe: { tcpSocket: { port: KIBANA_PORT_NAME }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
                   resources: resources(args.resources ?? { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "500m", memory: "1Gi" } }),
@@ -68,6 +91,7 @@ export class Kibana extends pulumi.ComponentResource {
                     { name: "plugins", mountPath: "/usr/share/kibana/plugins" },
                     { name: "logs", mountPath: "/usr/share/kibana/logs" },
                     { name: "tmp", mountPath: "/tmp" },
+                    ...(auth ? [{ name: "elasticsearch-ca", mountPath: CA_DIR, readOnly: true }] : []),
                   ],
                 },
               ],
@@ -76,6 +100,7 @@ export class Kibana extends pulumi.ComponentResource {
                 { name: "plugins", emptyDir: { sizeLimit: "64Mi" } },
                 { name: "logs", emptyDir: { sizeLimit: "256Mi" } },
                 { name: "tmp", emptyDir: { sizeLimit: "512Mi" } },
+                ...(auth ? [caVolume("elasticsearch-ca", auth.caSecretName)] : []),
               ],
             }),
           },

@@ -50,6 +50,22 @@ export const elasticsearchSchema = z
     logClasses: z.object({ application: logClassSchema, audit: logClassSchema, security: logClassSchema }).strict(),
     resources: resourcesSchema,
     kibana: z.object({ enabled: z.boolean(), resources: resourcesSchema }).strict(),
+    security: z
+      .object({
+        /**
+         * TLS on HTTP and transport (certificates from a CA generated in the cluster), passwords of
+         * the built-in and the stack's own users generated into Secrets, least-privilege roles, a
+         * Kibana login. On in dev and prod. Dev may turn it off (plain HTTP, no users, as before);
+         * prod refuses false.
+         */
+        enabled: z.boolean(),
+        /**
+         * Raise by one to rotate the CA and the node certificates: a new certificate Job replaces
+         * both Secrets, trusting the old CA next to the new one until the next rotation.
+         */
+        certificateGeneration: z.number().int().min(1).max(1000),
+      })
+      .strict(),
   })
   .strict();
 
@@ -68,4 +84,5 @@ export const ELASTICSEARCH_DEFAULTS: ElasticsearchSettings = {
   },
   resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
   kibana: { enabled: false, resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "500m", memory: "1Gi" } } },
+  security: { enabled: true, certificateGeneration: 1 },
 };

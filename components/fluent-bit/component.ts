@@ -24,6 +24,7 @@ import { APPS, JOBS, PORTS, podsOf } from "../endpoints";
 import { LOG_ALIASES } from "../elasticsearch/config";
 import type { ServiceScrapeTarget } from "../prometheus/config";
 import { appVersion, image } from "../versions";
+import { CA_CERT_KEY, caGenerationAnnotations, caVolume, passwordEnvVar, resolveClientAuth, type ElasticsearchClientAuth } from "../elasticsearch/security";
 import { CONFIG_DIR, CONFIG_FILE, CONTAINER_NAME, STATE_DIR, buildFluentBitConfig } from "./config";
 import { LOG_SHIPPER_DEFAULTS, type LogShipperSettings } from "./schema";
 
@@ -53,7 +54,16 @@ export interface LogShipperArgs extends PlacementArgs {
    * @default LOG_ALIASES: logs-application, logs-audit, logs-security
    */
   logAliases?: pulumi.Input<Record<LogClassName, string>>;
+  /**
+   * A secured Elasticsearch: the shipper's user, its password Secret and the CA Secret (the
+   * Elasticsearch component's `clients.fluentBit`). @default none: plain HTTP, no credentials
+   */
+  elasticsearchAuth?: ElasticsearchClientAuth;
 }
+
+/** Where the Elasticsearch CA is mounted, and the variable holding the shipper's password. */
+export const ELASTICSEARCH_CA_DIR = "/fluent-bit/etc/elasticsearch-ca";
+export const ELASTICSEARCH_PASSWORD_ENV = "ELASTICSEARCH_PASSWORD";
 
 /** Name of the Service port Prometheus scrapes. */
 export const FLUENT_BIT_PORT_NAME = "http-metrics";
@@ -96,12 +106,17 @@ export class LogShipper extends pulumi.ComponentResource {
     const ns = ctx.namespace;
     const w: Workload = { name: APPS.fluentBit, instance: name, component: "log-shipper", version: appVersion("fluentBit") };
     this.workload = w;
+    const esAuth = args.elasticsearchAuth ? resolveClientAuth(args.elasticsearchAuth, ctx, name, this) : undefined;
 
     this.configYaml = pulumi.all([args.lokiHost, args.elasticsearchHost, args.logAliases ?? LOG_ALIASES]).apply(([lokiHost, esHost, logAliases]) =>
       buildFluentBitConfig({
         namespace: ns,
         loki: { host: lokiHost, port: args.lokiPort ?? PORTS.lokiHttp },
-        elasticsearch: { host: esHost, port: args.elasticsearchPort ?? PORTS.elasticsearchHttp },
+        elasticsearch: {
+          host: esHost,
+          port: args.elasticsearchPort ?? PORTS.elasticsearchHttp,
+          auth: esAuth ? { user: esAuth.username, passwordEnv: ELASTICSEARCH_PASSWORD_ENV, caFile: `${ELASTICSEARCH_CA_DIR}/${CA_CERT_KEY}` } : undefined,
+        },
         logAliases: logAliases as Record<LogClassName, string>,
         memoryLimit: s.resources.limits.memory,
         lokiBufferMb: s.lokiBufferMb,
@@ -142,7 +157,7 @@ export class LogShipper extends pulumi.ComponentResource {
           selector: { matchLabels: selector(w) },
           updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "10%" } },
           template: {
-            metadata: { labels: labels(ctx, w), annotations: { "checksum/config": this.configYaml.apply(checksum) } },
+            metadata: { labels: labels(ctx, w), annotations: { "checksum/config": this.configYaml.apply(checksum), ...caGenerationAnnotations(args.elasticsearchAuth) } },
             spec: withEphemeralStorage({
               serviceAccountName: sa.metadata.name,
               automountServiceAccountToken: true,
@@ -158,6 +173,7 @@ export class LogShipper extends pulumi.ComponentResource {
                   image: image("fluentBit"),
                   command: ["/fluent-bit/bin/fluent-bit"],
                   args: ["--workdir=/fluent-bit/etc", `--config=${CONFIG_DIR}/${CONFIG_FILE}`],
+                  ...(esAuth ? { env: [passwordEnvVar(ELASTICSEARCH_PASSWORD_ENV, esAuth.passwordSecretName)] } : {}),
                   ports: [{ name: FLUENT_BIT_PORT_NAME, containerPort: PORTS.fluentBitHttp }],
                   readinessProbe: httpProbe("/api/v1/health", FLUENT_BIT_PORT_NAME, { initialDelaySeconds: 5 }),
                   livenessProbe: httpProbe("/", FLUENT_BIT_PORT_NAME, { initialDelaySeconds: 10 }),
@@ -167,6 +183,7 @@ export class LogShipper extends pulumi.ComponentResource {
                     { name: "config", mountPath: CONFIG_DIR, readOnly: true },
                     { name: "varlog", mountPath: "/var/log", readOnly: true },
                     { name: "state", mountPath: STATE_DIR },
+                    ...(esAuth ? [{ name: "elasticsearch-ca", mountPath: ELASTICSEARCH_CA_DIR, readOnly: true }] : []),
                   ],
                 },
               ],
@@ -174,6 +191,7 @@ export class LogShipper extends pulumi.ComponentResource {
                 { name: "config", configMap: { name: configMap.metadata.name } },
                 { name: "varlog", hostPath: { path: "/var/log", type: "Directory" } },
                 { name: "state", hostPath: { path: STATE_DIR, type: "DirectoryOrCreate" } },
+                ...(esAuth ? [caVolume("elasticsearch-ca", esAuth.caSecretName)] : []),
               ],
             }),
           },

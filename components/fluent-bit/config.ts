@@ -75,8 +75,11 @@ export interface FluentBitConfigOptions {
   namespace: string;
   /** Loki Service host and HTTP port. */
   loki: { host: string; port: number };
-  /** Elasticsearch Service host and HTTP port. */
-  elasticsearch: { host: string; port: number };
+  /**
+   * Elasticsearch Service host and HTTP port; for a secured one, its user, the environment variable
+   * holding the password (a `${VAR}` reference in the file, never the value) and the CA file.
+   */
+  elasticsearch: { host: string; port: number; auth?: { user: string; passwordEnv: string; caFile: string } };
   /** Rollover alias per log class (written to with the bulk API's create). */
   logAliases: Record<LogClassName, string>;
   /** The container's memory limit ("128Mi"): the in-memory buffers are sized to a quarter of it. */
@@ -129,6 +132,16 @@ export function fluentBitConfigObject(opts: FluentBitConfigOptions): Record<stri
     port: opts.elasticsearch.port,
     // The alias of the class's rollover write index; its ILM policy decides how long the class is kept.
     index: opts.logAliases[cls],
+    ...(opts.elasticsearch.auth
+      ? {
+          // TLS verified against the stack's CA (the host name too), and the shipper's own user.
+          tls: on,
+          "tls.verify": on,
+          "tls.ca_file": opts.elasticsearch.auth.caFile,
+          http_user: opts.elasticsearch.auth.user,
+          http_passwd: `\${${opts.elasticsearch.auth.passwordEnv}}`,
+        }
+      : {}),
     suppress_type_name: on,
     replace_dots: on,
     trace_error: on,

@@ -26,7 +26,8 @@ import {
 } from "../common";
 import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
-import { DatasourceDef, datasourceProvisioningFile } from "./datasources";
+import { DatasourceDef, ELASTICSEARCH_DATASOURCE_CA_DIR, ELASTICSEARCH_DATASOURCE_PASSWORD_ENV, datasourceProvisioningFile } from "./datasources";
+import { caGenerationAnnotations, caVolume, passwordEnvVar, resolveClientAuth, type ElasticsearchClientAuth } from "../elasticsearch/security";
 import { allDashboards, FOLDERS, type DashboardSpec } from "../../dashboards";
 import type { SecretKey } from "../config/secrets";
 import { GRAFANA_DEFAULTS, type GrafanaSettings } from "./schema";
@@ -57,6 +58,12 @@ export interface GrafanaArgs extends PlacementArgs {
    * @default [] (none)
    */
   datasources?: pulumi.Input<DatasourceDef[]>;
+  /**
+   * A secured Elasticsearch behind the Elasticsearch datasource (built with `elasticsearchAuth`): its
+   * user's password Secret and the CA Secret (the Elasticsearch component's `clients.grafana`), which
+   * reach Grafana as an environment variable and a mounted file. @default none
+   */
+  elasticsearchAuth?: ElasticsearchClientAuth;
   /**
    * SMTP for Grafana's e-mail contact points; unset = e-mail off. The password (a secret Output) is
    * stored in a Kubernetes Secret and read by reference.
@@ -165,7 +172,14 @@ export class Grafana extends pulumi.ComponentResource {
       { name: "tmp", mountPath: "/tmp" },
     ];
     // Read at start-up only: a change of these restarts Grafana (checksum annotations below).
-    const startupChecksums: Record<string, pulumi.Input<string>> = { "checksum/datasources": provisioning.apply(checksum) };
+    const startupChecksums: Record<string, pulumi.Input<string>> = { "checksum/datasources": provisioning.apply(checksum), ...caGenerationAnnotations(args.elasticsearchAuth) };
+    const esEnv: k8s.types.input.core.v1.EnvVar[] = [];
+    if (args.elasticsearchAuth) {
+      const auth = resolveClientAuth(args.elasticsearchAuth, ctx, name, this);
+      volumes.push(caVolume("elasticsearch-ca", auth.caSecretName));
+      mounts.push({ name: "elasticsearch-ca", mountPath: ELASTICSEARCH_DATASOURCE_CA_DIR, readOnly: true });
+      esEnv.push(passwordEnvVar(ELASTICSEARCH_DATASOURCE_PASSWORD_ENV, auth.passwordSecretName));
+    }
 
     // Dashboards: the providers file, and the dashboard JSON of each folder in a ConfigMap of its own.
     const folders = args.folders ?? FOLDERS;
@@ -314,6 +328,7 @@ export class Grafana extends pulumi.ComponentResource {
                     ...(args.rootUrl ? [{ name: "GF_SERVER_ROOT_URL", value: args.rootUrl }] : []),
                     ...smtpEnv,
                     ...credentialEnv,
+                    ...esEnv,
                   ],
                   // Ready = /api/health (its database answers); alive = it accepts connections, so a
                   // slow database makes it unready, never restarts it.

@@ -34,7 +34,18 @@ export interface DatasourceEndpoints {
   jaegerUrl: string;
   /** Index pattern the Elasticsearch datasource searches, e.g. "logs-*". */
   elasticsearchIndex: string;
+  /**
+   * A secured Elasticsearch: the datasource's user. Its password and the CA come from Grafana's
+   * environment and files (ELASTICSEARCH_DATASOURCE_PASSWORD_ENV, ELASTICSEARCH_DATASOURCE_CA_FILE),
+   * which the Grafana component fills from Secrets. @default none: plain HTTP, no credentials
+   */
+  elasticsearchAuth?: { username: string };
 }
+
+/** The variable Grafana expands into the Elasticsearch datasource's password, and where its CA is mounted. */
+export const ELASTICSEARCH_DATASOURCE_PASSWORD_ENV = "ELASTICSEARCH_DATASOURCE_PASSWORD";
+export const ELASTICSEARCH_DATASOURCE_CA_DIR = "/etc/grafana/elasticsearch-ca";
+export const ELASTICSEARCH_DATASOURCE_CA_FILE = `${ELASTICSEARCH_DATASOURCE_CA_DIR}/ca.crt`;
 
 /** A datasource, in the shape of Grafana's provisioning file (and convertible to a DataSource resource). */
 export interface DatasourceDef {
@@ -48,6 +59,11 @@ export interface DatasourceDef {
   jsonData: Record<string, unknown>;
   /** Provisioned datasources are not editable in the UI: the code is the source of truth. */
   editable: false;
+  /** HTTP basic authentication with this user (the password in secureJsonData). */
+  basicAuth?: boolean;
+  basicAuthUser?: string;
+  /** Credentials, only as references Grafana expands from its environment or files (`$VAR`, `$__file{...}`). */
+  secureJsonData?: Record<string, string>;
 }
 
 /**
@@ -139,7 +155,16 @@ export function buildDatasources(e: DatasourceEndpoints): DatasourceDef[] {
       maxConcurrentShardRequests: 5,
       // The same trace links as Loki, for the long-retention log copy.
       dataLinks: [{ field: "trace_id", datasourceUid: DATASOURCE_UIDS.jaeger, url: "${__value.raw}", urlDisplayLabel: "View trace" }],
+      // TLS verified against the stack's CA (secureJsonData.tlsCACert).
+      ...(e.elasticsearchAuth ? { tlsAuthWithCACert: true } : {}),
     },
+    ...(e.elasticsearchAuth
+      ? {
+          basicAuth: true,
+          basicAuthUser: e.elasticsearchAuth.username,
+          secureJsonData: { basicAuthPassword: `$${ELASTICSEARCH_DATASOURCE_PASSWORD_ENV}`, tlsCACert: `$__file{${ELASTICSEARCH_DATASOURCE_CA_FILE}}` },
+        }
+      : {}),
   };
   const jaeger: DatasourceDef = {
     uid: DATASOURCE_UIDS.jaeger,
@@ -211,6 +236,9 @@ export function datasourceProvisioningFile(defs: DatasourceDef[]): object {
       isDefault: d.isDefault,
       editable: d.editable,
       jsonData: escapeForProvisioning(d.jsonData),
+      ...(d.basicAuth ? { basicAuth: true, basicAuthUser: d.basicAuthUser } : {}),
+      // References only (`$VAR`, `$__file{...}`): Grafana expands them, so they are not escaped.
+      ...(d.secureJsonData ? { secureJsonData: d.secureJsonData } : {}),
     })),
   };
 }

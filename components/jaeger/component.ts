@@ -36,6 +36,11 @@ import {
   memoryLimits,
 } from "./config";
 import { JAEGER_DEFAULTS, type JaegerSettings } from "./schema";
+import { CA_CERT_KEY, PASSWORD_KEY, caGenerationAnnotations, caVolume, passwordEnvVar, resolveClientAuth, type ElasticsearchClientAuth } from "../elasticsearch/security";
+
+/** Where a secured Elasticsearch's CA and Jaeger's password file are mounted. */
+export const ELASTICSEARCH_CA_DIR = "/etc/jaeger/elasticsearch-ca";
+export const ELASTICSEARCH_PASSWORD_DIR = "/etc/jaeger/elasticsearch-password";
 
 /** The defaults of a Jaeger created on its own live in ./schema.ts, next to the stack config's `jaeger.*` schema. */
 export { JAEGER_DEFAULTS };
@@ -57,6 +62,13 @@ export interface JaegerArgs extends PlacementArgs {
   settings?: Partial<JaegerSettings>;
   /** URL of Elasticsearch (the Elasticsearch component's `url`). @default none; required when storage is "elasticsearch" */
   elasticsearchUrl?: pulumi.Input<string>;
+  /**
+   * A secured Elasticsearch: Jaeger's user, password Secret and CA Secret (the Elasticsearch
+   * component's `clients.jaeger`). @default none: plain HTTP, no credentials
+   */
+  elasticsearchAuth?: ElasticsearchClientAuth;
+  /** The same for the index cleaner, its own user (`clients.jaegerIndexCleaner`). @default none */
+  indexCleanerAuth?: ElasticsearchClientAuth;
 }
 
 /** Service port names (Prometheus's job JOBS.jaeger selects "metrics"). */
@@ -119,9 +131,23 @@ export class Jaeger extends pulumi.ComponentResource {
       throw new Error(`Jaeger "${name}": ${s.replicas} replicas cannot share ${s.storage} storage; allowed: 1, or storage "elasticsearch"`);
     }
 
+    const esStorage = s.storage === "elasticsearch";
+    if (esStorage && (args.elasticsearchAuth === undefined) !== (args.indexCleanerAuth === undefined)) {
+      throw new Error(`Jaeger "${name}": elasticsearchAuth and indexCleanerAuth go together (both for a secured Elasticsearch, neither for one without security)`);
+    }
+    const esAuth = esStorage && args.elasticsearchAuth ? resolveClientAuth(args.elasticsearchAuth, ctx, name, this) : undefined;
+    const cleanerAuth = esStorage && args.indexCleanerAuth ? resolveClientAuth(args.indexCleanerAuth, ctx, `${name}-index-cleaner`, this) : undefined;
+    const caFile = `${ELASTICSEARCH_CA_DIR}/${CA_CERT_KEY}`;
     const esUrl = args.elasticsearchUrl === undefined ? pulumi.output<string | undefined>(undefined) : pulumi.output(args.elasticsearchUrl);
     const configYaml = esUrl.apply((url) =>
-      stringify(buildJaegerConfig(s, { elasticsearchUrl: url, namespace: ns, environment: ctx.environment })),
+      stringify(
+        buildJaegerConfig(s, {
+          elasticsearchUrl: url,
+          elasticsearchAuth: esAuth ? { username: esAuth.username, passwordFile: `${ELASTICSEARCH_PASSWORD_DIR}/${PASSWORD_KEY}`, caFile } : undefined,
+          namespace: ns,
+          environment: ctx.environment,
+        }),
+      ),
     );
     const samplingJson = JSON.stringify(buildSamplingStrategies(s), null, 2);
     const configMap = new k8s.core.v1.ConfigMap(
@@ -162,7 +188,7 @@ export class Jaeger extends pulumi.ComponentResource {
     const data = badger ? dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: 1 }, this, name) : undefined;
     this.claims = data?.claims ?? [];
     const podTemplate: k8s.types.input.core.v1.PodTemplateSpec = {
-      metadata: { labels: labels(ctx, w), annotations: { "checksum/config": configChecksum } },
+      metadata: { labels: labels(ctx, w), annotations: { "checksum/config": configChecksum, ...(esAuth ? caGenerationAnnotations(args.elasticsearchAuth) : {}) } },
       spec: withEphemeralStorage({
         automountServiceAccountToken: false,
         securityContext: podSecurity(UID),
@@ -199,6 +225,12 @@ export class Jaeger extends pulumi.ComponentResource {
               { name: "config", mountPath: CONFIG_DIR, readOnly: true },
               { name: "tmp", mountPath: "/tmp" },
               ...(badger ? [{ name: "data", mountPath: DATA_DIR }] : []),
+              ...(esAuth
+                ? [
+                    { name: "elasticsearch-ca", mountPath: ELASTICSEARCH_CA_DIR, readOnly: true },
+                    { name: "elasticsearch-password", mountPath: ELASTICSEARCH_PASSWORD_DIR, readOnly: true },
+                  ]
+                : []),
             ],
           },
         ],
@@ -206,6 +238,12 @@ export class Jaeger extends pulumi.ComponentResource {
           { name: "config", configMap: { name: configMap.metadata.name } },
           { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
           ...(data?.volumes ?? []),
+          ...(esAuth
+            ? [
+                caVolume("elasticsearch-ca", esAuth.caSecretName),
+                { name: "elasticsearch-password", secret: { secretName: esAuth.passwordSecretName, items: [{ key: PASSWORD_KEY, path: PASSWORD_KEY }] } },
+              ]
+            : []),
         ],
       }),
     };
@@ -281,7 +319,7 @@ export class Jaeger extends pulumi.ComponentResource {
                 backoffLimit: 3,
                 activeDeadlineSeconds: 1800,
                 template: {
-                  metadata: { labels: labels(ctx, cleanerW) },
+                  metadata: { labels: labels(ctx, cleanerW), annotations: cleanerAuth ? caGenerationAnnotations(args.indexCleanerAuth) : {} },
                   spec: withEphemeralStorage({
                     restartPolicy: "OnFailure",
                     automountServiceAccountToken: false,
@@ -293,11 +331,24 @@ export class Jaeger extends pulumi.ComponentResource {
                         // NUM_OF_DAYS ES_URL: deletes the daily trace indices older than the retention.
                         args: [String(s.retentionDays), esUrl.apply((u) => u as string)],
                         // --index-prefix, set through the environment (viper) so args stay positional.
-                        env: [{ name: "INDEX_PREFIX", value: ES_INDEX_PREFIX }],
+                        // Its own user and TLS, through the same environment (ES_USERNAME is --es.username, ...).
+                        env: [
+                          { name: "INDEX_PREFIX", value: ES_INDEX_PREFIX },
+                          ...(cleanerAuth
+                            ? [
+                                { name: "ES_USERNAME", value: cleanerAuth.username },
+                                passwordEnvVar("ES_PASSWORD", cleanerAuth.passwordSecretName),
+                                { name: "ES_TLS_ENABLED", value: "true" },
+                                { name: "ES_TLS_CA", value: caFile },
+                              ]
+                            : []),
+                        ],
                         resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
                         securityContext: containerSecurity({ runAsUser: UID }),
+                        ...(cleanerAuth ? { volumeMounts: [{ name: "elasticsearch-ca", mountPath: ELASTICSEARCH_CA_DIR, readOnly: true }] } : {}),
                       },
                     ],
+                    ...(cleanerAuth ? { volumes: [caVolume("elasticsearch-ca", cleanerAuth.caSecretName)] } : {}),
                   }),
                 },
               },

@@ -27,6 +27,11 @@ export const ES_INDEX_PREFIX = "traces";
 export interface JaegerConfigOptions {
   /** Elasticsearch URL; required when storage is elasticsearch. */
   elasticsearchUrl?: string;
+  /**
+   * A secured Elasticsearch: Jaeger's user, the file its password is mounted at (read from the file,
+   * never written into the config) and the CA file its TLS verifies the server with.
+   */
+  elasticsearchAuth?: { username: string; passwordFile: string; caFile: string };
   namespace: string;
   /** Decides shards/replicas of the Elasticsearch indices (dev: 1/0, prod: 3/1). Default dev. */
   environment?: Environment;
@@ -71,6 +76,12 @@ function storageBackend(settings: JaegerSettings, opts: JaegerConfigOptions): Re
       return {
         elasticsearch: {
           server_urls: [opts.elasticsearchUrl],
+          ...(opts.elasticsearchAuth
+            ? {
+                auth: { basic: { username: opts.elasticsearchAuth.username, password_file: opts.elasticsearchAuth.passwordFile } },
+                tls: { insecure: false, ca_file: opts.elasticsearchAuth.caFile },
+              }
+            : {}),
           indices: {
             index_prefix: ES_INDEX_PREFIX,
             spans: index(prod ? 3 : 1),

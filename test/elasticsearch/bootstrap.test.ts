@@ -4,13 +4,16 @@
  * nothing (idempotent), and that it refuses a concrete index squatting on an alias name.
  */
 import { execFile } from "child_process";
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { execFileSync } from "child_process";
 import { createServer, type IncomingMessage, type Server } from "http";
+import { createServer as createHttpsServer } from "https";
 import { AddressInfo } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
 import { promisify } from "util";
 import { DEFAULTS, LOG_CLASSES } from "../../components/config";
+import { ELASTICSEARCH_CLIENTS, ELASTICSEARCH_CLIENT_NAMES, passwordEnv, roleKey, securityRoles } from "../../components/elasticsearch/security";
 import { BOOTSTRAP_SCRIPT_KEY, SLM_POLICY_KEY, SNAPSHOT_REPOSITORY_KEY, bootstrapScript, ilmKey, ilmPolicy, indexTemplate, indexTemplateKey } from "../../components/elasticsearch/config";
 
 const run = promisify(execFile);
@@ -31,10 +34,17 @@ function body(req: IncomingMessage): Promise<string> {
   });
 }
 
-async function fakeEs(healthFailures = 0): Promise<FakeEs> {
+/** A secured stand-in: TLS with this key and certificate, and only elastic with this password. */
+interface Secured {
+  key: string;
+  cert: string;
+  elasticPassword: string;
+}
+
+async function fakeEs(healthFailures = 0, secured?: Secured): Promise<FakeEs> {
   const es: FakeEs = { server: undefined as unknown as Server, url: "", log: [], bodies: {}, indices: new Map() };
   let failures = healthFailures;
-  es.server = createServer(async (req, res) => {
+  const handler = async (req: IncomingMessage, res: import("http").ServerResponse) => {
     const path = req.url ?? "";
     const text = await body(req);
     es.log.push(`${req.method} ${path.split("?")[0]}`);
@@ -42,6 +52,13 @@ async function fakeEs(healthFailures = 0): Promise<FakeEs> {
       res.writeHead(code, { "Content-Type": "application/json" });
       res.end(JSON.stringify(o));
     };
+    if (secured && req.headers.authorization !== `Basic ${Buffer.from(`elastic:${secured.elasticPassword}`).toString("base64")}`) {
+      return send(401, { error: { type: "security_exception", reason: "missing authentication credentials" }, status: 401 });
+    }
+    if (secured && /^\/_security\/(role|user)\//.test(path) && (req.method === "PUT" || req.method === "POST")) {
+      es.bodies[`${req.method} ${path}`] = JSON.parse(text);
+      return send(200, path.startsWith("/_security/role/") ? { role: { created: true } } : path.endsWith("/_password") ? {} : { created: true });
+    }
     if (path.startsWith("/_cluster/health")) {
       if (failures-- > 0) return send(503, { error: "master_not_discovered_exception" });
       return send(200, { status: "yellow" });
@@ -63,9 +80,10 @@ async function fakeEs(healthFailures = 0): Promise<FakeEs> {
       return send(200, { acknowledged: true, index: index[1] });
     }
     send(400, { error: `unexpected ${req.method} ${path}` });
-  });
+  };
+  es.server = secured ? (createHttpsServer({ key: secured.key, cert: secured.cert }, handler) as unknown as Server) : createServer(handler);
   await new Promise<void>((r) => es.server.listen(0, "127.0.0.1", () => r()));
-  es.url = `http://127.0.0.1:${(es.server.address() as AddressInfo).port}`;
+  es.url = `${secured ? "https" : "http"}://localhost:${(es.server.address() as AddressInfo).port}`;
   return es;
 }
 
@@ -125,4 +143,65 @@ describe("bootstrap against a stand-in Elasticsearch", () => {
     es.indices.set("logs-application", { aliases: {} });
     await expect(bootstrap(configDir(false), es.url)).rejects.toMatchObject({ stderr: expect.stringContaining("a concrete index named logs-application exists") });
   });
+});
+
+describe("bootstrap of a secured Elasticsearch (TLS, elastic's password, the clients' roles and users)", () => {
+  const users = ELASTICSEARCH_CLIENT_NAMES.map((c) => ({ ...ELASTICSEARCH_CLIENTS[c], env: passwordEnv(ELASTICSEARCH_CLIENTS[c].username) }));
+  const roles = securityRoles("logs-*");
+  let es: FakeEs;
+  let tls: { key: string; cert: string; caFile: string };
+  beforeAll(() => {
+    // A self-signed certificate for localhost: the script must verify the server against it.
+    const dir = mkdtempSync(join(tmpdir(), "es-bootstrap-tls-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", join(dir, "tls.key"), "-out", join(dir, "ca.crt")], { stdio: "ignore" });
+    tls = { key: readFileSync(join(dir, "tls.key"), "utf8"), cert: readFileSync(join(dir, "ca.crt"), "utf8"), caFile: join(dir, "ca.crt") };
+  });
+  afterEach(() => es.server.close());
+
+  function securedDir(): string {
+    const dir = configDir(false);
+    writeFileSync(join(dir, BOOTSTRAP_SCRIPT_KEY), bootstrapScript({ configDir: dir, snapshot: false, security: { roles: Object.keys(roles), users, kibanaSystemEnv: "PASSWORD_KIBANA_SYSTEM" } }));
+    for (const [role, b] of Object.entries(roles)) writeFileSync(join(dir, roleKey(role)), JSON.stringify(b));
+    return dir;
+  }
+  const passwords = Object.fromEntries([...users.map((u) => [u.env, `pw-of-${u.username}`]), ["PASSWORD_KIBANA_SYSTEM", "pw-of-kibana-system"]]);
+  const run2 = (dir: string, extra: Record<string, string>) =>
+    run("bash", [join(dir, BOOTSTRAP_SCRIPT_KEY)], { env: { ...process.env, ES_URL: es.url, RETRY_DELAY_SECONDS: "0.1", ...passwords, ...extra }, timeout: 30_000 });
+
+  test("puts every role and user and kibana_system's password over verified TLS as elastic; a second run puts the same again", async () => {
+    es = await fakeEs(0, { ...tls, elasticPassword: "the-elastic-password" });
+    const dir = securedDir();
+    const env = { ES_CA_FILE: tls.caFile, ELASTIC_PASSWORD: "the-elastic-password" };
+    const { stdout } = await run2(dir, env);
+    expect(stdout).toContain("bootstrap complete");
+    for (const [role, b] of Object.entries(roles)) expect(es.bodies[`PUT /_security/role/${role}`]).toEqual(b);
+    for (const u of users) expect(es.bodies[`PUT /_security/user/${u.username}`]).toEqual({ password: `pw-of-${u.username}`, roles: [u.role], metadata: { managed_by: "pulumi" } });
+    expect(es.bodies["POST /_security/user/kibana_system/_password"]).toEqual({ password: "pw-of-kibana-system" });
+    expect([...es.indices.keys()].sort()).toEqual(["logs-application-000001", "logs-audit-000001", "logs-security-000001"]);
+    // The passwords never reach the output (the request bodies are not echoed on success).
+    for (const pw of Object.values(passwords)) expect(stdout).not.toContain(pw);
+
+    const before = es.log.length;
+    await run2(dir, env);
+    const second = es.log.slice(before);
+    expect(second.filter((l) => l.startsWith("PUT /_security/") || l.startsWith("POST /_security/")).length).toBe(Object.keys(roles).length + users.length + 1);
+    expect(second.filter((l) => /^PUT \/logs-/.test(l))).toEqual([]);
+  });
+
+  test("without the CA it refuses the server's certificate (nothing is sent in clear or unverified)", async () => {
+    es = await fakeEs(0, { ...tls, elasticPassword: "the-elastic-password" });
+    const emptyCa = join(mkdtempSync(join(tmpdir(), "es-no-ca-")), "none.crt");
+    writeFileSync(emptyCa, "");
+    // Connection errors are retried, then the health wait goes on: bounded by the timeout.
+    await expect(
+      run("bash", [join(securedDir(), BOOTSTRAP_SCRIPT_KEY)], { env: { ...process.env, ES_URL: es.url, RETRY_DELAY_SECONDS: "0.05", ...passwords, ELASTIC_PASSWORD: "the-elastic-password", ES_CA_FILE: emptyCa }, timeout: 3_000 }),
+    ).rejects.toBeDefined();
+    expect(es.log).toEqual([]);
+  });
+
+  test("with a wrong elastic password nothing is configured", async () => {
+    es = await fakeEs(0, { ...tls, elasticPassword: "the-elastic-password" });
+    await expect(run2(securedDir(), { ES_CA_FILE: tls.caFile, ELASTIC_PASSWORD: "wrong" })).rejects.toBeDefined();
+    expect(Object.keys(es.bodies)).toEqual([]);
+  }, 30_000);
 });

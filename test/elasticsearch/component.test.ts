@@ -19,6 +19,7 @@ async function renderEs(env: "dev" | "prod", extra: Record<string, unknown> = {}
   });
 }
 
+const bootstrapJob = (r: { resources: Recorded[] }) => byKind(r.resources, JOB).find((j) => j.name === "elasticsearch-bootstrap")!;
 const container = (r: Recorded, name: string) => r.inputs.spec.template.spec.containers.find((c: { name: string }) => c.name === name);
 const env = (c: { env: { name: string; value: string }[] }, name: string) => c.env.find((e) => e.name === name)?.value;
 
@@ -83,10 +84,17 @@ describe("Elasticsearch component", () => {
     const c = container(sts, "elasticsearch");
     expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] } });
     expect(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath).sort()).toEqual(
-      ["/mnt/zone", "/tmp", "/usr/share/elasticsearch/config", "/usr/share/elasticsearch/data", "/usr/share/elasticsearch/logs"].sort(),
+      ["/mnt/zone", "/tmp", "/usr/share/elasticsearch/config", "/usr/share/elasticsearch/config/certs", "/usr/share/elasticsearch/data", "/usr/share/elasticsearch/logs"].sort(),
     );
     expect(c.readinessProbe.exec.command.slice(0, 2)).toEqual(["bash", "-c"]);
     expect(c.readinessProbe.exec.command[2]).toContain('http "/_cluster/health?wait_for_status=green&timeout=1s"');
+    // Security on: the readiness script authenticates as elastic over TLS, verified against the CA.
+    const envOf = (n: string) => c.env.find((e: { name: string }) => e.name === n);
+    expect(envOf("ES_PROBE_SCHEME").value).toBe("https");
+    expect(envOf("ES_PROBE_HOST").value).toBe("localhost");
+    expect(envOf("ES_PROBE_CACERT").value).toBe("/usr/share/elasticsearch/config/certs/ca.crt");
+    expect(envOf("ES_PROBE_USERNAME").value).toBe("elastic");
+    expect(envOf("ES_PROBE_PASSWORD").valueFrom.secretKeyRef).toEqual({ name: "elasticsearch-user-elastic", key: "password" });
     // No privileged sysctl init container: the unprivileged config copy and the zone reader.
     expect(spec.initContainers.map((i: { name: string }) => i.name)).toEqual(["config", "zone"]);
     for (const i of spec.initContainers) expect(i.securityContext).toMatchObject({ runAsNonRoot: true, privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
@@ -115,14 +123,27 @@ describe("Elasticsearch component", () => {
     const cm = one(prod.resources, CM, "elasticsearch-bootstrap");
     expect(cm.inputs.metadata.labels["app.kubernetes.io/name"]).toBe("elasticsearch");
     expect(Object.keys(cm.inputs.data).sort()).toEqual(
-      ["bootstrap.sh", "ilm-application.json", "ilm-audit.json", "ilm-security.json", "index-template-application.json", "index-template-audit.json", "index-template-security.json"].sort(),
+      [
+        "bootstrap.sh",
+        "ilm-application.json",
+        "ilm-audit.json",
+        "ilm-security.json",
+        "index-template-application.json",
+        "index-template-audit.json",
+        "index-template-security.json",
+        "role-cluster-monitor.json",
+        "role-jaeger-index-cleaner.json",
+        "role-jaeger-writer.json",
+        "role-log-and-trace-reader.json",
+        "role-log-writer.json",
+      ].sort(),
     );
     expect(JSON.parse(cm.inputs.data["ilm-audit.json"]).policy.phases.delete.min_age).toBe("2555d");
     expect(JSON.parse(cm.inputs.data["index-template-security.json"]).template.settings["index.number_of_replicas"]).toBe(1);
   });
 
   test("bootstrap Job: named by content, no TTL, non-root, waits for the StatefulSet", () => {
-    const [job] = byKind(prod.resources, JOB);
+    const job = bootstrapJob(prod);
     expect(job.inputs.metadata.name).toMatch(/^elasticsearch-bootstrap-[0-9a-f]{10}$/);
     expect(job.inputs.spec.ttlSecondsAfterFinished).toBeUndefined();
     expect(job.inputs.spec.backoffLimit).toBe(6);
@@ -131,16 +152,16 @@ describe("Elasticsearch component", () => {
     const c = job.inputs.spec.template.spec.containers[0];
     expect(c.image).toBe(`${IMAGES.elasticsearch.repository}:${IMAGES.elasticsearch.tag}`);
     expect(c.command).toEqual(["bash", "/bootstrap/bootstrap.sh"]);
-    expect(env(c, "ES_URL")).toBe("http://elasticsearch.observability.svc.cluster.local:9200");
+    expect(env(c, "ES_URL")).toBe("https://elasticsearch.observability.svc.cluster.local:9200");
     expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
     // dev and prod templates differ (replicas), so the Job names differ.
-    expect(byKind(dev.resources, JOB)[0].inputs.metadata.name).not.toBe(job.inputs.metadata.name);
+    expect(bootstrapJob(dev).inputs.metadata.name).not.toBe(job.inputs.metadata.name);
   });
 
   test("exporter: all nodes and indices, Service port named metrics", () => {
     const d = one(prod.resources, DEPLOY, "elasticsearch-exporter");
     const c = container(d, "exporter");
-    expect(c.args).toEqual(expect.arrayContaining(["--es.uri=http://elasticsearch.observability.svc.cluster.local:9200", "--es.all", "--es.indices", "--web.listen-address=:9114"]));
+    expect(c.args).toEqual(["--es.uri=https://elasticsearch.observability.svc.cluster.local:9200", "--es.ca=/etc/elasticsearch-ca/ca.crt", "--es.all", "--es.indices", "--es.timeout=20s", "--web.listen-address=:9114"]);
     expect(one(prod.resources, SVC, "elasticsearch-exporter").inputs.spec.ports).toEqual([{ name: "metrics", port: 9114, targetPort: "metrics" }]);
     const np = one(prod.resources, NETPOL, "elasticsearch-exporter");
     expect(np.inputs.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }], ports: [{ protocol: "TCP", port: 9114 }] }]);
@@ -150,17 +171,24 @@ describe("Elasticsearch component", () => {
     expect(byKind(dev.resources, DEPLOY).map((d) => d.inputs.metadata.name)).toEqual(["elasticsearch-exporter"]);
     expect(dev.component.kibanaUrl).toBeUndefined();
     const k = container(one(prod.resources, DEPLOY, "elasticsearch-kibana"), "kibana");
-    expect(JSON.parse(env(k, "ELASTICSEARCH_HOSTS")!)).toEqual(["http://elasticsearch.observability.svc.cluster.local:9200"]);
-    expect(k.readinessProbe.httpGet).toEqual({ path: "/api/status", port: "http" });
+    expect(JSON.parse(env(k, "ELASTICSEARCH_HOSTS")!)).toEqual(["https://elasticsearch.observability.svc.cluster.local:9200"]);
+    // Behind a login, /api/status answers 401 to the kubelet: the login page says Kibana is up.
+    expect(k.readinessProbe.httpGet).toEqual({ path: "/login", port: "http" });
     expect(k.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, readOnlyRootFilesystem: true });
-    expect(k.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toEqual(["/usr/share/kibana/data", "/usr/share/kibana/plugins", "/usr/share/kibana/logs", "/tmp"]);
+    expect(k.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toEqual([
+      "/usr/share/kibana/data",
+      "/usr/share/kibana/plugins",
+      "/usr/share/kibana/logs",
+      "/tmp",
+      "/usr/share/kibana/config/elasticsearch-ca",
+    ]);
     expect(one(prod.resources, NETPOL, "elasticsearch-kibana").inputs.spec.ingress).toEqual([{ from: [{ namespaceSelector: {} }], ports: [{ protocol: "TCP", port: 5601 }] }]);
     expect(one(prod.resources, SVC, "elasticsearch-kibana").inputs.spec.ports).toEqual([{ name: "http", port: 5601, targetPort: "http" }]);
     expect(await valueOf(prod.component.kibanaUrl!)).toBe("http://elasticsearch-kibana.observability.svc.cluster.local:5601");
   });
 
   test("outputs: url and the log aliases", async () => {
-    expect(await valueOf(prod.component.url)).toBe("http://elasticsearch.observability.svc.cluster.local:9200");
+    expect(await valueOf(prod.component.url)).toBe("https://elasticsearch.observability.svc.cluster.local:9200");
     expect(await valueOf(prod.component.logAliases)).toEqual({ application: "logs-application", audit: "logs-audit", security: "logs-security" });
   });
 
@@ -217,7 +245,7 @@ describe("Elasticsearch on its own: named after itself, children of their own", 
     expect(byKind(r.resources, SVC).map((s) => s.inputs.metadata.name).sort()).toEqual(["logs", "logs-exporter", "logs-kibana", "logs-nodes"]);
     expect(byKind(r.resources, DEPLOY).map((s) => s.inputs.metadata.name).sort()).toEqual(["logs-exporter", "logs-kibana"]);
     expect(byKind(r.resources, CM).map((s) => s.inputs.metadata.name).sort()).toEqual(["logs-bootstrap", "logs-config"]);
-    expect(byKind(r.resources, JOB)[0].inputs.metadata.name).toMatch(/^logs-bootstrap-[0-9a-f]{10}$/);
+    expect(byKind(r.resources, JOB).map((j) => j.inputs.metadata.name).sort()).toEqual([expect.stringMatching(/^logs-bootstrap-[0-9a-f]{10}$/), expect.stringMatching(/^logs-certs-g1-[0-9a-f]{8}$/)]);
     expect(byKind(r.resources, PDB).map((s) => s.inputs.metadata.name)).toEqual(["logs"]);
     const yml = parse(one(r.resources, CM, "logs-config").inputs.data["elasticsearch.yml"]);
     expect(yml["discovery.seed_hosts"]).toEqual(["logs-nodes.team-b.svc.cluster.local"]);
@@ -237,15 +265,15 @@ describe("Elasticsearch on its own: named after itself, children of their own", 
   });
 
   test("the URL, host and index pattern come from the component; the children use the URL", async () => {
-    expect(await valueOf(r.component.url)).toBe("http://logs.team-b.svc.cluster.local:9200");
+    expect(await valueOf(r.component.url)).toBe("https://logs.team-b.svc.cluster.local:9200");
     expect(await valueOf(r.component.host)).toBe("logs.team-b.svc.cluster.local");
     expect(r.component.port).toBe(9200);
     expect(await valueOf(r.component.logIndexPattern)).toBe("logs-*");
     expect(await valueOf(r.component.kibanaUrl)).toBe("http://logs-kibana.team-b.svc.cluster.local:5601");
     expect(r.component.exporterService).toEqual({ service: "logs-exporter", portName: "metrics" });
-    expect(container(one(r.resources, DEPLOY, "logs-exporter"), "exporter").args[0]).toBe("--es.uri=http://logs.team-b.svc.cluster.local:9200");
-    const job = byKind(r.resources, JOB)[0];
-    expect(job.inputs.spec.template.spec.containers[0].env).toEqual([{ name: "ES_URL", value: "http://logs.team-b.svc.cluster.local:9200" }]);
+    expect(container(one(r.resources, DEPLOY, "logs-exporter"), "exporter").args[0]).toBe("--es.uri=https://logs.team-b.svc.cluster.local:9200");
+    const job = byKind(r.resources, JOB).find((j) => j.name === "logs-bootstrap")!;
+    expect(job.inputs.spec.template.spec.containers[0].env[0]).toEqual({ name: "ES_URL", value: "https://logs.team-b.svc.cluster.local:9200" });
   });
 
   test("the bootstrap, the exporter and Kibana are child components, their objects aliased to their former parent", () => {

@@ -98,10 +98,11 @@ describe("elasticsearch.yml", () => {
     expect(y["cluster.initial_master_nodes"]).toEqual(["elasticsearch-0", "elasticsearch-1", "elasticsearch-2"]);
   });
 
-  test("no mmap (no privileged sysctl init container), security off, no auto-created logs-* index", () => {
+  test("no mmap (no privileged sysctl init container), security on unless turned off, no auto-created logs-* index", () => {
     const y = elasticsearchYml(prod, { namespace: "ns", clusterName: "c" });
     expect(y["node.store.allow_mmap"]).toBe(false);
-    expect(y["xpack.security.enabled"]).toBe(false);
+    expect(y["xpack.security.enabled"]).toBe(true);
+    expect(elasticsearchYml({ ...dev, security: { enabled: false, certificateGeneration: 1 } }, { namespace: "ns", clusterName: "c" })["xpack.security.enabled"]).toBe(false);
     expect(y["action.auto_create_index"]).toBe("-logs-*,+*");
     expect(y["node.roles"]).toContain("data");
   });

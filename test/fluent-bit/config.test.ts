@@ -211,3 +211,23 @@ describe("buildFluentBitConfig", () => {
     expect(text).not.toContain("obs2");
   });
 });
+
+describe("Elasticsearch outputs of a secured Elasticsearch", () => {
+  const secured = YAML.parse(
+    buildFluentBitConfig({ ...opts, elasticsearch: { ...opts.elasticsearch, auth: { user: "fluent-bit", passwordEnv: "ELASTICSEARCH_PASSWORD", caFile: "/fluent-bit/etc/elasticsearch-ca/ca.crt" } } }),
+  ) as typeof conf;
+  const es = named(secured.pipeline.outputs, "es");
+
+  test("every class's output: TLS verified against the CA, its own user, the password as a ${VAR} reference", () => {
+    expect(es.length).toBe(LOG_CLASSES.length);
+    for (const o of es) {
+      expect([o.tls, o["tls.verify"], o["tls.ca_file"], o.http_user, o.http_passwd]).toEqual(["on", "on", "/fluent-bit/etc/elasticsearch-ca/ca.crt", "fluent-bit", "${ELASTICSEARCH_PASSWORD}"]);
+    }
+    // Loki's output is untouched.
+    expect(Object.keys(named(secured.pipeline.outputs, "loki")[0])).toEqual(Object.keys(named(outputs, "loki")[0]));
+  });
+
+  test("without auth (dev with security off) no TLS and no credentials", () => {
+    for (const o of named(outputs, "es")) expect([o.tls, o.http_user, o.http_passwd]).toEqual([undefined, undefined, undefined]);
+  });
+});

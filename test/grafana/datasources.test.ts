@@ -121,3 +121,27 @@ describe("datasourceProvisioningFile", () => {
     expect(() => datasourceProvisioningFile([defs[0], { ...defs[1], isDefault: true }])).toThrow("more than one default");
   });
 });
+
+describe("the Elasticsearch datasource of a secured Elasticsearch", () => {
+  const defs = buildDatasources({ ...endpoints, elasticsearchUrl: "https://elasticsearch.observability.svc.cluster.local:9200", elasticsearchAuth: { username: "grafana" } });
+  const es = defs.find((d) => d.uid === DATASOURCE_UIDS.elasticsearch)!;
+
+  test("basic auth as its own user; the password and the CA only as references Grafana expands", () => {
+    expect([es.basicAuth, es.basicAuthUser, es.jsonData.tlsAuthWithCACert]).toEqual([true, "grafana", true]);
+    expect(es.secureJsonData).toEqual({ basicAuthPassword: "$ELASTICSEARCH_DATASOURCE_PASSWORD", tlsCACert: "$__file{/etc/grafana/elasticsearch-ca/ca.crt}" });
+    // No other datasource gets credentials.
+    expect(defs.filter((d) => d.secureJsonData).map((d) => d.uid)).toEqual([DATASOURCE_UIDS.elasticsearch]);
+  });
+
+  test("the provisioning file keeps the references unescaped (jsonData's $ are escaped, secureJsonData's are not)", () => {
+    const file = datasourceProvisioningFile(defs) as { datasources: Record<string, any>[] };
+    const d = file.datasources.find((x) => x.uid === DATASOURCE_UIDS.elasticsearch)!;
+    expect([d.basicAuth, d.basicAuthUser, d.secureJsonData, d.url]).toEqual([true, "grafana", es.secureJsonData, "https://elasticsearch.observability.svc.cluster.local:9200"]);
+    expect(d.jsonData.dataLinks[0].url).toBe("$${__value.raw}");
+  });
+
+  test("without auth (dev with security off): no basic auth, no secureJsonData", () => {
+    const plain = buildDatasources(endpoints).find((d) => d.uid === DATASOURCE_UIDS.elasticsearch)!;
+    expect([plain.basicAuth, plain.secureJsonData, plain.jsonData.tlsAuthWithCACert]).toEqual([undefined, undefined, undefined]);
+  });
+});

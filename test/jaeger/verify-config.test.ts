@@ -52,6 +52,21 @@ describe("jaeger validate", () => {
     expect([r.ok, r.output]).toEqual([true, expect.any(String)]);
   });
 
+  test("prod-elasticsearch with security: basic auth from a password file and TLS verified against the CA is valid; a misspelt auth key is not", async () => {
+    if (!existsSync(JAEGER)) throw new Error(MISSING);
+    const auth = { username: "jaeger", passwordFile: "/etc/jaeger/elasticsearch-password/password", caFile: "/etc/jaeger/elasticsearch-ca/ca.crt" };
+    const conf = buildJaegerConfig(DEFAULTS.prod.jaeger, { ...ns, environment: "prod", elasticsearchUrl: "https://elasticsearch.observability.svc.cluster.local:9200", elasticsearchAuth: auth }) as any;
+    expect([conf.extensions.jaeger_storage.backends.traces.elasticsearch.auth, conf.extensions.jaeger_storage.backends.traces.elasticsearch.tls]).toEqual([
+      { basic: { username: "jaeger", password_file: auth.passwordFile } },
+      { insecure: false, ca_file: auth.caFile },
+    ]);
+    const r = await validate(writeConfig("prod-elasticsearch-secured", conf));
+    expect([r.ok, r.output]).toEqual([true, expect.any(String)]);
+    conf.extensions.jaeger_storage.backends.traces.elasticsearch.auth.basic.password_fil = "x";
+    const bad = await validate(writeConfig("prod-elasticsearch-secured-bad", conf));
+    expect([bad.ok, bad.output.includes("password_fil")]).toEqual([false, true]);
+  });
+
   test("negative control: a misspelt key is rejected", async () => {
     if (!existsSync(JAEGER)) throw new Error(MISSING);
     const conf = buildJaegerConfig(DEFAULTS.dev.jaeger, ns) as any;

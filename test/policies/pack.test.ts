@@ -119,6 +119,14 @@ describe.each([
     }
   });
 
+  test("elasticsearch-security: mandatory in prod; advisory in dev, where elasticsearch.security.enabled false is the documented relaxation", () => {
+    expect(config["elasticsearch-security"].enforcementLevel).toBe(env === "prod" ? "mandatory" : "advisory");
+  });
+
+  test("elasticsearch-security: mandatory in prod; advisory in dev, where elasticsearch.security.enabled false is the documented relaxation", () => {
+    expect(config["elasticsearch-security"].enforcementLevel).toBe(env === "prod" ? "mandatory" : "advisory");
+  });
+
   test("the label and tag policies compare with this environment", () => {
     expect(config["kubernetes-required-labels"].environment).toBe(env);
     expect(config["aws-required-tags"].environment).toBe(env);
