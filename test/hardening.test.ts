@@ -170,7 +170,10 @@ describe.each([
         expect([id, typeof c.resources.requests["ephemeral-storage"], typeof c.resources.limits["ephemeral-storage"]]).toEqual([id, "string", "string"]);
         expect([id, quantityMi(c.resources.requests["ephemeral-storage"]) <= quantityMi(c.resources.limits["ephemeral-storage"])]).toEqual([id, true]);
       }
-      const emptyDirs = (spec.volumes ?? []).filter((v: { emptyDir?: object }) => v.emptyDir).reduce((n: number, v: { emptyDir: { sizeLimit: string } }) => n + quantityMi(v.emptyDir.sizeLimit), 0);
+      // A memory-backed emptyDir counts against memory, not ephemeral storage.
+      const emptyDirs = (spec.volumes ?? [])
+        .filter((v: { emptyDir?: { medium?: string } }) => v.emptyDir && v.emptyDir.medium !== "Memory")
+        .reduce((n: number, v: { emptyDir: { sizeLimit: string } }) => n + quantityMi(v.emptyDir.sizeLimit), 0);
       const limits = main.reduce((n, c) => n + quantityMi(c.resources.limits["ephemeral-storage"]), 0);
       expect([w.name, limits >= emptyDirs + 256]).toEqual([w.name, true]);
     }

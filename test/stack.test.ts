@@ -441,7 +441,9 @@ describe("dev with elasticsearch.security.enabled false deploys as before securi
     expect(container(one(dev.resources, DEP, "elasticsearch-exporter"), "exporter").env).toBeUndefined();
     const es = container(one(dev.resources, STS, "elasticsearch"), "elasticsearch");
     expect(es.env.map((e: { name: string }) => e.name)).toEqual(["NODE_NAME", "ES_JAVA_OPTS", "ES_TMPDIR"]);
-    expect(es.readinessProbe.httpGet).toEqual({ path: "/_cluster/health?local=true", port: "http" });
+    // The readiness script over plain HTTP: no ES_PROBE_* parameters, so http://127.0.0.1 without credentials.
+    expect(es.readinessProbe.exec.command[2]).toContain('BASE="${ES_PROBE_SCHEME:-http}://${ES_PROBE_HOST:-127.0.0.1}:${ES_PROBE_PORT:-9200}"');
+    expect(es.env.filter((e: { name: string }) => e.name.startsWith("ES_PROBE_"))).toEqual([]);
   });
 });
 

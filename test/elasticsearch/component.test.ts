@@ -48,8 +48,8 @@ describe("Elasticsearch component", () => {
   test("heap and resources from the settings", () => {
     const c = container(one(prod.resources, STS, "elasticsearch"), "elasticsearch");
     expect(env(c, "ES_JAVA_OPTS")).toBe("-Xms2048m -Xmx2048m");
-    // Its emptyDirs (config 64Mi, tmp 1Gi, logs 1Gi) fit in the ephemeral-storage limit: 256Mi + 2112Mi.
-    expect(c.resources).toEqual({ requests: { cpu: "1", memory: "4Gi", "ephemeral-storage": "592Mi" }, limits: { cpu: "2", memory: "4Gi", "ephemeral-storage": "2368Mi" } });
+    // Its emptyDirs (config 64Mi, tmp 1Gi, logs 1Gi, zone 1Mi) fit in the ephemeral-storage limit: 256Mi + 2113Mi.
+    expect(c.resources).toEqual({ requests: { cpu: "1", memory: "4Gi", "ephemeral-storage": "593Mi" }, limits: { cpu: "2", memory: "4Gi", "ephemeral-storage": "2369Mi" } });
     expect(env(container(one(dev.resources, STS, "elasticsearch"), "elasticsearch"), "ES_JAVA_OPTS")).toBe("-Xms512m -Xmx512m");
   });
 

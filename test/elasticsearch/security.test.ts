@@ -244,7 +244,9 @@ describe("Elasticsearch security off (dev only)", () => {
     expect(Object.keys(yml).filter((k) => k.startsWith("xpack.security"))).toEqual(["xpack.security.enabled"]);
     expect(yml["xpack.security.enabled"]).toBe(false);
     const c = one(dev.resources, STS, "elasticsearch").inputs.spec.template.spec.containers[0];
-    expect(c.readinessProbe.httpGet).toEqual({ path: "/_cluster/health?local=true", port: "http" });
+    // The readiness script over plain HTTP: no ES_PROBE_* parameters, so http://127.0.0.1 without credentials.
+    expect(c.readinessProbe.exec.command[2]).toContain('BASE="${ES_PROBE_SCHEME:-http}://${ES_PROBE_HOST:-127.0.0.1}:${ES_PROBE_PORT:-9200}"');
+    expect(c.env.filter((e: { name: string }) => e.name.startsWith("ES_PROBE_"))).toEqual([]);
     expect(c.env.map((e: { name: string }) => e.name)).toEqual(["NODE_NAME", "ES_JAVA_OPTS", "ES_TMPDIR"]);
     const bootstrap = byKind(dev.resources, JOB)[0].inputs.spec.template.spec.containers[0];
     expect(bootstrap.env).toEqual([{ name: "ES_URL", value: "http://elasticsearch.observability.svc.cluster.local:9200" }]);
