@@ -46,7 +46,7 @@ import {
   zoneScript,
   type ElasticsearchSettings,
 } from "./config";
-import { CA_CERT_KEY, ELASTIC_USER, ElasticsearchSecurity, NODE_CERT_KEY, NODE_KEY_KEY, passwordEnvVar, type ElasticsearchClient, type ElasticsearchClientAuth } from "./security";
+import { CA_CERT_KEY, ELASTIC_USER, ElasticsearchSecurity, NODE_CERT_KEY, NODE_KEY_KEY, PASSWORD_KEY, type ElasticsearchClient, type ElasticsearchClientAuth } from "./security";
 import { ElasticsearchBootstrap } from "./bootstrap";
 import { ElasticsearchExporter, ELASTICSEARCH_EXPORTER_PORT_NAME } from "./exporter";
 import { Kibana, KIBANA_PORT_NAME } from "./kibana";
@@ -123,6 +123,10 @@ const ZONE_DIR = ZONE_FILE.slice(0, ZONE_FILE.lastIndexOf("/"));
  * user per client (`clients`), Kibana behind a login (./security.ts). Off: plain HTTP without users,
  * reachable only by the clients its NetworkPolicy admits.
  */
+/** Where the elastic user's password Secret is mounted in an Elasticsearch node (never in its environment). */
+const ELASTIC_PASSWORD_DIR = "/mnt/elastic-password";
+const ELASTIC_PASSWORD_FILE = `${ELASTIC_PASSWORD_DIR}/password`;
+
 export class Elasticsearch extends pulumi.ComponentResource {
   /** The persistent claims of its data volume, one per replica (none without persistence). */
   public readonly claims: k8s.core.v1.PersistentVolumeClaim[];
@@ -259,7 +263,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
     const healthCommand = (path: string) => [
       "bash",
       "-c",
-      `printf 'user = "elastic:%s"\\n' "$ELASTIC_PASSWORD" | curl -K - -fsS -o /dev/null --max-time 4 --cacert ${ES_HOME}/config/${CERTS_DIR}/${CA_CERT_KEY} 'https://localhost:${PORTS.elasticsearchHttp}${path}'`,
+      `printf 'user = "elastic:%s"\\n' "$(cat ${ELASTIC_PASSWORD_FILE})" | curl -K - -fsS -o /dev/null --max-time 4 --cacert ${ES_HOME}/config/${CERTS_DIR}/${CA_CERT_KEY} 'https://localhost:${PORTS.elasticsearchHttp}${path}'`,
     ];
     const probe = (opts: { initialDelaySeconds: number; periodSeconds: number; failureThreshold?: number }): k8s.types.input.core.v1.Probe =>
       secured
@@ -345,7 +349,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
                     { name: "ES_JAVA_OPTS", value: heapOptions(s) },
                     { name: "ES_TMPDIR", value: "/tmp" },
                     // The bootstrap password of the elastic user: Elasticsearch sets it on first start.
-                    ...(security ? [passwordEnvVar("ELASTIC_PASSWORD", security.userSecrets[ELASTIC_USER])] : []),
+                    // Read from the mounted Secret by the image's entrypoint (*_FILE), never an environment value.
+                    ...(security ? [{ name: "ELASTIC_PASSWORD_FILE", value: ELASTIC_PASSWORD_FILE }] : []),
                     // The readiness script's parameters with security on: https, verified against
                     // the stack's CA (the node certificate names localhost), as the elastic user.
                     ...(security
@@ -354,7 +359,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
                           { name: "ES_PROBE_HOST", value: "localhost" },
                           { name: "ES_PROBE_CACERT", value: `${ES_HOME}/config/${CERTS_DIR}/${CA_CERT_KEY}` },
                           { name: "ES_PROBE_USERNAME", value: ELASTIC_USER },
-                          passwordEnvVar("ES_PROBE_PASSWORD", security.userSecrets[ELASTIC_USER]),
+                          { name: "ES_PROBE_PASSWORD_FILE", value: ELASTIC_PASSWORD_FILE },
                         ]
                       : []),
                   ],
@@ -386,7 +391,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
                     { name: "logs", mountPath: `${ES_HOME}/logs` },
                     { name: "data", mountPath: DATA_DIR },
                     ...(zoneAware ? [{ name: "zone", mountPath: ZONE_DIR, readOnly: true }] : []),
-                    ...(security ? [{ name: "certs", mountPath: `${ES_HOME}/config/${CERTS_DIR}`, readOnly: true }] : []),
+                    ...(security ? [{ name: "certs", mountPath: `${ES_HOME}/config/${CERTS_DIR}`, readOnly: true }, { name: "elastic-password", mountPath: ELASTIC_PASSWORD_DIR, readOnly: true }] : []),
                   ],
                 },
               ],
@@ -409,6 +414,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
                       },
                     ]
                   : []),
+                ...(security ? [{ name: "elastic-password", secret: { secretName: security.userSecrets[ELASTIC_USER], items: [{ key: PASSWORD_KEY, path: PASSWORD_KEY }], defaultMode: 0o440 } }] : []),
                 // Elasticsearch watches these files: a rotated certificate is reloaded without a restart.
                 ...(security
                   ? [

@@ -252,7 +252,7 @@ printf '%s' "$zone" >"$OUT"
  *
  * Parameters from the environment, for a cluster with security on: ES_PROBE_SCHEME (http or https;
  * default http), ES_PROBE_CACERT (the CA of an https certificate; default curl's CAs),
- * ES_PROBE_USERNAME and ES_PROBE_PASSWORD (basic auth; default none), ES_PROBE_HOST (default
+ * ES_PROBE_USERNAME and ES_PROBE_PASSWORD or ES_PROBE_PASSWORD_FILE (basic auth; default none), ES_PROBE_HOST (default
  * 127.0.0.1) and ES_PROBE_PORT (default the HTTP port). READY_MARKER may be overridden by ES_PROBE_MARKER.
  */
 export function readinessScript(opts: { startStatus: "green" | "yellow" }): string {
@@ -261,6 +261,7 @@ MARKER=\${ES_PROBE_MARKER:-${READY_MARKER}}
 BASE="\${ES_PROBE_SCHEME:-http}://\${ES_PROBE_HOST:-127.0.0.1}:\${ES_PROBE_PORT:-${PORTS.elasticsearchHttp}}"
 ARGS=(-sS --fail --max-time 4 -o /dev/null)
 if [ -n "\${ES_PROBE_CACERT:-}" ]; then ARGS+=(--cacert "$ES_PROBE_CACERT"); fi
+if [ -n "\${ES_PROBE_PASSWORD_FILE:-}" ]; then ES_PROBE_PASSWORD=$(cat "$ES_PROBE_PASSWORD_FILE") || exit 1; fi
 http() {
   if [ -n "\${ES_PROBE_USERNAME:-}" ]; then
     # Credentials through curl's config on stdin, never on a command line; \\ and " escaped.

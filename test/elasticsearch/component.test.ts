@@ -84,7 +84,7 @@ describe("Elasticsearch component", () => {
     const c = container(sts, "elasticsearch");
     expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] } });
     expect(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath).sort()).toEqual(
-      ["/mnt/zone", "/tmp", "/usr/share/elasticsearch/config", "/usr/share/elasticsearch/config/certs", "/usr/share/elasticsearch/data", "/usr/share/elasticsearch/logs"].sort(),
+      ["/mnt/elastic-password", "/mnt/zone", "/tmp", "/usr/share/elasticsearch/config", "/usr/share/elasticsearch/config/certs", "/usr/share/elasticsearch/data", "/usr/share/elasticsearch/logs"].sort(),
     );
     expect(c.readinessProbe.exec.command.slice(0, 2)).toEqual(["bash", "-c"]);
     expect(c.readinessProbe.exec.command[2]).toContain('http "/_cluster/health?wait_for_status=green&timeout=1s"');
@@ -94,7 +94,11 @@ describe("Elasticsearch component", () => {
     expect(envOf("ES_PROBE_HOST").value).toBe("localhost");
     expect(envOf("ES_PROBE_CACERT").value).toBe("/usr/share/elasticsearch/config/certs/ca.crt");
     expect(envOf("ES_PROBE_USERNAME").value).toBe("elastic");
-    expect(envOf("ES_PROBE_PASSWORD").valueFrom.secretKeyRef).toEqual({ name: "elasticsearch-user-elastic", key: "password" });
+    expect(envOf("ES_PROBE_PASSWORD_FILE").value).toBe("/mnt/elastic-password/password");
+    // The elastic password only as a file of its Secret (the image's entrypoint reads *_FILE).
+    expect(envOf("ELASTIC_PASSWORD_FILE").value).toBe("/mnt/elastic-password/password");
+    expect(c.env.filter((e: { valueFrom?: { secretKeyRef?: unknown } }) => e.valueFrom?.secretKeyRef)).toEqual([]);
+    expect(spec.volumes.find((v: { name: string }) => v.name === "elastic-password").secret).toEqual({ secretName: "elasticsearch-user-elastic", items: [{ key: "password", path: "password" }], defaultMode: 0o440 });
     // No privileged sysctl init container: the unprivileged config copy and the zone reader.
     expect(spec.initContainers.map((i: { name: string }) => i.name)).toEqual(["config", "zone"]);
     for (const i of spec.initContainers) expect(i.securityContext).toMatchObject({ runAsNonRoot: true, privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });

@@ -124,6 +124,19 @@ describe("readiness: a starting node waits for the cluster's health, a started o
     expect(es.requests[1].authorization).toBe(`Basic ${Buffer.from(`probe:${password}`).toString("base64")}`);
   });
 
+  test("the password may come from a file (ES_PROBE_PASSWORD_FILE), as the secured stack mounts it", async () => {
+    health = "green";
+    const password = 'f"i\\le:pw';
+    writeFileSync(join(dir, "password"), password);
+    rmSync(join(dir, "marker"), { force: true });
+    const before = es.requests.length;
+    expect((await probe("green", { ES_PROBE_USERNAME: "elastic", ES_PROBE_PASSWORD_FILE: join(dir, "password") })).code).toBe(0);
+    expect(es.requests[before].authorization).toBe(`Basic ${Buffer.from(`elastic:${password}`).toString("base64")}`);
+    rmSync(join(dir, "marker"), { force: true });
+    expect((await probe("green", { ES_PROBE_USERNAME: "elastic", ES_PROBE_PASSWORD_FILE: join(dir, "missing") })).code).not.toBe(0);
+    expect(existsSync(join(dir, "marker"))).toBe(false);
+  });
+
   test("the scheme is a parameter: https against this plain-http double fails", async () => {
     health = "green";
     expect((await probe("green", { ES_PROBE_SCHEME: "https", ES_PROBE_CACERT: join(dir, "none.crt") })).code).not.toBe(0);

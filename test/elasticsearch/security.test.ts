@@ -64,14 +64,15 @@ describe("Elasticsearch security on (the default of dev and prod)", () => {
     });
   });
 
-  test("Elasticsearch: the elastic bootstrap password from its Secret, the node certificates mounted read-only, no CA key", () => {
+  test("Elasticsearch: the elastic bootstrap password from its Secret as a file, the node certificates mounted read-only, no CA key", () => {
     const sts = one(prod.resources, STS, "elasticsearch");
     const spec = sts.inputs.spec.template.spec;
     const c = spec.containers[0];
-    expect(c.env.find((e: { name: string }) => e.name === "ELASTIC_PASSWORD")).toEqual({
-      name: "ELASTIC_PASSWORD",
-      valueFrom: { secretKeyRef: { name: "elasticsearch-user-elastic", key: "password" } },
-    });
+    // The bootstrap password from its Secret, as a file the image's entrypoint reads (ELASTIC_PASSWORD_FILE).
+    expect(c.env.find((e: { name: string }) => e.name === "ELASTIC_PASSWORD")).toBeUndefined();
+    expect(c.env.find((e: { name: string }) => e.name === "ELASTIC_PASSWORD_FILE")).toEqual({ name: "ELASTIC_PASSWORD_FILE", value: "/mnt/elastic-password/password" });
+    expect(c.volumeMounts.find((m: { name: string }) => m.name === "elastic-password")).toEqual({ name: "elastic-password", mountPath: "/mnt/elastic-password", readOnly: true });
+    expect(spec.volumes.find((v: { name: string }) => v.name === "elastic-password").secret.secretName).toBe("elasticsearch-user-elastic");
     expect(c.volumeMounts.find((m: { name: string }) => m.name === "certs")).toEqual({ name: "certs", mountPath: "/usr/share/elasticsearch/config/certs", readOnly: true });
     expect(spec.volumes.find((v: { name: string }) => v.name === "certs").secret).toEqual({
       secretName: "elasticsearch-certs",
