@@ -33,6 +33,11 @@ export interface StackContext {
    * Unset: no previous update is known.
    */
   persistenceChanges?: (statefulSet: string, persistent: boolean) => boolean;
+  /**
+   * Whether the last update had a cluster IP on a StatefulSet's governing Service (so this update
+   * replaces it with a headless one). Unset: no previous update is known.
+   */
+  governingServiceChanges?: (statefulSet: string) => boolean;
   /** Failure domains of multi-replica workloads; unset = PLACEMENT_DEFAULTS. */
   placement?: Placement;
   /** Where the stack's pods and the cluster's services are, for the egress rules. Unset: NETWORK_DEFAULTS in `namespace`. */
@@ -178,6 +183,21 @@ export function podSecurity(uid: number, gid = uid): k8s.types.input.core.v1.Pod
     fsGroupChangePolicy: "OnRootMismatch",
     seccompProfile: { type: "RuntimeDefault" },
   };
+}
+
+/** The annotation on a StatefulSet's headless governing Service. */
+export const GOVERNING_SERVICE_ANNOTATION = "observability-stack/governing-service";
+
+/**
+ * Annotations of a StatefulSet's headless governing Service. When this update replaces an older
+ * release's ClusterIP Service of the same name (deleted first), the annotation is unknown in the
+ * preview: the provider then skips its server-side dry run of the new Service, which the API server
+ * would refuse while the old one exists ("clusterIPs may not change once set"), and the preview
+ * shows the replacement instead of failing.
+ */
+export function governingServiceAnnotations(ctx: StackContext, statefulSet: string): Record<string, pulumi.Input<string>> {
+  const replacing = pulumi.runtime.isDryRun() && (ctx.governingServiceChanges?.(statefulSet) ?? false);
+  return { [GOVERNING_SERVICE_ANNOTATION]: replacing ? (pulumi.unknown as unknown as string) : "headless" };
 }
 
 /** Container resources from the config schema. */

@@ -30,6 +30,11 @@ export interface DataVolumeRecord {
   storageClassName?: string;
   /** The StorageClass the config names (`storageClassName`); unset = the cluster default. */
   configuredStorageClassName?: string;
+  /**
+   * A StatefulSet's governing Service is headless. Unset in the records of releases whose
+   * governing Services had a cluster IP: the next update replaces those Services.
+   */
+  headlessService?: boolean;
 }
 
 export type DataVolumes = Record<string, DataVolumeRecord>;
@@ -44,7 +49,14 @@ export function plannedDataVolumes(cfg: StackConfig): DataVolumes {
   const persistent = cfg.persistence.enabled;
   const sts = (name: string, key: string, sizeGi: number, replicas: number): [string, DataVolumeRecord] => [
     name,
-    { key, persistent, sizeGi, claims: persistent ? Array.from({ length: replicas }, (_, i) => claimName("data", name, i)) : [], configuredStorageClassName: cfg.storageClassName },
+    {
+      key,
+      persistent,
+      sizeGi,
+      claims: persistent ? Array.from({ length: replicas }, (_, i) => claimName("data", name, i)) : [],
+      configuredStorageClassName: cfg.storageClassName,
+      headlessService: true,
+    },
   ];
   const out: DataVolumes = Object.fromEntries([
     sts(SERVICES.prometheus, "prometheus", cfg.prometheus.storageGi, cfg.prometheus.replicas),
@@ -123,4 +135,13 @@ export function expansionProblems(growing: Map<string, string[]>, allowsExpansio
 export function persistenceChanges(previous: DataVolumes | undefined, name: string, persistent: boolean): boolean {
   const prev = previous?.[name];
   return prev !== undefined && prev.persistent !== persistent;
+}
+
+/**
+ * Whether this update makes a StatefulSet's governing Service headless, replacing the Service of an
+ * older release that had a cluster IP (a cluster IP cannot be changed in place).
+ */
+export function governingServiceChanges(previous: DataVolumes | undefined, name: string): boolean {
+  const prev = previous?.[name];
+  return prev !== undefined && prev.headlessService !== true;
 }

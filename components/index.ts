@@ -26,13 +26,13 @@ export type { ElasticsearchArgs, ElasticsearchSnapshotArgs } from "./elasticsear
 export type { ElasticsearchBootstrapArgs } from "./elasticsearch/bootstrap";
 export type { ElasticsearchExporterArgs } from "./elasticsearch/exporter";
 export type { KibanaArgs } from "./elasticsearch/kibana";
-export { LOG_ALIASES, logIndexPattern } from "./elasticsearch/config";
-export type { ElasticsearchSettings } from "./elasticsearch/config";
+export { LOG_ALIASES, logIndexPattern } from "./elasticsearch/config-file";
+export type { ElasticsearchSettings } from "./elasticsearch/config-file";
 export { Jaeger, JAEGER_DEFAULTS } from "./jaeger/component";
 export type { JaegerArgs } from "./jaeger/component";
-export type { JaegerSettings } from "./jaeger/config";
-export { LogShipper, LOG_SHIPPER_DEFAULTS } from "./fluent-bit/component";
-export type { LogShipperArgs } from "./fluent-bit/component";
+export type { JaegerSettings } from "./jaeger/config-file";
+export { LogShipper, LOG_SHIPPER_DEFAULTS } from "./log-shipper/component";
+export type { LogShipperArgs } from "./log-shipper/component";
 export { Grafana, GRAFANA_DEFAULTS, GRAFANA_PORT_NAME } from "./grafana/component";
 export type { GrafanaArgs, GrafanaSettings } from "./grafana/component";
 export { buildDatasources, prometheusDatasource } from "./grafana/datasources";

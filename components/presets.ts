@@ -16,7 +16,7 @@ import type { Environment } from "./config/project";
 import type { DeepPartial, StackConfig } from "./config/schema";
 import { res } from "./config/shared";
 import { ELASTICSEARCH_DEFAULTS } from "./elasticsearch/schema";
-import { LOG_SHIPPER_DEFAULTS } from "./fluent-bit/schema";
+import { LOG_SHIPPER_DEFAULTS } from "./log-shipper/schema";
 import { GRAFANA_DEFAULTS } from "./grafana/schema";
 import { JAEGER_DEFAULTS } from "./jaeger/schema";
 import { LOKI_DEFAULTS } from "./loki/schema";

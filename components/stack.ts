@@ -15,8 +15,8 @@ import { emailSettings } from "./alerting/schema";
 import { awsStorageFor } from "./aws/component";
 import { Alertmanager } from "./alertmanager/component";
 import { Elasticsearch } from "./elasticsearch/component";
-import { SNAPSHOT_REPOSITORY } from "./elasticsearch/config";
-import { LogShipper } from "./fluent-bit/component";
+import { SNAPSHOT_REPOSITORY } from "./elasticsearch/config-file";
+import { LogShipper } from "./log-shipper/component";
 import { GRAFANA_PORT_NAME, Grafana } from "./grafana/component";
 import { GrafanaContent, grafanaProvider } from "./grafana/content";
 import { buildDatasources } from "./grafana/datasources";
@@ -26,8 +26,8 @@ import { Loki } from "./loki/component";
 import { NodeExporter, NODE_EXPORTER_PORT_NAME } from "./node-exporter/component";
 import { KubeStateMetrics } from "./kube-state-metrics/component";
 import { Prometheus } from "./prometheus/component";
-import type { ServiceScrapeTarget } from "./prometheus/config";
-import { DataVolumes, persistenceChanges, plannedDataVolumes } from "./data-volumes";
+import type { ServiceScrapeTarget } from "./prometheus/config-file";
+import { DataVolumes, governingServiceChanges, persistenceChanges, plannedDataVolumes } from "./data-volumes";
 
 export interface ObservabilityStackArgs {
   /** The validated stack configuration (loadConfig). */
@@ -157,6 +157,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       persistence: cfg.persistence,
       placement: cfg.placement,
       persistenceChanges: (statefulSet, persistent) => persistenceChanges(args.previous, statefulSet, persistent),
+      governingServiceChanges: (statefulSet) => governingServiceChanges(args.previous, statefulSet),
       network,
     };
     // The node agents (node exporter, Fluent Bit) hold no data: their namespace is never protected.
@@ -237,7 +238,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         context: ctx,
         settings: cfg.jaeger,
         ...(cfg.jaeger.storage === "elasticsearch"
-          ? { elasticsearchUrl: elasticsearch.url, elasticsearchAuth: elasticsearch.clients?.jaeger, indexCleanerAuth: elasticsearch.clients?.jaegerIndexCleaner }
+          ? { elasticsearchUrl: elasticsearch.url, elasticsearchNodes: cfg.elasticsearch.replicas, elasticsearchAuth: elasticsearch.clients?.jaeger, indexCleanerAuth: elasticsearch.clients?.jaegerIndexCleaner }
           : {}),
       },
       child,

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DataVolumes, dataVolumeProblems, expansionProblems, growingClasses, persistenceChanges, plannedDataVolumes } from "../components/data-volumes";
+import { DataVolumes, dataVolumeProblems, expansionProblems, governingServiceChanges, growingClasses, persistenceChanges, plannedDataVolumes } from "../components/data-volumes";
 import { DEFAULTS, StackConfig } from "../components/config";
 import { Synthesis, byKind, one, prodOptions, synthesize } from "./helpers/mocks";
 
@@ -26,7 +26,7 @@ function deployed(cfg: StackConfig, change: (v: DataVolumes) => void = () => {})
 describe("plannedDataVolumes", () => {
   it("lists every claim of prod by name, sized from its config key", () => {
     const v = plannedDataVolumes(prodConfig);
-    expect(v.prometheus).toEqual({ key: "prometheus", persistent: true, sizeGi: prodConfig.prometheus.storageGi, claims: ["data-prometheus-0", "data-prometheus-1"], configuredStorageClassName: undefined });
+    expect(v.prometheus).toEqual({ key: "prometheus", persistent: true, sizeGi: prodConfig.prometheus.storageGi, claims: ["data-prometheus-0", "data-prometheus-1"], configuredStorageClassName: undefined, headlessService: true });
     expect(v.elasticsearch.claims).toEqual(["data-elasticsearch-0", "data-elasticsearch-1", "data-elasticsearch-2"]);
     expect(v.grafana.claims).toEqual(["grafana-data"]);
     // Jaeger keeps its traces in Elasticsearch in prod: no claim of its own.
@@ -102,6 +102,17 @@ describe("persistenceChanges", () => {
   });
 });
 
+describe("governingServiceChanges", () => {
+  it("is true only for a StatefulSet whose last update's record says nothing of a headless Service (an older release)", () => {
+    const previous = deployed(devConfig);
+    expect(governingServiceChanges(previous, "prometheus")).toBe(false);
+    delete previous.prometheus.headlessService;
+    expect(governingServiceChanges(previous, "prometheus")).toBe(true);
+    expect(governingServiceChanges(undefined, "prometheus")).toBe(false);
+    expect(governingServiceChanges(previous, "not-a-workload")).toBe(false);
+  });
+});
+
 describe("the program with its last update's outputs", () => {
   const previousProd = (change: (v: DataVolumes) => void = () => {}) => ({ dataVolumes: deployed(prodConfig, change) });
 
@@ -131,6 +142,23 @@ describe("the program with its last update's outputs", () => {
     expect(err).toBeInstanceOf(Error);
     expect(String(err.message)).toContain(`observability-stack:loki.storageGi: ${prodConfig.loki.storageGi} is smaller than the current size of its claims (500 Gi: data-loki-0)`);
     expect(err.registeredResources).toBe(1);
+  });
+
+  it("previews the replacement of an older release's ClusterIP governing Services with an unknown annotation, so it is not dry-run against the old Service", async () => {
+    const older = deployed(devConfig);
+    for (const r of Object.values(older)) delete r.headlessService;
+    const preview = await synthesize({ stack: "dev", preview: true, previousOutputs: { dataVolumes: older } });
+    const update = await synthesize({ stack: "dev", preview: false, previousOutputs: { dataVolumes: older } });
+    const current = await synthesize({ stack: "dev", preview: true, previousOutputs: { dataVolumes: deployed(devConfig) } });
+    const service = (s: Synthesis, name: string) => byKind(s.resources, "kubernetes:core/v1:Service").find((r) => r.inputs.metadata.name === name)!;
+    for (const name of ["prometheus", "loki", "jaeger"]) {
+      expect([name, service(preview, name).inputs.metadata.annotations["observability-stack/governing-service"]]).toEqual([name, { __pulumiUnknown: true }]);
+      expect([name, service(update, name).inputs.metadata.annotations["observability-stack/governing-service"]]).toEqual([name, "headless"]);
+      expect([name, service(current, name).inputs.metadata.annotations["observability-stack/governing-service"]]).toEqual([name, "headless"]);
+      expect(service(update, name).inputs.spec.clusterIP).toBe("None");
+    }
+    // The records this update exports say the Services are headless: the next preview is known.
+    expect(Object.values(update.outputs.dataVolumes as DataVolumes).filter((r) => r.key !== "grafana").every((r) => r.headlessService === true)).toBe(true);
   });
 
   it("previews a persistence change as unknown, so the StatefulSet's replacement is not dry-run as an update", async () => {

@@ -6,7 +6,7 @@
  *
  * Every alert here has category `platform` (Alertmanager routes it by severity, as every other).
  *
- * Contract with the scrape config (components/prometheus/config.ts, kubernetesScrapeJobs):
+ * Contract with the scrape config (components/prometheus/config-file.ts, kubernetesScrapeJobs):
  * - kube-state-metrics is scraped with honor_labels, so `namespace`, `pod`, `container` and `node`
  *   are the objects', not the exporter pod's;
  * - the kubelet's own metrics are job `kubelet` (volume stats carry `namespace` and

@@ -3,7 +3,7 @@
  * config into rule files ({groups: [...]}, serialised with `yaml` by the Prometheus component and
  * mounted at /etc/prometheus/rules/<file>).
  *
- * Contract with the scrape config (components/prometheus/config.ts): every target carries `namespace`
+ * Contract with the scrape config (components/prometheus/config-file.ts): every target carries `namespace`
  * and `service` labels, and the stack's own components are scraped under the JOBS job names. The
  * application metrics are the seeds' (prom-client / prometheus_client conventions):
  *

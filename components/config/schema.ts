@@ -9,7 +9,7 @@ import { alertingSchema } from "../alerting/schema";
 import { alertmanagerSchema } from "../alertmanager/schema";
 import { awsSchema } from "../aws/schema";
 import { elasticsearchSchema } from "../elasticsearch/schema";
-import { logShipperSchema } from "../fluent-bit/schema";
+import { logShipperSchema } from "../log-shipper/schema";
 import { grafanaSchema } from "../grafana/schema";
 import { jaegerSchema } from "../jaeger/schema";
 import { lokiSchema } from "../loki/schema";

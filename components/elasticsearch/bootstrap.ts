@@ -17,7 +17,7 @@ import {
   indexTemplate,
   indexTemplateKey,
   type ElasticsearchSettings,
-} from "./config";
+} from "./config-file";
 import { formerParentOptions } from "./children";
 import { CA_CERT_KEY, ELASTICSEARCH_CLIENTS, ELASTICSEARCH_CLIENT_NAMES, ELASTIC_USER, KIBANA_SYSTEM_USER, caVolume, passwordEnv, passwordEnvVar, roleKey, securityRoles } from "./security";
 

@@ -45,7 +45,7 @@ import {
   startStatus,
   zoneScript,
   type ElasticsearchSettings,
-} from "./config";
+} from "./config-file";
 import { CA_CERT_KEY, ELASTIC_USER, ElasticsearchSecurity, NODE_CERT_KEY, NODE_KEY_KEY, PASSWORD_KEY, type ElasticsearchClient, type ElasticsearchClientAuth } from "./security";
 import { ElasticsearchBootstrap } from "./bootstrap";
 import { ElasticsearchExporter, ELASTICSEARCH_EXPORTER_PORT_NAME } from "./exporter";

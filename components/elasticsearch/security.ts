@@ -13,7 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { PlacementArgs, Workload, apiServerEgress, checksum, containerSecurity, labels, meta, networkPolicy, podSecurity, resolveContext, withEphemeralStorage, type StackContext } from "../common";
 import { APPS } from "../endpoints";
-import { ES_INDEX_PREFIX } from "../jaeger/config";
+import { ES_INDEX_PREFIX } from "../jaeger/config-file";
 import { image } from "../versions";
 
 /** Key of a user's password in its Secret (type kubernetes.io/basic-auth: `username`, `password`). */

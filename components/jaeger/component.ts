@@ -22,6 +22,7 @@ import {
   selector,
   tcpProbe,
   withEphemeralStorage,
+  governingServiceAnnotations,
 } from "../common";
 import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
@@ -34,7 +35,7 @@ import {
   buildJaegerConfig,
   buildSamplingStrategies,
   memoryLimits,
-} from "./config";
+} from "./config-file";
 import { JAEGER_DEFAULTS, type JaegerSettings } from "./schema";
 import { CA_CERT_KEY, PASSWORD_KEY, caGenerationAnnotations, caVolume, passwordEnvVar, resolveClientAuth, type ElasticsearchClientAuth } from "../elasticsearch/security";
 
@@ -62,6 +63,8 @@ export interface JaegerArgs extends PlacementArgs {
   settings?: Partial<JaegerSettings>;
   /** URL of Elasticsearch (the Elasticsearch component's `url`). @default none; required when storage is "elasticsearch" */
   elasticsearchUrl?: pulumi.Input<string>;
+  /** Data nodes of that Elasticsearch (its `replicas`): shards and replicas of Jaeger's indices. @default 1 */
+  elasticsearchNodes?: number;
   /**
    * A secured Elasticsearch: Jaeger's user, password Secret and CA Secret (the Elasticsearch
    * component's `clients.jaeger`). @default none: plain HTTP, no credentials
@@ -145,7 +148,7 @@ export class Jaeger extends pulumi.ComponentResource {
           elasticsearchUrl: url,
           elasticsearchAuth: esAuth ? { username: esAuth.username, passwordFile: `${ELASTICSEARCH_PASSWORD_DIR}/${PASSWORD_KEY}`, caFile } : undefined,
           namespace: ns,
-          environment: ctx.environment,
+          elasticsearchNodes: args.elasticsearchNodes,
         }),
       ),
     );
@@ -165,7 +168,7 @@ export class Jaeger extends pulumi.ComponentResource {
     const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: meta(ctx, w, name),
+        metadata: meta(ctx, w, name, badger ? { annotations: governingServiceAnnotations(ctx, name) } : undefined),
         spec: {
           ...(badger ? { clusterIP: "None" } : {}),
           selector: selector(w),

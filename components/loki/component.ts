@@ -22,11 +22,12 @@ import {
   selector,
   serviceAccount,
   withEphemeralStorage,
+  governingServiceAnnotations,
 } from "../common";
 import { APPS, JOBS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
-import type { ServiceScrapeTarget } from "../prometheus/config";
+import type { ServiceScrapeTarget } from "../prometheus/config-file";
 import { appVersion, image } from "../versions";
-import { CONFIG_DIR, CONFIG_FILE, DATA_DIR, LOKI_PUSH_PATH, buildLokiConfig, type LokiStorage } from "./config";
+import { CONFIG_DIR, CONFIG_FILE, DATA_DIR, LOKI_PUSH_PATH, buildLokiConfig, type LokiStorage } from "./config-file";
 import { LOKI_DEFAULTS, type LokiSettings } from "./schema";
 
 /** Loki's settings and its defaults live in ./schema.ts, next to the stack config's `loki.*` schema. */
@@ -118,7 +119,7 @@ export class Loki extends pulumi.ComponentResource {
     const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: meta(ctx, w, name),
+        metadata: meta(ctx, w, name, { annotations: governingServiceAnnotations(ctx, name) }),
         spec: {
           clusterIP: "None",
           selector: selector(w),

@@ -25,10 +25,11 @@ import {
   resources,
   selector,
   withEphemeralStorage,
+  governingServiceAnnotations,
 } from "../common";
 import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
-import { CONFIG_DIR, CONFIG_FILE, RULES_DIR, ServiceScrapeTarget, buildPrometheusConfig } from "./config";
+import { CONFIG_DIR, CONFIG_FILE, RULES_DIR, ServiceScrapeTarget, buildPrometheusConfig } from "./config-file";
 import type { KubernetesScrapeInput } from "./kubernetes-jobs";
 import { PROMETHEUS_DEFAULTS, type PrometheusSettings } from "./schema";
 
@@ -185,7 +186,7 @@ export class Prometheus extends pulumi.ComponentResource {
     const headless = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: meta(ctx, w, name),
+        metadata: meta(ctx, w, name, { annotations: governingServiceAnnotations(ctx, name) }),
         spec: {
           clusterIP: "None",
           selector: selector(w),

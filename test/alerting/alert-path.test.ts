@@ -24,7 +24,7 @@ import { join } from "path";
 import { stringify } from "yaml";
 import { buildAlertmanagerConfig } from "../../components/alerting/alertmanager";
 import { buildRuleFiles } from "../../components/alerting/rules";
-import { buildPrometheusConfig } from "../../components/prometheus/config";
+import { buildPrometheusConfig } from "../../components/prometheus/config-file";
 import { FAKE_SECRETS, scratchDir, stackConfig, tool } from "./helpers";
 
 jest.setTimeout(120_000);

@@ -4,7 +4,7 @@
  */
 import { RULE_METRICS } from "../../components/alerting/rules";
 import { PORTS } from "../../components/endpoints";
-import { buildJaegerConfig } from "../../components/jaeger/config";
+import { buildJaegerConfig } from "../../components/jaeger/config-file";
 import { stackConfig } from "./helpers";
 
 describe("metric names the rules rely on", () => {

@@ -8,7 +8,7 @@ import { join } from "path";
 import { stringify } from "yaml";
 import { ConfigError, loadConfig, type Environment, type StackConfig } from "../../components/config";
 import { JOBS, SERVICES } from "../../components/endpoints";
-import { buildPrometheusConfig } from "../../components/prometheus/config";
+import { buildPrometheusConfig } from "../../components/prometheus/config-file";
 import {
   ALERT_CATEGORIES,
   AlertRule,

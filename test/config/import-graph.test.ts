@@ -35,7 +35,7 @@ const COMPONENTS = [
   ["components/prometheus/component.ts", "components/prometheus/schema.ts"],
   ["components/loki/component.ts", "components/loki/schema.ts"],
   ["components/elasticsearch/component.ts", "components/elasticsearch/schema.ts"],
-  ["components/fluent-bit/component.ts", "components/fluent-bit/schema.ts"],
+  ["components/log-shipper/component.ts", "components/log-shipper/schema.ts"],
   ["components/node-exporter/component.ts", "components/node-exporter/schema.ts"],
   ["components/alertmanager/component.ts", "components/alertmanager/schema.ts"],
   ["components/jaeger/component.ts", "components/jaeger/schema.ts"],

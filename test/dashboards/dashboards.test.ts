@@ -6,7 +6,7 @@ import { allDashboards, FOLDERS, type DashboardSpec } from "../../dashboards";
 import { STACK_TAG } from "../../dashboards/common";
 import { KNOWN_METRICS, metricNames } from "../../dashboards/metrics";
 import { DATASOURCE_UIDS } from "../../components/grafana/datasources";
-import { LOKI_LABELS } from "../../components/fluent-bit/config";
+import { LOKI_LABELS } from "../../components/log-shipper/config-file";
 import { RECORDING_RULES } from "../../components/alerting/rules";
 
 interface Target {

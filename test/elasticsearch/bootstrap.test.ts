@@ -14,7 +14,7 @@ import { join } from "path";
 import { promisify } from "util";
 import { DEFAULTS, LOG_CLASSES } from "../../components/config";
 import { ELASTICSEARCH_CLIENTS, ELASTICSEARCH_CLIENT_NAMES, passwordEnv, roleKey, securityRoles } from "../../components/elasticsearch/security";
-import { BOOTSTRAP_SCRIPT_KEY, SLM_POLICY_KEY, SNAPSHOT_REPOSITORY_KEY, bootstrapScript, ilmKey, ilmPolicy, indexTemplate, indexTemplateKey } from "../../components/elasticsearch/config";
+import { BOOTSTRAP_SCRIPT_KEY, SLM_POLICY_KEY, SNAPSHOT_REPOSITORY_KEY, bootstrapScript, ilmKey, ilmPolicy, indexTemplate, indexTemplateKey } from "../../components/elasticsearch/config-file";
 
 const run = promisify(execFile);
 

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server } from "http";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
-import { READY_MARKER, ZONE_FILE, elasticsearchYml, readinessScript, startCommand, startStatus, zoneScript } from "../../components/elasticsearch/config";
+import { READY_MARKER, ZONE_FILE, elasticsearchYml, readinessScript, startCommand, startStatus, zoneScript } from "../../components/elasticsearch/config-file";
 import { byKind, defaultsFor, one, render } from "../helpers/mocks";
 
 const STS = "kubernetes:apps/v1:StatefulSet";

@@ -9,7 +9,7 @@ import {
   type DatasourceEndpoints,
 } from "../../components/grafana/datasources";
 import { PORTS, SERVICES, serviceUrl } from "../../components/endpoints";
-import { LOKI_LABELS } from "../../components/fluent-bit/config";
+import { LOKI_LABELS } from "../../components/log-shipper/config-file";
 
 const ns = "observability";
 const endpoints: DatasourceEndpoints = {

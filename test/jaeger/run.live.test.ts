@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "child_process";
 import { existsSync, writeFileSync } from "fs";
 import { join } from "path";
 import { DEFAULTS } from "../../components/config";
-import { buildJaegerConfig, buildSamplingStrategies, type JaegerSettings } from "../../components/jaeger/config";
+import { buildJaegerConfig, buildSamplingStrategies, type JaegerSettings } from "../../components/jaeger/config-file";
 import { freePort, missingTool, scratchYaml, toolPath } from "../helpers/tools";
 
 const JAEGER = toolPath("jaeger");

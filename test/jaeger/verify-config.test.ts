@@ -11,7 +11,7 @@ import { execFile } from "child_process";
 import { existsSync } from "fs";
 import { promisify } from "util";
 import { DEFAULTS } from "../../components/config";
-import { buildJaegerConfig } from "../../components/jaeger/config";
+import { buildJaegerConfig } from "../../components/jaeger/config-file";
 import { IMAGES } from "../../components/versions";
 import { missingTool, scratchYaml, toolPath } from "../helpers/tools";
 
@@ -45,7 +45,7 @@ describe("jaeger validate", () => {
   test.each([
     ["dev-badger", buildJaegerConfig(DEFAULTS.dev.jaeger, ns)],
     ["memory", buildJaegerConfig({ ...DEFAULTS.dev.jaeger, storage: "memory" }, ns)],
-    ["prod-elasticsearch", buildJaegerConfig(DEFAULTS.prod.jaeger, { ...ns, environment: "prod", elasticsearchUrl: esUrl })],
+    ["prod-elasticsearch", buildJaegerConfig(DEFAULTS.prod.jaeger, { ...ns, elasticsearchNodes: 3, elasticsearchUrl: esUrl })],
   ])("%s config is valid", async (name, conf) => {
     if (!existsSync(JAEGER)) throw new Error(MISSING);
     const r = await validate(writeConfig(name, conf));
@@ -55,7 +55,7 @@ describe("jaeger validate", () => {
   test("prod-elasticsearch with security: basic auth from a password file and TLS verified against the CA is valid; a misspelt auth key is not", async () => {
     if (!existsSync(JAEGER)) throw new Error(MISSING);
     const auth = { username: "jaeger", passwordFile: "/etc/jaeger/elasticsearch-password/password", caFile: "/etc/jaeger/elasticsearch-ca/ca.crt" };
-    const conf = buildJaegerConfig(DEFAULTS.prod.jaeger, { ...ns, environment: "prod", elasticsearchUrl: "https://elasticsearch.observability.svc.cluster.local:9200", elasticsearchAuth: auth }) as any;
+    const conf = buildJaegerConfig(DEFAULTS.prod.jaeger, { ...ns, elasticsearchNodes: 3, elasticsearchUrl: "https://elasticsearch.observability.svc.cluster.local:9200", elasticsearchAuth: auth }) as any;
     expect([conf.extensions.jaeger_storage.backends.traces.elasticsearch.auth, conf.extensions.jaeger_storage.backends.traces.elasticsearch.tls]).toEqual([
       { basic: { username: "jaeger", password_file: auth.passwordFile } },
       { insecure: false, ca_file: auth.caFile },

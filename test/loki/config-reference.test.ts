@@ -13,7 +13,7 @@
  */
 import { DEFAULTS, deepMerge } from "../../components/config";
 import { lokiS3Storage } from "../../components/aws/loki-s3";
-import { buildLokiConfig, type LokiConfigOptions } from "../../components/loki/config";
+import { buildLokiConfig, type LokiConfigOptions } from "../../components/loki/config-file";
 import { LOKI_3_7_KEYS, type KeyTree } from "./reference-keys";
 
 type Conf = Record<string, any>;

@@ -1,5 +1,5 @@
 /**
- * The keys Loki 3.7 takes in its config file, with their types, for the blocks components/loki/config.ts
+ * The keys Loki 3.7 takes in its config file, with their types, for the blocks components/loki/config-file.ts
  * writes: the stand-in for `loki -verify-config` (Loki is AGPL-licensed, so the toolchain no longer
  * builds it). Loki reads its file strictly: an unknown key, or a value of the wrong type, stops it.
  *

@@ -6,7 +6,7 @@
 import { writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
-import { buildPrometheusConfig } from "../../components/prometheus/config";
+import { buildPrometheusConfig } from "../../components/prometheus/config-file";
 import { DROPPED_SERIES, KUBELET_INSECURE_SKIP_VERIFY, kubernetesScrapeJobs } from "../../components/prometheus/kubernetes-jobs";
 import { run, scratchDir, tool } from "../alerting/helpers";
 

@@ -1,5 +1,5 @@
 import { elasticsearchRollingRestarts } from "../../../policies/availability/elasticsearch-rolling-restarts";
-import { readinessScript } from "../../../components/elasticsearch/config";
+import { readinessScript } from "../../../components/elasticsearch/config-file";
 import { container, workload, type Fixture } from "../fixtures";
 import { assertResourceViolations, resourceArgs } from "../helpers";
 

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { elasticsearchSecurity } from "../../../policies/security/elasticsearch-security";
-import { securityYml } from "../../../components/elasticsearch/config";
+import { securityYml } from "../../../components/elasticsearch/config-file";
 import { configMap } from "../fixtures";
 import { assertResourceViolations, resourceArgs } from "../helpers";
 

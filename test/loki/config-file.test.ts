@@ -2,7 +2,7 @@ import YAML from "yaml";
 import { DEFAULTS } from "../../components/config";
 import { LOKI_S3_SCHEMA_FROM } from "../../components/aws/loki-s3";
 import { PORTS } from "../../components/endpoints";
-import { DATA_DIR, REJECT_OLD_SAMPLES_MAX_AGE, SCHEMA_FROM, buildLokiConfig, retentionPeriod } from "../../components/loki/config";
+import { DATA_DIR, REJECT_OLD_SAMPLES_MAX_AGE, SCHEMA_FROM, buildLokiConfig, retentionPeriod } from "../../components/loki/config-file";
 
 type Conf = Record<string, any>;
 const dev = DEFAULTS.dev.loki;

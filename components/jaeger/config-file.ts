@@ -3,7 +3,6 @@
  * (config.yaml) and the remote-sampling strategies file. Keys checked against Jaeger v2.13.0
  * (module v1.76.0: cmd/jaeger/config-*.yaml and the extensions' config structs) and otelcol v0.140.
  */
-import type { Environment } from "../config/project";
 import { quantityMi } from "../config/quantities";
 import type { JaegerSettings } from "./schema";
 import { PORTS } from "../endpoints";
@@ -33,8 +32,12 @@ export interface JaegerConfigOptions {
    */
   elasticsearchAuth?: { username: string; passwordFile: string; caFile: string };
   namespace: string;
-  /** Decides shards/replicas of the Elasticsearch indices (dev: 1/0, prod: 3/1). Default dev. */
-  environment?: Environment;
+  /**
+   * Data nodes of the Elasticsearch cluster (elasticsearch.replicas): the span indices get 3 primary
+   * shards from 3 nodes on (1 below), and every index a replica from 2 nodes on (none on one node,
+   * where a replica could never be assigned). Default 1.
+   */
+  elasticsearchNodes?: number;
 }
 
 /** The sampling strategies SDKs receive from remote_sampling: probabilistic at samplingRate. */
@@ -71,8 +74,8 @@ function storageBackend(settings: JaegerSettings, opts: JaegerConfigOptions): Re
       };
     case "elasticsearch": {
       if (!opts.elasticsearchUrl) throw new Error('jaeger.storage "elasticsearch" needs elasticsearchUrl (the Elasticsearch component\'s url)');
-      const prod = opts.environment === "prod";
-      const index = (shards: number) => ({ shards, replicas: prod ? 1 : 0 });
+      const nodes = opts.elasticsearchNodes ?? 1;
+      const index = (shards: number) => ({ shards, replicas: nodes > 1 ? 1 : 0 });
       return {
         elasticsearch: {
           server_urls: [opts.elasticsearchUrl],
@@ -84,7 +87,7 @@ function storageBackend(settings: JaegerSettings, opts: JaegerConfigOptions): Re
             : {}),
           indices: {
             index_prefix: ES_INDEX_PREFIX,
-            spans: index(prod ? 3 : 1),
+            spans: index(nodes >= 3 ? 3 : 1),
             services: index(1),
             dependencies: index(1),
             sampling: index(1),

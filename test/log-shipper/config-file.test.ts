@@ -1,6 +1,6 @@
 import YAML from "yaml";
 import { DEFAULTS, LOG_CLASSES } from "../../components/config";
-import { LOG_ALIASES } from "../../components/elasticsearch/config";
+import { LOG_ALIASES } from "../../components/elasticsearch/config-file";
 import { PORTS } from "../../components/endpoints";
 import {
   LOG_CLASS_LABEL,
@@ -11,7 +11,7 @@ import {
   memoryBudget,
   quantityMi,
   type FluentBitConfigOptions,
-} from "../../components/fluent-bit/config";
+} from "../../components/log-shipper/config-file";
 
 type Section = Record<string, any>;
 const opts: FluentBitConfigOptions = {

@@ -19,7 +19,7 @@ import { stringify } from "yaml";
 import { quantityMi } from "../config/quantities";
 import type { LogClassName } from "../elasticsearch/schema";
 import { PORTS } from "../endpoints";
-import { LOKI_PUSH_PATH } from "../loki/config";
+import { LOKI_PUSH_PATH } from "../loki/config-file";
 
 /** Pod label that puts a pod's logs into the audit or security class. */
 export const LOG_CLASS_LABEL = "observability.io/log-class";

@@ -32,7 +32,7 @@ describe("LogShipper component", () => {
 
   beforeAll(async () => {
     recorded = await recordingMocks(pulumi, "test");
-    const { LogShipper } = await import("../../components/fluent-bit/component");
+    const { LogShipper } = await import("../../components/log-shipper/component");
     const base = {
       context: ctx,
       settings: DEFAULTS.dev.logShipper,
@@ -176,7 +176,7 @@ describe("LogShipper on its own, wired to a Loki and an Elasticsearch through th
     r = await render("lib", async () => {
       const { Loki } = await import("../../components/loki/component");
       const { Elasticsearch } = await import("../../components/elasticsearch/component");
-      const { LogShipper } = await import("../../components/fluent-bit/component");
+      const { LogShipper } = await import("../../components/log-shipper/component");
       const placement = { namespace: "team-a" };
       const loki = new Loki("logs", placement);
       const es = new Elasticsearch("search", placement);

@@ -21,11 +21,11 @@ import {
   withEphemeralStorage,
 } from "../common";
 import { APPS, JOBS, PORTS, podsOf } from "../endpoints";
-import { LOG_ALIASES } from "../elasticsearch/config";
-import type { ServiceScrapeTarget } from "../prometheus/config";
+import { LOG_ALIASES } from "../elasticsearch/config-file";
+import type { ServiceScrapeTarget } from "../prometheus/config-file";
 import { appVersion, image } from "../versions";
 import { CA_CERT_KEY, caGenerationAnnotations, caVolume, passwordEnvVar, resolveClientAuth, type ElasticsearchClientAuth } from "../elasticsearch/security";
-import { CONFIG_DIR, CONFIG_FILE, CONTAINER_NAME, STATE_DIR, buildFluentBitConfig } from "./config";
+import { CONFIG_DIR, CONFIG_FILE, CONTAINER_NAME, STATE_DIR, buildFluentBitConfig } from "./config-file";
 import { LOG_SHIPPER_DEFAULTS, type LogShipperSettings } from "./schema";
 
 /** The defaults of a LogShipper created on its own live in ./schema.ts, next to the stack config's `logShipper.*` schema. */

@@ -1,6 +1,6 @@
 import { DEFAULTS } from "../../components/config";
 import { PORTS } from "../../components/endpoints";
-import { ES_INDEX_PREFIX, TRACE_STORE, buildJaegerConfig, buildSamplingStrategies, memoryLimits } from "../../components/jaeger/config";
+import { ES_INDEX_PREFIX, TRACE_STORE, buildJaegerConfig, buildSamplingStrategies, memoryLimits } from "../../components/jaeger/config-file";
 
 const dev = DEFAULTS.dev.jaeger;
 const prod = DEFAULTS.prod.jaeger;
@@ -13,7 +13,7 @@ describe("sampling strategies", () => {
   });
 
   test("remote_sampling serves the file, with the same default probability", () => {
-    const c = buildJaegerConfig(prod, { elasticsearchUrl: esUrl, namespace: "observability", environment: "prod" });
+    const c = buildJaegerConfig(prod, { elasticsearchUrl: esUrl, namespace: "observability", elasticsearchNodes: 3 });
     expect(c.extensions.remote_sampling.file).toEqual({ path: "/etc/jaeger/sampling-strategies.json", default_sampling_probability: 0.1, reload_interval: "1m" });
     expect(c.extensions.remote_sampling.http.endpoint).toBe(`0.0.0.0:${PORTS.jaegerSampling}`);
   });
@@ -28,7 +28,7 @@ describe("storage per environment", () => {
   });
 
   test("prod: Elasticsearch with prefixed daily indices, 3 shards x 1 replica for spans, search over the retention", () => {
-    const c = buildJaegerConfig(prod, { elasticsearchUrl: esUrl, namespace: "observability", environment: "prod" });
+    const c = buildJaegerConfig(prod, { elasticsearchUrl: esUrl, namespace: "observability", elasticsearchNodes: 3 });
     const es = (c.extensions.jaeger_storage.backends[TRACE_STORE] as any).elasticsearch;
     expect(es.server_urls).toEqual([esUrl]);
     expect(es.indices.index_prefix).toBe(ES_INDEX_PREFIX);
@@ -37,9 +37,21 @@ describe("storage per environment", () => {
     expect(es.max_span_age).toBe("168h");
   });
 
-  test("elasticsearch in dev: no replicas on a single node", () => {
-    const c = buildJaegerConfig({ ...dev, storage: "elasticsearch" }, { elasticsearchUrl: esUrl, namespace: "observability", environment: "dev" });
+  test("elasticsearch on a single node (dev's size): no replicas", () => {
+    const c = buildJaegerConfig({ ...dev, storage: "elasticsearch" }, { elasticsearchUrl: esUrl, namespace: "observability", elasticsearchNodes: 1 });
     expect((c.extensions.jaeger_storage.backends[TRACE_STORE] as any).elasticsearch.indices.spans).toEqual({ shards: 1, replicas: 0 });
+  });
+
+  test("shards and replicas follow the Elasticsearch cluster's size, not the environment's name", () => {
+    const spans = (nodes: number | undefined) =>
+      (buildJaegerConfig(prod, { elasticsearchUrl: esUrl, namespace: "observability", elasticsearchNodes: nodes }).extensions.jaeger_storage.backends[TRACE_STORE] as any).elasticsearch.indices.spans;
+    expect([undefined, 1, 2, 3, 5].map(spans)).toEqual([
+      { shards: 1, replicas: 0 },
+      { shards: 1, replicas: 0 },
+      { shards: 1, replicas: 1 },
+      { shards: 3, replicas: 1 },
+      { shards: 3, replicas: 1 },
+    ]);
   });
 
   test("memory: bounded number of traces", () => {
@@ -48,7 +60,7 @@ describe("storage per environment", () => {
   });
 
   test("elasticsearch without a URL is refused", () => {
-    expect(() => buildJaegerConfig(prod, { namespace: "observability", environment: "prod" })).toThrow(/needs elasticsearchUrl/);
+    expect(() => buildJaegerConfig(prod, { namespace: "observability", elasticsearchNodes: 3 })).toThrow(/needs elasticsearchUrl/);
   });
 
   test("the TTL follows retentionDays", () => {
@@ -58,7 +70,7 @@ describe("storage per environment", () => {
 });
 
 describe("pipeline, endpoints and telemetry", () => {
-  const c = buildJaegerConfig(prod, { elasticsearchUrl: esUrl, namespace: "observability", environment: "prod" });
+  const c = buildJaegerConfig(prod, { elasticsearchUrl: esUrl, namespace: "observability", elasticsearchNodes: 3 });
 
   test("OTLP on all interfaces, memory_limiter before batch, into the trace store", () => {
     expect(c.receivers.otlp.protocols).toEqual({ grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } });

@@ -14,7 +14,7 @@ import {
   ilmPolicyName,
   indexTemplate,
   logAlias,
-} from "../../components/elasticsearch/config";
+} from "../../components/elasticsearch/config-file";
 
 const dev = DEFAULTS.dev.elasticsearch;
 const prod = DEFAULTS.prod.elasticsearch;

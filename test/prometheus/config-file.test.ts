@@ -1,6 +1,6 @@
 import { DEFAULTS } from "../../components/config";
 import { JOBS } from "../../components/endpoints";
-import { RULES_DIR, buildPrometheusConfig, PrometheusConfigInput } from "../../components/prometheus/config";
+import { RULES_DIR, buildPrometheusConfig, PrometheusConfigInput } from "../../components/prometheus/config-file";
 
 const base: PrometheusConfigInput = {
   environment: "prod",
