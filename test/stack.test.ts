@@ -226,9 +226,9 @@ describe("per-environment differences", () => {
     expect(one(dev.resources, STS, "alertmanager").inputs.spec.template.spec.affinity).toBeUndefined();
   });
 
-  it("prod failure domains: Elasticsearch, Alertmanager, Prometheus and Jaeger never share a node and spread over zones", () => {
+  it("prod failure domains: Elasticsearch, Alertmanager, Prometheus, Jaeger and Thanos Query and Store Gateway never share a node and spread over zones", () => {
     const workloads = [...byKind(prod.resources, STS), ...byKind(prod.resources, "kubernetes:apps/v1:Deployment")].filter((w) => w.inputs.spec.replicas > 1);
-    expect(workloads.map((w) => w.inputs.metadata.name).sort()).toEqual(["alertmanager", "elasticsearch", "jaeger", "prometheus"]);
+    expect(workloads.map((w) => w.inputs.metadata.name).sort()).toEqual(["alertmanager", "elasticsearch", "jaeger", "prometheus", "thanos-query", "thanos-store"]);
     for (const w of workloads) {
       const name = w.inputs.metadata.name;
       const spec = w.inputs.spec.template.spec;
@@ -325,13 +325,20 @@ describe("components wired through each other's outputs", () => {
 
   it("Grafana's datasources wait for the Services they point at, and search the log aliases' pattern", () => {
     const ds = one(prod.resources, CM, "grafana-datasources");
-    expect(["prometheus-query", "loki", "elasticsearch", "jaeger"].map((svc) => [svc, waitsFor(prod, ds, svc)])).toEqual([
-      ["prometheus-query", true],
+    // Prod: metrics through Thanos Query (deduplicated, with the bucket's history), not a replica.
+    expect(["thanos-query", "prometheus-query", "loki", "elasticsearch", "jaeger"].map((svc) => [svc, waitsFor(prod, ds, svc)])).toEqual([
+      ["thanos-query", true],
+      ["prometheus-query", false],
       ["loki", true],
       ["elasticsearch", true],
       ["jaeger", true],
     ]);
+    expect(ds.inputs.data["datasources.yaml"]).toContain("url: http://thanos-query.observability.svc.cluster.local:10902");
     expect(ds.inputs.data["datasources.yaml"]).toContain("index: logs-*");
+    // Dev has no Thanos: one Prometheus behind its query Service.
+    const devDs = one(dev.resources, CM, "grafana-datasources");
+    expect(waitsFor(dev, devDs, "prometheus-query")).toBe(true);
+    expect(devDs.inputs.data["datasources.yaml"]).toContain("url: http://prometheus-query.observability.svc.cluster.local:9090");
   });
 
   it("Fluent Bit ships to Loki's and Elasticsearch's Services, waiting for them, into Elasticsearch's aliases", () => {
