@@ -3,6 +3,7 @@
  * resources exist, per-environment differences by value, labels everywhere, pinned images,
  * requests and limits, protected data in prod, secrets kept secret, and bad config registering nothing.
  */
+import YAML from "yaml";
 import { REQUIRED_LABELS } from "../components/labels";
 import { IMAGES } from "../components/versions";
 import { allDashboards } from "../dashboards";
@@ -239,6 +240,46 @@ describe("per-environment differences", () => {
     }
     // Single-replica workloads have nothing to spread.
     expect(one(prod.resources, STS, "loki").inputs.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+  });
+
+  it("prod: a Thanos sidecar in each Prometheus pod, uploading 2-hour blocks with the pod's name as its replica label; dev: no Thanos", () => {
+    const spec = one(prod.resources, STS, "prometheus").inputs.spec.template.spec;
+    expect(spec.containers.map((c: { name: string }) => c.name)).toEqual(["prometheus", "config-reloader", "thanos-sidecar"]);
+    const prom = spec.containers[0];
+    expect(prom.args).toEqual(expect.arrayContaining(["--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=2h"]));
+    expect(prom.env).toEqual([{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }]);
+    const sidecar = spec.containers[2];
+    expect(sidecar.image).toBe(`${IMAGES.thanos.repository}:${IMAGES.thanos.tag}`);
+    expect(sidecar.args).toEqual([
+      "sidecar",
+      "--tsdb.path=/prometheus",
+      "--prometheus.url=http://127.0.0.1:9090",
+      "--grpc-address=0.0.0.0:10901",
+      "--http-address=0.0.0.0:10902",
+      "--objstore.config-file=/etc/thanos/objstore.yaml",
+    ]);
+    expect(spec.volumes).toContainEqual({ name: "objstore", secret: { secretName: "thanos-objstore" } });
+    // The sidecars' role on Prometheus' ServiceAccount; the objstore config names no credential.
+    const sa = one(prod.resources, "kubernetes:core/v1:ServiceAccount", "prometheus");
+    expect(sa.inputs.metadata.annotations["eks.amazonaws.com/role-arn"]).toMatch(/thanos-sidecar-role/);
+    // A secret value (the engine's marker wraps stringData): never plain in the state.
+    const objstore = one(prod.resources, "kubernetes:core/v1:Secret", "thanos-objstore");
+    expect(JSON.parse(objstore.plainInputs).stringData).toBe("[secret]");
+    const yml = YAML.parse(objstore.inputs.stringData.value["objstore.yaml"]);
+    expect(yml).toMatchObject({ type: "S3", config: { endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1", aws_sdk_auth: true, insecure: false } });
+    expect(yml.config.bucket).toMatch(/thanos/);
+    expect(Object.keys(yml.config).filter((k) => /key|secret/i.test(k))).toEqual([]);
+    // The Compactor's retention is the config's; Query deduplicates by the replica label.
+    expect(one(prod.resources, STS, "thanos-compact").inputs.spec.template.spec.containers[0].args).toEqual(
+      expect.arrayContaining(["--retention.resolution-raw=90d", "--retention.resolution-5m=180d", "--retention.resolution-1h=365d"]),
+    );
+    expect(one(prod.resources, DEP, "thanos-query").inputs.spec.template.spec.containers[0].args).toEqual(
+      expect.arrayContaining(["--query.replica-label=prometheus_replica", "--endpoint=dns+prometheus.observability.svc.cluster.local:10901", "--endpoint=dns+thanos-store.observability.svc.cluster.local:10901"]),
+    );
+    const devProm = one(dev.resources, STS, "prometheus").inputs.spec.template.spec;
+    expect(devProm.containers.map((c: { name: string }) => c.name)).toEqual(["prometheus", "config-reloader"]);
+    expect(devProm.containers[0].args.some((a: string) => a.includes("block-duration"))).toBe(false);
+    expect(dev.resources.filter((r) => r.inputs?.metadata?.labels?.["app.kubernetes.io/name"]?.startsWith("thanos"))).toEqual([]);
   });
 
   it("AWS: nothing in dev; tagged storage and roles in prod", () => {
