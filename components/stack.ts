@@ -374,6 +374,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       [SERVICES.elasticsearch]: elasticsearch.claims,
       [SERVICES.jaeger]: jaeger.claims,
       [SERVICES.grafana]: grafanaClaims,
+      [SERVICES.thanosStore]: thanos?.storeClaims ?? [],
+      [SERVICES.thanosCompact]: thanos?.compactClaims ?? [],
     };
     this.dataVolumes = pulumi.output(
       Object.fromEntries(

@@ -84,6 +84,10 @@ export class Thanos extends pulumi.ComponentResource {
   public readonly scrapeTargets: ServiceScrapeTarget[];
   /** The Store Gateway's and Compactor's claims. */
   public readonly claims: k8s.core.v1.PersistentVolumeClaim[];
+  /** The Store Gateway's claims, one per replica (none without persistence). */
+  public readonly storeClaims: k8s.core.v1.PersistentVolumeClaim[];
+  /** The Compactor's claim (none without persistence). */
+  public readonly compactClaims: k8s.core.v1.PersistentVolumeClaim[];
   /** objstore.yaml as serialised into the Secret (secret: it names the bucket). */
   public readonly objstoreYaml: pulumi.Output<string>;
 
@@ -298,6 +302,8 @@ export class Thanos extends pulumi.ComponentResource {
       ],
     );
 
+    this.storeClaims = storeClaims;
+    this.compactClaims = compactData.claims;
     this.claims = [...storeClaims, ...compactData.claims];
     this.sidecar = { objstoreSecret: secret.metadata.name, objstoreChecksum, objectStorageEgress };
     this.queryUrl = queryService.metadata.name.apply((svc) => serviceUrl(svc, ns, PORTS.thanosHttp));
