@@ -84,6 +84,18 @@ export const UNIT_COSTS = {
   jaegerBytesPerSpan: 1024,
   /** A Jaeger collector handles about 10k spans/s per core (Jaeger performance tuning guide). */
   jaegerSpansPerSecondPerCore: 10_000,
+  /**
+   * Thanos docs, compactor ("Downsampling"): downsampling "adds 2 more blocks for each raw block which
+   * are only slightly smaller or relatively similar size to raw blocks ... can increase the size of
+   * your storage a bit (~3x), if you choose to store all resolutions". The blocks are Prometheus TSDB
+   * blocks: the raw ones cost prometheusBytesPerSample.
+   */
+  thanosStorageFactorAllResolutions: 3,
+  /**
+   * Thanos docs, compactor ("Disk"): "for medium sized bucket about 100GB should be enough"; in the
+   * worst case twice two weeks of the smaller blocks it compacts (one copy downloaded, one written).
+   */
+  thanosCompactorDiskGi: 100,
 } as const;
 
 /** One component's sizing. */
@@ -103,6 +115,12 @@ export interface Sizing {
   loki: ComponentSize;
   elasticsearch: ComponentSize;
   jaeger: ComponentSize;
+  /**
+   * Thanos' bucket: what the sidecars upload and the Compactor adds per month. Each Prometheus
+   * replica uploads its own blocks (the bucket keeps both copies; Query deduplicates at read time).
+   * The claim is the Compactor's.
+   */
+  thanos: ComponentSize;
 }
 
 const GIB = 1024 ** 3;
@@ -165,6 +183,13 @@ export function size(load: Load, replicas = { prometheus: 2, elasticsearch: 3 })
       s3GiPerMonth: Math.ceil(((load.elasticsearchLogsGbPerDay * GB + spansGiPerDay * GIB) * u.elasticsearchIndexOverhead * 30) / GIB),
     },
     jaeger: { replicas: 2, ...withLimit(Math.max(0.1, jaegerCores), Math.max(0.25, jaegerCores * 0.5)) },
+    thanos: {
+      replicas: 1,
+      ...withLimit(0.5, 2),
+      storageGi: u.thanosCompactorDiskGi,
+      // A month of raw blocks from each replica, and the 5 m and 1 h blocks the Compactor adds.
+      s3GiPerMonth: Math.ceil((samplesPerSecond * day * 30 * u.prometheusBytesPerSample * replicas.prometheus * u.thanosStorageFactorAllResolutions) / GIB),
+    },
   };
 }
 

@@ -65,6 +65,16 @@ export function plannedDataVolumes(cfg: StackConfig): DataVolumes {
     sts(SERVICES.elasticsearch, "elasticsearch", cfg.elasticsearch.storageGi, cfg.elasticsearch.replicas),
   ]);
   if (cfg.jaeger.storage === "badger") Object.assign(out, Object.fromEntries([sts(SERVICES.jaeger, "jaeger", cfg.jaeger.storageGi, 1)]));
+  // Thanos' caches: rebuilt from the bucket if lost, but their claims grow and shrink like the rest.
+  if (cfg.thanos.enabled) {
+    Object.assign(
+      out,
+      Object.fromEntries([
+        sts(SERVICES.thanosStore, "thanos.storeGateway", cfg.thanos.storeGateway.storageGi, cfg.thanos.storeGateway.replicas),
+        sts(SERVICES.thanosCompact, "thanos.compactor", cfg.thanos.compactor.storageGi, 1),
+      ]),
+    );
+  }
   if (cfg.grafana.deploy) {
     out[SERVICES.grafana] = { key: "grafana", persistent, sizeGi: cfg.grafana.storageGi, claims: persistent ? [`${SERVICES.grafana}-data`] : [], configuredStorageClassName: cfg.storageClassName };
   }

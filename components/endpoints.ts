@@ -40,6 +40,10 @@ export const PORTS = {
   kubeStateMetricsTelemetry: 8081,
   /** The kubelet's authenticated HTTPS port on each node (its /metrics and /metrics/cadvisor). */
   kubelet: 10250,
+  /** Thanos' StoreAPI (gRPC): the sidecars and Store Gateway serve it, Query calls it. */
+  thanosGrpc: 10901,
+  /** Thanos' HTTP port: Query's API and UI, every Thanos component's /metrics and probes. */
+  thanosHttp: 10902,
 } as const;
 
 /**
@@ -59,6 +63,9 @@ export const SERVICES = {
   fluentBit: "fluent-bit",
   grafana: "grafana",
   kubeStateMetrics: "kube-state-metrics",
+  thanosQuery: "thanos-query",
+  thanosStore: "thanos-store",
+  thanosCompact: "thanos-compact",
 } as const;
 
 /**
@@ -81,6 +88,11 @@ export const JOBS = {
   kubelet: "kubelet",
   cadvisor: "cadvisor",
   apiserver: "apiserver",
+  /** Thanos: the sidecar beside each Prometheus, Query, Store Gateway and Compactor. */
+  thanosSidecar: "thanos-sidecar",
+  thanosQuery: "thanos-query",
+  thanosStore: "thanos-store",
+  thanosCompact: "thanos-compact",
 } as const;
 
 /**
@@ -101,6 +113,9 @@ export const APPS = {
   fluentBit: "fluent-bit",
   grafana: "grafana",
   kubeStateMetrics: "kube-state-metrics",
+  thanosQuery: "thanos-query",
+  thanosStore: "thanos-store",
+  thanosCompact: "thanos-compact",
 } as const;
 
 /** Pod selector for the pods of one app (for NetworkPolicy peers). */

@@ -23,6 +23,7 @@ import { LOKI_DEFAULTS } from "./loki/schema";
 import { NODE_EXPORTER_DEFAULTS } from "./node-exporter/schema";
 import { PROMETHEUS_DEFAULTS } from "./prometheus/schema";
 import { sloDefaults } from "./slo/schema";
+import { THANOS_DEFAULTS } from "./thanos/schema";
 
 /**
  * The defaults of an environment. Addresses are not defaulted in prod: runbookBaseUrl (and the e-mail
@@ -61,6 +62,8 @@ const DEV: EnvironmentDefaults = {
   grafana: { deploy: true, ...GRAFANA_DEFAULTS },
   alerting: alertingDefaults.dev,
   slo: sloDefaults.dev,
+  // Dev keeps its week of metrics on Prometheus' own disk: no bucket, one replica to deduplicate.
+  thanos: { enabled: false, ...THANOS_DEFAULTS },
   aws: awsDefaults.dev,
 };
 
@@ -108,6 +111,16 @@ const PROD_OVERLAY: DeepPartial<EnvironmentDefaults> = {
   },
   logShipper: { resources: res("100m", "128Mi", "500m", "256Mi"), lokiBufferMb: 4096 },
   grafana: { storageGi: 10, resources: res("200m", "256Mi", "1", "1Gi") },
+  // A year of history in the bucket: raw samples as long as Prometheus' own disk holds them ×3, then
+  // 5-minute resolution for half a year and 1-hour resolution for a year (Thanos' downsampling
+  // guidance: keep the raw resolution at least as long as the coarser ones start to matter).
+  thanos: {
+    enabled: true,
+    retention: { rawDays: 90, fiveMinuteDays: 180, oneHourDays: 365 },
+    query: { replicas: 2, resources: res("500m", "1Gi", "2", "4Gi") },
+    storeGateway: { replicas: 2, storageGi: 20, resources: res("500m", "1Gi", "2", "4Gi") },
+    compactor: { storageGi: 100, resources: res("500m", "2Gi", "2", "4Gi") },
+  },
 };
 
 /** Dev without its runbook address, which prod never defaults (an overlay can set a key, not remove one). */

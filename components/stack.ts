@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import { PROJECT, SecretKey, StackConfig, agentsNamespaceOf } from "./config";
 import { NetworkContext, StackContext, Workload, dataOptions, defaultDenyPolicy, labels } from "./common";
-import { APPS, JOBS, SERVICES } from "./endpoints";
+import { APPS, JOBS, PORTS, SERVICES, podsOf } from "./endpoints";
 import { buildRuleFiles } from "./alerting/rules";
 import { buildAlertmanagerConfig } from "./alerting/alertmanager";
 import { buildSloRuleFiles } from "./slo/rules";
@@ -25,7 +25,10 @@ import { Jaeger } from "./jaeger/component";
 import { Loki } from "./loki/component";
 import { NodeExporter, NODE_EXPORTER_PORT_NAME } from "./node-exporter/component";
 import { KubeStateMetrics } from "./kube-state-metrics/component";
-import { Prometheus } from "./prometheus/component";
+import { Prometheus, SIDECAR_HTTP_PORT_NAME } from "./prometheus/component";
+import { Thanos } from "./thanos/component";
+import { awsS3Endpoint, type ObjectStorage } from "./thanos/config-file";
+import { STACK_DATASOURCE_EGRESS } from "./grafana/component";
 import type { ServiceScrapeTarget } from "./prometheus/config-file";
 import { DataVolumes, governingServiceChanges, persistenceChanges, plannedDataVolumes } from "./data-volumes";
 
@@ -53,7 +56,12 @@ export interface StackEndpoints {
   otlpGrpc: pulumi.Output<string>;
   otlpHttp: pulumi.Output<string>;
   grafana: pulumi.Output<string>;
+  /** Thanos Query (Prometheus-compatible, deduplicated, with the bucket's history); unset without Thanos. */
+  thanosQuery?: pulumi.Output<string>;
 }
+
+/** The Thanos component's name: its objects are `thanos-query`, `thanos-store`, `thanos-compact`, `thanos-objstore`, and its ServiceAccount `thanos`. */
+export const THANOS_NAME = "thanos";
 
 /** The namespace labels of a Pod Security level: enforced, and warned and audited at the same level. */
 export function podSecurityLabels(level: "restricted" | "baseline" | "privileged"): Record<string, string> {
@@ -146,7 +154,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       agentsNamespace: agentsNs,
       apiServer: cfg.network.apiServer,
       nodeCidrs: cfg.network.nodeCidrs,
-      objectStorageCidrs: cfg.aws.enabled ? cfg.network.objectStorageCidrs : undefined,
+      objectStorageCidrs: cfg.aws.enabled || cfg.thanos.enabled ? cfg.network.objectStorageCidrs : undefined,
       receiverCidrs: cfg.network.receiverCidrs,
     };
     const ctx: StackContext = {
@@ -199,6 +207,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         serviceAccounts: {
           loki: { namespace: ns, name: SERVICES.loki },
           elasticsearch: { namespace: ns, name: SERVICES.elasticsearch },
+          ...(cfg.thanos.enabled ? { thanosSidecar: { namespace: ns, name: SERVICES.prometheus }, thanos: { namespace: ns, name: THANOS_NAME } } : {}),
         },
       },
       { parent: this },
@@ -282,6 +291,22 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       logShipper.scrapeTarget,
       ...(cfg.grafana.deploy ? [{ job: JOBS.grafana, namespace: ns, service: SERVICES.grafana, portName: GRAFANA_PORT_NAME }] : []),
     ];
+    // Thanos: the bucket (the stack's own with AWS, else the configured S3-compatible one), then
+    // Query, Store Gateway and Compactor; the sidecars go into the Prometheus pods.
+    let thanos: Thanos | undefined;
+    if (cfg.thanos.enabled) {
+      const { enabled: _enabled, ...thanosSettings } = cfg.thanos;
+      const objectStorage: pulumi.Input<ObjectStorage> = aws?.thanosBucketName
+        ? aws.thanosBucketName.apply((bucket) => ({ bucket, endpoint: awsS3Endpoint(cfg.aws.region), region: cfg.aws.region, awsSdkAuth: true }))
+        : { bucket: cfg.thanos.objectStorage.bucket!, endpoint: cfg.thanos.objectStorage.endpoint!, region: cfg.aws.region, awsSdkAuth: false };
+      thanos = new Thanos(
+        THANOS_NAME,
+        { context: ctx, settings: thanosSettings, objectStorage, prometheusService: SERVICES.prometheus, serviceAccountAnnotations: aws?.thanosServiceAccountAnnotations },
+        child,
+      );
+      serviceTargets.push(...thanos.scrapeTargets, { job: JOBS.thanosSidecar, namespace: ns, service: SERVICES.prometheus, portName: SIDECAR_HTTP_PORT_NAME });
+    }
+
     const prometheus = new Prometheus(
       APPS.prometheus,
       {
@@ -292,12 +317,16 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         kubernetes: { kubeStateMetrics: kubeStateMetrics.scrapeService },
         alertmanager: alertmanager.service,
         ruleFiles: { ...buildRuleFiles(cfg), ...buildSloRuleFiles(cfg) },
+        thanos: thanos ? { ...thanos.sidecar, resources: cfg.thanos.sidecar.resources } : undefined,
+        serviceAccountAnnotations: aws?.thanosSidecarServiceAccountAnnotations,
       },
       child,
     );
+    // Dashboards read Query when there is one: both replicas as one, and the bucket's history.
+    const metricsUrl = thanos ? thanos.queryUrl : prometheus.url;
 
     const datasources = pulumi
-      .all([prometheus.url, loki.url, elasticsearch.url, jaeger.queryUrl, elasticsearch.logIndexPattern])
+      .all([metricsUrl, loki.url, elasticsearch.url, jaeger.queryUrl, elasticsearch.logIndexPattern])
       .apply(([prometheusUrl, lokiUrl, elasticsearchUrl, jaegerUrl, elasticsearchIndex]) =>
         buildDatasources({
           prometheusUrl,
@@ -330,6 +359,12 @@ export class ObservabilityStack extends pulumi.ComponentResource {
           dashboards: allDashboards({ httpStatusLabel: cfg.alerting.httpStatusLabel }),
           alerting: { environment: cfg.environment, alerting: cfg.alerting, secrets: args.secrets },
           receiverPorts: receivers,
+          datasourceEgress: thanos
+            ? [
+                { to: [podsOf(APPS.thanosQuery)], ports: [PORTS.thanosHttp] },
+                ...STACK_DATASOURCE_EGRESS.filter((e) => JSON.stringify(e.to) !== JSON.stringify([podsOf(APPS.prometheus)])),
+              ]
+            : undefined,
         },
         child,
       );
@@ -355,6 +390,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       [SERVICES.elasticsearch]: elasticsearch.claims,
       [SERVICES.jaeger]: jaeger.claims,
       [SERVICES.grafana]: grafanaClaims,
+      [SERVICES.thanosStore]: thanos?.storeClaims ?? [],
+      [SERVICES.thanosCompact]: thanos?.compactClaims ?? [],
     };
     this.dataVolumes = pulumi.output(
       Object.fromEntries(
@@ -375,6 +412,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       otlpGrpc: jaeger.otlpGrpcEndpoint,
       otlpHttp: jaeger.otlpHttpEndpoint,
       grafana: grafanaUrl,
+      ...(thanos ? { thanosQuery: thanos.queryUrl } : {}),
     };
     this.registerOutputs({ endpoints: this.endpoints, grafanaAdminPassword: this.grafanaAdminPassword, dataVolumes: this.dataVolumes });
   }

@@ -19,6 +19,8 @@ export const IMAGES = {
   jaegerIndexCleaner: { repository: "docker.io/jaegertracing/jaeger-es-index-cleaner", tag: "2.13.0" },
   fluentBit: { repository: "cr.fluentbit.io/fluent/fluent-bit", tag: "4.1.1" },
   grafana: { repository: "docker.io/grafana/grafana", tag: "13.2.3" },
+  /** Sidecar, Query, Store Gateway and Compactor: one image. v0.42.5 needs a newer Go than the tools are built with. */
+  thanos: { repository: "quay.io/thanos/thanos", tag: "v0.42.4" },
   /** Its Go module is not served by the module proxy, so no tool here runs it (see README). */
   kubeStateMetrics: { repository: "registry.k8s.io/kube-state-metrics/kube-state-metrics", tag: "v2.17.0" },
 } as const;
@@ -69,6 +71,8 @@ export const TOOLS = {
   kwok: { folder: "kwok", module: "sigs.k8s.io/kwok", version: "v0.8.0" },
   /** SLO rule generator: the SLO tests compare its windows and burn-rate factors with ours. */
   sloth: { folder: "sloth", module: "github.com/slok/sloth", version: "v0.16.0" },
+  /** `thanos tools rules-check` and the deduplication test run the image's version. Apache-2.0. */
+  thanos: { folder: "thanos", module: "github.com/thanos-io/thanos", version: IMAGES.thanos.tag },
 } as const;
 
 /**

@@ -28,6 +28,7 @@ import { lokiRetention } from "./retention/loki-retention";
 import { prometheusRetention } from "./retention/prometheus-retention";
 import { s3BucketLifecycle } from "./retention/s3-bucket-lifecycle";
 import { telemetryRetentionConfigured } from "./retention/telemetry-retention-configured";
+import { thanosRetention } from "./retention/thanos-retention";
 import { containerResources } from "./security/container-resources";
 import { defaultDenyNetworkPolicy } from "./security/default-deny-network-policy";
 import { ephemeralStorageLimits } from "./security/ephemeral-storage-limits";
@@ -53,6 +54,7 @@ export const RETENTION_POLICIES = [
   cloudwatchLogGroupRetention,
   telemetryRetentionConfigured,
   s3BucketLifecycle,
+  thanosRetention,
 ];
 
 export const LABEL_POLICIES = [

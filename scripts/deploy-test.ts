@@ -218,6 +218,9 @@ const PROD_TEST_ADDRESSES: Record<string, string> = {
   educationTeamTo: "education-team@deploy-test.internal",
 };
 
+/** The test's object storage for prod's Thanos (no AWS): made up, under a private-use name, never contacted. */
+const PROD_TEST_OBJECT_STORAGE: Record<string, string> = { endpoint: "s3.deploy-test.internal", bucket: "thanos-deploy-test" };
+
 async function setUpStack(stack: Stack): Promise<void> {
   // The committed example stack file, plus the test's changes, in a file of the test's own.
   fs.copyFileSync(path.join(repo, `Pulumi.${stack}.yaml`), path.join(projectDir, `Pulumi.${stack}.yaml`));
@@ -229,6 +232,8 @@ async function setUpStack(stack: Stack): Promise<void> {
     // Prod has no placeholder addresses: the test names its own (never contacted; nothing runs).
     await pulumi(stack, ["config", "set", "runbookBaseUrl", "https://runbooks.deploy-test.internal/observability"]);
     for (const [k, v] of Object.entries(PROD_TEST_ADDRESSES)) await pulumi(stack, ["config", "set", "--path", `alerting.receivers.email.${k}`, v]);
+    // Thanos without AWS needs an S3-compatible bucket of its own: a made-up one, never contacted.
+    for (const [k, v] of Object.entries(PROD_TEST_OBJECT_STORAGE)) await pulumi(stack, ["config", "set", "--path", `thanos.objectStorage.${k}`, v]);
   }
 }
 
@@ -278,6 +283,11 @@ function expected(stack: Stack): Expected {
   };
   out[jaegerKind].jaeger = d.jaeger.replicas;
   if (d.elasticsearch.kibana.enabled) out.deployments.kibana = 1;
+  if (d.thanos.enabled) {
+    out.statefulSets["thanos-store"] = d.thanos.storeGateway.replicas;
+    out.statefulSets["thanos-compact"] = 1;
+    out.deployments["thanos-query"] = d.thanos.query.replicas;
+  }
   return out;
 }
 
@@ -330,7 +340,16 @@ async function checkObjects(stack: Stack): Promise<void> {
   }
   for (const name of ["prometheus", "alertmanager", "loki", "elasticsearch", "grafana"]) check(services.has(name), `Service ${name} is missing`);
   const endpoints = await list("endpoints");
-  for (const name of ["prometheus", "prometheus-query", "grafana"]) {
+  const thanos = DEFAULTS[stack].thanos.enabled;
+  if (thanos) {
+    for (const name of ["thanos-store", "thanos-compact"]) check(services.get(name)?.spec.clusterIP === "None", `the governing Service ${name} is not headless`);
+    const prometheusPods = (await list("pods")).filter((x) => ordinalPod("prometheus").test(x.metadata.name));
+    for (const p of prometheusPods) {
+      const containers = (p.spec.containers as { name: string }[]).map((c) => c.name);
+      check(containers.includes("thanos-sidecar"), `pod ${p.metadata.name} has no thanos-sidecar: ${containers.join(", ")}`);
+    }
+  }
+  for (const name of ["prometheus", "prometheus-query", "grafana", ...(thanos ? ["thanos-query", "thanos-store"] : [])]) {
     const ep = endpoints.find((x) => x.metadata.name === name) as unknown as { subsets?: { addresses?: unknown[] }[] } | undefined;
     check((ep?.subsets ?? []).some((s) => (s.addresses ?? []).length > 0), `Service ${name} has no ready endpoint`);
   }

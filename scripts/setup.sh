@@ -31,8 +31,23 @@ fi
 
 # The real tools the tests prove generated configuration with, at the versions we deploy, and the
 # scanner of the rendered manifests (checkov; needs Python 3.11 or newer).
-TEST_TOOLS=(prometheus alertmanager jaeger actionlint sloth checkov)
+TEST_TOOLS=(prometheus alertmanager jaeger actionlint sloth checkov thanos)
 # The deploy test's: the engine, the real kubernetes provider, the random test double, and the
 # local Kubernetes (etcd, kube-apiserver & co., kwok).
 DEPLOY_TOOLS=(pulumi kubernetes random-test-double etcd kube kwok)
-tools/build.sh "${TEST_TOOLS[@]}" "${DEPLOY_TOOLS[@]}"
+
+# Two lanes side by side on a new machine: one build's module downloads and single-threaded link
+# overlap the other's compiling (Go's caches are safe to share; tools/build.sh locks each tool).
+# Cached, both take seconds. Each lane's output is printed when it ends, and a failed lane fails.
+lanes=$(mktemp -d)
+trap 'rm -rf "$lanes"' EXIT
+tools/build.sh "${TEST_TOOLS[@]}" >"$lanes/test.log" 2>&1 &
+test_lane=$!
+tools/build.sh "${DEPLOY_TOOLS[@]}" >"$lanes/deploy.log" 2>&1 &
+deploy_lane=$!
+status=0
+wait "$test_lane" || status=1
+cat "$lanes/test.log" >&2
+wait "$deploy_lane" || status=1
+cat "$lanes/deploy.log" >&2
+[ "$status" -eq 0 ] || { echo "setup: building the pinned tools failed (see above)" >&2; exit 1; }

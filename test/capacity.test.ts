@@ -34,6 +34,15 @@ describe("size", () => {
     expect(s.elasticsearch.storageGi).toBe(90);
     expect(s.elasticsearch.requests.memory).toBe("3Gi"); // 85.9 / 30 = 2.9 GiB
   });
+  it("sizes Thanos' bucket growth from both replicas' raw blocks × 3 for the downsampled resolutions (Thanos docs: ~3x)", () => {
+    const rawPerReplicaGi = ((REFERENCE_LOAD.series / 15) * 86_400 * 30 * 2) / GIB; // 161 GiB a month
+    expect(rawPerReplicaGi).toBeCloseTo(160.9, 1);
+    expect(s.thanos.s3GiPerMonth).toBe(Math.ceil(rawPerReplicaGi * 2 * 3));
+    expect(s.thanos.s3GiPerMonth).toBe(966);
+    expect(s.thanos.storageGi).toBe(UNIT_COSTS.thanosCompactorDiskGi);
+    // Twice the scrape interval, half the growth.
+    expect(size({ ...REFERENCE_LOAD, scrapeIntervalSeconds: 30 }).thanos.s3GiPerMonth).toBe(483);
+  });
   it("grows with the load: 4× the series, about 4× the Prometheus disk and memory", () => {
     const big = size({ ...REFERENCE_LOAD, series: REFERENCE_LOAD.series * 4 });
     expect(big.prometheus.storageGi).toBe(770);
@@ -45,6 +54,12 @@ describe("size", () => {
 describe("the prod defaults and the reference load", () => {
   const s = size(REFERENCE_LOAD);
   const prod = DEFAULTS.prod;
+  it("Thanos' Compactor has the disk and resources the model asks for", () => {
+    const c = prod.thanos.compactor;
+    expect(c.storageGi).toBeGreaterThanOrEqual(s.thanos.storageGi!);
+    expect(quantityMilli(c.resources.requests.cpu)).toBeGreaterThanOrEqual(quantityMilli(s.thanos.requests.cpu));
+    expect(quantityMi(c.resources.requests.memory)).toBeGreaterThanOrEqual(quantityMi(s.thanos.requests.memory));
+  });
   const cores = (q: string) => quantityMilli(q) / 1000;
   const gi = (q: string) => quantityMi(q) / 1024;
   it("Prometheus' claims are the model's size for the reference load", () => {

@@ -47,7 +47,9 @@ const policyOf = (s: Synthesis, name: string, namespace = "observability") =>
 describe.each([
   ["dev", () => dev],
   ["prod", () => prod],
-])("%s", (_env, get) => {
+])("%s", (env, get) => {
+  /** Prod runs Thanos (thanos.enabled), dev does not. */
+  const thanos = env === "prod";
   it("the node agents have a namespace of their own, privileged; the main one enforces, warns and audits restricted", () => {
     const ns = Object.fromEntries(byKind(get().resources, NS).map((n) => [n.inputs.metadata.name, n.inputs.metadata.labels]));
     expect(Object.keys(ns).sort()).toEqual(["observability", "observability-agents"]);
@@ -117,7 +119,7 @@ describe.each([
     }
   });
 
-  it("exact egress: the API server for what calls it, Fluent Bit to Loki and Elasticsearch across namespaces, Grafana to its datasources", () => {
+  it("exact egress: the API server for what calls it, Fluent Bit to Loki and Elasticsearch across namespaces, Grafana to its datasources, Thanos to its stores and the bucket", () => {
     const s = get();
     const api = { to: any, ports: tcp(443, 6443) };
     expect(policyOf(s, "kube-state-metrics").inputs.spec.egress).toEqual([DNS, api]);
@@ -127,17 +129,35 @@ describe.each([
       { to: [pods("elasticsearch", "observability")], ports: tcp(9200) },
       api,
     ]);
-    expect(policyOf(s, "prometheus").inputs.spec.egress).toEqual([DNS, { to: [{ namespaceSelector: {} }] }, { to: any, ports: tcp(9100, 10250) }, api]);
+    // Prod's sidecars upload to the bucket over HTTPS; so do the Store Gateway and the Compactor.
+    const bucket = { to: any, ports: tcp(443) };
+    const promEgress = [DNS, { to: [{ namespaceSelector: {} }] }, { to: any, ports: tcp(9100, 10250) }, api];
+    expect(policyOf(s, "prometheus").inputs.spec.egress).toEqual(thanos ? [...promEgress, bucket] : promEgress);
+    expect(policyOf(s, "grafana").inputs.spec.egress[1]).toEqual(thanos ? { to: [pods("thanos-query")], ports: tcp(10902) } : { to: [pods("prometheus")], ports: tcp(9090) });
+    // Loki and Elasticsearch take Fluent Bit's traffic from the agents' namespace.
+    expect(policyOf(s, "loki").inputs.spec.ingress[0].from[0]).toEqual(pods("fluent-bit", "observability-agents"));
+    expect(policyOf(s, "elasticsearch").inputs.spec.ingress[0].from[0]).toEqual(pods("fluent-bit", "observability-agents"));
+    if (!thanos) {
+      expect(policyOf(s, "thanos-query")).toBeUndefined();
+      return;
+    }
+    expect(policyOf(s, "thanos-store").inputs.spec.egress).toEqual([DNS, bucket]);
+    expect(policyOf(s, "thanos-compact").inputs.spec.egress).toEqual([DNS, bucket]);
+    expect(policyOf(s, "thanos-query").inputs.spec.egress).toEqual([DNS, { to: [pods("prometheus")], ports: tcp(10901) }, { to: [pods("thanos-store")], ports: tcp(10901) }]);
+    // Query's API only for Grafana (and Prometheus' scrape); the sidecars' StoreAPI only for Query.
+    expect(policyOf(s, "thanos-query").inputs.spec.ingress).toEqual([
+      { from: [pods("grafana")], ports: tcp(10902) },
+      { from: [pods("prometheus")], ports: tcp(10902) },
+    ]);
+    expect(policyOf(s, "prometheus").inputs.spec.ingress).toContainEqual({ from: [pods("thanos-query")], ports: tcp(10901) });
+    // Grafana reads metrics through Thanos Query, not a replica.
     expect(policyOf(s, "grafana").inputs.spec.egress.slice(0, 5)).toEqual([
       DNS,
-      { to: [pods("prometheus")], ports: tcp(9090) },
+      { to: [pods("thanos-query")], ports: tcp(10902) },
       { to: [pods("loki")], ports: tcp(3100) },
       { to: [pods("elasticsearch")], ports: tcp(9200) },
       { to: [pods("jaeger")], ports: tcp(16686) },
     ]);
-    // Loki and Elasticsearch take Fluent Bit's traffic from the agents' namespace.
-    expect(policyOf(s, "loki").inputs.spec.ingress[0].from[0]).toEqual(pods("fluent-bit", "observability-agents"));
-    expect(policyOf(s, "elasticsearch").inputs.spec.ingress[0].from[0]).toEqual(pods("fluent-bit", "observability-agents"));
   });
 
   it("readiness and liveness differ in every container that has both; every long-running container has a liveness probe", () => {
@@ -187,12 +207,18 @@ describe.each([
     }
   });
 
-  it("Grafana queries one Prometheus replica: a ClientIP-affine query Service, which its datasource names", () => {
+  it("the query Service stays ClientIP-affine to one replica (the stack's `prometheus` endpoint); prod's Grafana reads Thanos Query instead", () => {
     const q = one(get().resources, SVC, "prometheus-query").inputs.spec;
     expect(q.clusterIP).toBeUndefined();
     expect(q).toMatchObject({ sessionAffinity: "ClientIP", sessionAffinityConfig: { clientIP: { timeoutSeconds: QUERY_AFFINITY_SECONDS } } });
     expect(q.selector).toEqual(one(get().resources, STS, "prometheus").inputs.spec.selector.matchLabels);
-    expect(one(get().resources, CM, "grafana-datasources").inputs.data["datasources.yaml"]).toContain("url: http://prometheus-query.observability.svc.cluster.local:9090");
+    const datasources = one(get().resources, CM, "grafana-datasources").inputs.data["datasources.yaml"] as string;
+    if (thanos) {
+      expect(datasources).toContain("url: http://thanos-query.observability.svc.cluster.local:10902");
+      expect(datasources).not.toContain("prometheus-query");
+    } else {
+      expect(datasources).toContain("url: http://prometheus-query.observability.svc.cluster.local:9090");
+    }
   });
 
   it("Grafana reads its admin user and password from the mounted Secret, never from the environment", () => {

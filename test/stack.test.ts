@@ -3,6 +3,7 @@
  * resources exist, per-environment differences by value, labels everywhere, pinned images,
  * requests and limits, protected data in prod, secrets kept secret, and bad config registering nothing.
  */
+import YAML from "yaml";
 import { REQUIRED_LABELS } from "../components/labels";
 import { IMAGES } from "../components/versions";
 import { allDashboards } from "../dashboards";
@@ -232,9 +233,9 @@ describe("per-environment differences", () => {
     expect(one(dev.resources, STS, "alertmanager").inputs.spec.template.spec.affinity).toBeUndefined();
   });
 
-  it("prod failure domains: Elasticsearch, Alertmanager, Prometheus and Jaeger never share a node and spread over zones", () => {
+  it("prod failure domains: Elasticsearch, Alertmanager, Prometheus, Jaeger and Thanos Query and Store Gateway never share a node and spread over zones", () => {
     const workloads = [...byKind(prod.resources, STS), ...byKind(prod.resources, "kubernetes:apps/v1:Deployment")].filter((w) => w.inputs.spec.replicas > 1);
-    expect(workloads.map((w) => w.inputs.metadata.name).sort()).toEqual(["alertmanager", "elasticsearch", "jaeger", "prometheus"]);
+    expect(workloads.map((w) => w.inputs.metadata.name).sort()).toEqual(["alertmanager", "elasticsearch", "jaeger", "prometheus", "thanos-query", "thanos-store"]);
     for (const w of workloads) {
       const name = w.inputs.metadata.name;
       const spec = w.inputs.spec.template.spec;
@@ -245,6 +246,46 @@ describe("per-environment differences", () => {
     }
     // Single-replica workloads have nothing to spread.
     expect(one(prod.resources, STS, "loki").inputs.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+  });
+
+  it("prod: a Thanos sidecar in each Prometheus pod, uploading 2-hour blocks with the pod's name as its replica label; dev: no Thanos", () => {
+    const spec = one(prod.resources, STS, "prometheus").inputs.spec.template.spec;
+    expect(spec.containers.map((c: { name: string }) => c.name)).toEqual(["prometheus", "config-reloader", "thanos-sidecar"]);
+    const prom = spec.containers[0];
+    expect(prom.args).toEqual(expect.arrayContaining(["--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=2h"]));
+    expect(prom.env).toEqual([{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }]);
+    const sidecar = spec.containers[2];
+    expect(sidecar.image).toBe(`${IMAGES.thanos.repository}:${IMAGES.thanos.tag}`);
+    expect(sidecar.args).toEqual([
+      "sidecar",
+      "--tsdb.path=/prometheus",
+      "--prometheus.url=http://127.0.0.1:9090",
+      "--grpc-address=0.0.0.0:10901",
+      "--http-address=0.0.0.0:10902",
+      "--objstore.config-file=/etc/thanos/objstore.yaml",
+    ]);
+    expect(spec.volumes).toContainEqual({ name: "objstore", secret: { secretName: "thanos-objstore" } });
+    // The sidecars' role on Prometheus' ServiceAccount; the objstore config names no credential.
+    const sa = one(prod.resources, "kubernetes:core/v1:ServiceAccount", "prometheus");
+    expect(sa.inputs.metadata.annotations["eks.amazonaws.com/role-arn"]).toMatch(/thanos-sidecar-role/);
+    // A secret value (the engine's marker wraps stringData): never plain in the state.
+    const objstore = one(prod.resources, "kubernetes:core/v1:Secret", "thanos-objstore");
+    expect(JSON.parse(objstore.plainInputs).stringData).toBe("[secret]");
+    const yml = YAML.parse(objstore.inputs.stringData.value["objstore.yaml"]);
+    expect(yml).toMatchObject({ type: "S3", config: { endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1", aws_sdk_auth: true, insecure: false } });
+    expect(yml.config.bucket).toMatch(/thanos/);
+    expect(Object.keys(yml.config).filter((k) => /key|secret/i.test(k))).toEqual([]);
+    // The Compactor's retention is the config's; Query deduplicates by the replica label.
+    expect(one(prod.resources, STS, "thanos-compact").inputs.spec.template.spec.containers[0].args).toEqual(
+      expect.arrayContaining(["--retention.resolution-raw=90d", "--retention.resolution-5m=180d", "--retention.resolution-1h=365d"]),
+    );
+    expect(one(prod.resources, DEP, "thanos-query").inputs.spec.template.spec.containers[0].args).toEqual(
+      expect.arrayContaining(["--query.replica-label=prometheus_replica", "--endpoint=dns+prometheus.observability.svc.cluster.local:10901", "--endpoint=dns+thanos-store.observability.svc.cluster.local:10901"]),
+    );
+    const devProm = one(dev.resources, STS, "prometheus").inputs.spec.template.spec;
+    expect(devProm.containers.map((c: { name: string }) => c.name)).toEqual(["prometheus", "config-reloader"]);
+    expect(devProm.containers[0].args.some((a: string) => a.includes("block-duration"))).toBe(false);
+    expect(dev.resources.filter((r) => r.inputs?.metadata?.labels?.["app.kubernetes.io/name"]?.startsWith("thanos"))).toEqual([]);
   });
 
   it("AWS: nothing in dev; tagged storage and roles in prod", () => {
@@ -336,13 +377,20 @@ describe("components wired through each other's outputs", () => {
 
   it("Grafana's datasources wait for the Services they point at, and search the log aliases' pattern", () => {
     const ds = one(prod.resources, CM, "grafana-datasources");
-    expect(["prometheus-query", "loki", "elasticsearch", "jaeger"].map((svc) => [svc, waitsFor(prod, ds, svc)])).toEqual([
-      ["prometheus-query", true],
+    // Prod: metrics through Thanos Query (deduplicated, with the bucket's history), not a replica.
+    expect(["thanos-query", "prometheus-query", "loki", "elasticsearch", "jaeger"].map((svc) => [svc, waitsFor(prod, ds, svc)])).toEqual([
+      ["thanos-query", true],
+      ["prometheus-query", false],
       ["loki", true],
       ["elasticsearch", true],
       ["jaeger", true],
     ]);
+    expect(ds.inputs.data["datasources.yaml"]).toContain("url: http://thanos-query.observability.svc.cluster.local:10902");
     expect(ds.inputs.data["datasources.yaml"]).toContain("index: logs-*");
+    // Dev has no Thanos: one Prometheus behind its query Service.
+    const devDs = one(dev.resources, CM, "grafana-datasources");
+    expect(waitsFor(dev, devDs, "prometheus-query")).toBe(true);
+    expect(devDs.inputs.data["datasources.yaml"]).toContain("url: http://prometheus-query.observability.svc.cluster.local:9090");
   });
 
   it("Fluent Bit ships to Loki's and Elasticsearch's Services, waiting for them, into Elasticsearch's aliases", () => {

@@ -1,6 +1,6 @@
 /**
- * AWS object storage and identity of the stack: S3 buckets for Loki (chunks + index, ruler) and for
- * Elasticsearch snapshots, one rotating KMS key, IRSA roles scoped to their buckets, and optionally an
+ * AWS object storage and identity of the stack: S3 buckets for Loki (chunks + index, ruler), for
+ * Elasticsearch snapshots and for Thanos' blocks (when thanos.enabled), one rotating KMS key, IRSA roles scoped to their buckets, and optionally an
  * SNS paging topic. Every AWS resource goes through the component's own provider, whose defaultTags
  * tag it with the environment, team, cost center and ManagedBy=pulumi.
  *
@@ -26,9 +26,10 @@ import {
 import { arnAccount, type SnapshotsConfig } from "./schema";
 import { esIrsaPodPatch, esS3ClientSettings, slmPolicy, snapshotRepository } from "./es-snapshots";
 import { irsaAnnotations, type IrsaPodPatch } from "./irsa";
+import { bucketRetentionDays } from "../thanos/schema";
 
 /** The slices of the stack config the component reads. */
-export type AwsStorageConfig = Pick<StackConfig, "environment" | "team" | "costCenter" | "aws" | "loki" | "persistence">;
+export type AwsStorageConfig = Pick<StackConfig, "environment" | "team" | "costCenter" | "aws" | "loki" | "persistence" | "thanos">;
 
 export interface AwsStorageArgs {
   /** The validated stack config (loadConfig); aws.enabled must be true and the OIDC settings set. */
@@ -41,6 +42,10 @@ export interface AwsStorageArgs {
     elasticsearch: ServiceAccountRef;
     /** Alertmanager's ServiceAccount: publish to the paging topic. Required when aws.sns.enabled. */
     alertmanager?: ServiceAccountRef;
+    /** Prometheus' ServiceAccount, whose pods run the Thanos sidecars: upload to the Thanos bucket. Required when thanos.enabled. */
+    thanosSidecar?: ServiceAccountRef;
+    /** The Thanos Store Gateway's and Compactor's ServiceAccount: read and rewrite the Thanos bucket. Required when thanos.enabled. */
+    thanos?: ServiceAccountRef;
   };
   /**
    * Protect the buckets and the KMS key from `pulumi destroy` and replacement (deleting the key makes
@@ -98,6 +103,12 @@ export class AwsStorage extends pulumi.ComponentResource {
   public readonly lokiServiceAccountAnnotations: pulumi.Output<Record<string, string>>;
   /** Annotations of Alertmanager's ServiceAccount; undefined unless aws.sns.enabled. */
   public readonly alertmanagerServiceAccountAnnotations?: pulumi.Output<Record<string, string>>;
+  /** Bucket of Thanos' blocks; undefined unless thanos.enabled. */
+  public readonly thanosBucketName?: pulumi.Output<string>;
+  /** Annotations of Prometheus' ServiceAccount (the sidecars' role); undefined unless thanos.enabled. */
+  public readonly thanosSidecarServiceAccountAnnotations?: pulumi.Output<Record<string, string>>;
+  /** Annotations of the Thanos Store Gateway's and Compactor's ServiceAccount; undefined unless thanos.enabled. */
+  public readonly thanosServiceAccountAnnotations?: pulumi.Output<Record<string, string>>;
 
   private readonly snapshots: SnapshotsConfig;
   private readonly regionName: string;
@@ -112,6 +123,9 @@ export class AwsStorage extends pulumi.ComponentResource {
     }
     if (a.sns.enabled && !args.serviceAccounts.alertmanager) {
       throw new Error(`AwsStorage ${name}: aws.sns.enabled needs serviceAccounts.alertmanager (the publisher the topic trusts)`);
+    }
+    if (cfg.thanos.enabled && (!args.serviceAccounts.thanos || !args.serviceAccounts.thanosSidecar)) {
+      throw new Error(`AwsStorage ${name}: thanos.enabled needs serviceAccounts.thanos and serviceAccounts.thanosSidecar (the roles' subjects)`);
     }
     const { oidcProviderArn, oidcProviderUrl } = a;
     const { partition, accountId } = arnAccount(oidcProviderArn);
@@ -133,7 +147,7 @@ export class AwsStorage extends pulumi.ComponentResource {
 
     // Store: which store writes the bucket (what a retention policy compares the expiration with).
     // Lifecycle: whether current objects expire with the store's retention or never by age.
-    const makeBucket = (role: string, store: "loki" | "elasticsearch", expireAfterDays: number | undefined): StorageBucket => {
+    const makeBucket = (role: string, store: "loki" | "elasticsearch" | "thanos", expireAfterDays: number | undefined): StorageBucket => {
       const tags = {
         Store: store,
         [LIFECYCLE_TAG.key]: expireAfterDays === undefined ? LIFECYCLE_TAG.noncurrentOnly : LIFECYCLE_TAG.retention,
@@ -203,6 +217,19 @@ export class AwsStorage extends pulumi.ComponentResource {
     );
     bucketAccess("elasticsearch", esRole, [snapshots], "elasticsearch-repository");
 
+    if (cfg.thanos.enabled && sas.thanos && sas.thanosSidecar) {
+      // Blocks expire with the longest retention the Compactor keeps (the 1-hour resolution's by
+      // default): the Compactor deletes each resolution on time, S3 removes what it missed.
+      const thanosBucket = makeBucket("thanos", "thanos", bucketRetentionDays(cfg.thanos.retention).days);
+      const sidecarRole = irsaRole("thanos-sidecar", sas.thanosSidecar, `Thanos sidecar (${sas.thanosSidecar.namespace}/${sas.thanosSidecar.name}): upload to the Thanos bucket`);
+      bucketAccess("thanos-sidecar", sidecarRole, [thanosBucket], "thanos-sidecar");
+      const thanosRole = irsaRole("thanos", sas.thanos, `Thanos Store Gateway and Compactor (${sas.thanos.namespace}/${sas.thanos.name}): the Thanos bucket`);
+      bucketAccess("thanos", thanosRole, [thanosBucket], "thanos");
+      this.thanosBucketName = thanosBucket.bucket.bucket;
+      this.thanosSidecarServiceAccountAnnotations = sidecarRole.arn.apply(irsaAnnotations);
+      this.thanosServiceAccountAnnotations = thanosRole.arn.apply(irsaAnnotations);
+    }
+
     if (a.sns.enabled && sas.alertmanager) {
       const amRole = irsaRole("alertmanager", sas.alertmanager, `Alertmanager (${sas.alertmanager.namespace}/${sas.alertmanager.name}): paging topic`);
       const topic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: key.arn }, child());
@@ -254,6 +281,7 @@ export class AwsStorage extends pulumi.ComponentResource {
       alertmanagerRoleArn: this.alertmanagerRoleArn,
       lokiServiceAccountAnnotations: this.lokiServiceAccountAnnotations,
       alertmanagerServiceAccountAnnotations: this.alertmanagerServiceAccountAnnotations,
+      thanosBucketName: this.thanosBucketName,
     });
   }
 

@@ -60,7 +60,7 @@ export function bucketArn(bucket: string, partition = "aws"): string {
 }
 
 /** What a principal may do with a bucket: what Loki's store needs, or what an Elasticsearch s3 repository needs. */
-export type BucketAccess = "loki" | "elasticsearch-repository";
+export type BucketAccess = "loki" | "elasticsearch-repository" | "thanos-sidecar" | "thanos";
 
 /**
  * Per-use S3 actions. Loki (chunks, index, ruler, delete requests): list, get, put, delete. The
@@ -75,6 +75,16 @@ export const S3_ACTIONS: Record<BucketAccess, { bucket: string[]; objects: strin
   "elasticsearch-repository": {
     bucket: ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"],
     objects: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+  },
+  /** The Thanos sidecar uploads blocks and never deletes one (the Compactor does). */
+  "thanos-sidecar": {
+    bucket: ["s3:ListBucket"],
+    objects: ["s3:GetObject", "s3:PutObject"],
+  },
+  /** The Store Gateway reads blocks; the Compactor (same ServiceAccount) also writes and deletes them. */
+  thanos: {
+    bucket: ["s3:ListBucket"],
+    objects: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
   },
 };
 

@@ -6,6 +6,7 @@ import { agentsNamespaceOf } from "./network";
 import { EMAIL_REQUIRED, LOOKBACK_DELTA_SECONDS, MAX_EVALUATION_INTERVAL_SECONDS, MAX_SCRAPE_INTERVAL_SECONDS, MIN_SAMPLES_PER_RULE_WINDOW, SHORTEST_RULE_WINDOW_SECONDS } from "../alerting/schema";
 import { awsProblems } from "../aws/schema";
 import { sloProblems } from "../slo/schema";
+import { thanosProblems } from "../thanos/schema";
 import { JOBS } from "../endpoints";
 import { ES_USABLE_SHARE, VOLUME_USABLE_SHARE, capacityProblems } from "./capacity";
 import { RESERVED_DOMAINS, reservedDomainOf } from "./names";
@@ -30,7 +31,7 @@ export const CROSS_FIELD_RULES: readonly string[] = [
   "`prometheus.staticTargets[].job` differs from the stack's own scrape jobs and from each other.",
   '`jaeger.replicas` is 1 unless `jaeger.storage` is "elasticsearch" (memory and badger are per pod).',
   "`grafana.url` is required when `grafana.deploy` is false.",
-  "Every `resources.requests` is at most its `resources.limits` (CPU and memory, every component and Kibana).",
+  "Every `resources.requests` is at most its `resources.limits` (CPU and memory, every component, Kibana and each Thanos component).",
   "An enabled `alerting.receivers.email` needs `smarthost`, `from`, `onCallTo` and `educationTeamTo`; none has a default.",
   `In prod, \`runbookBaseUrl\` (no default), \`grafana.url\` and an enabled e-mail receiver's \`smarthost\`, \`from\`, \`onCallTo\` and \`educationTeamTo\` may not be under a reserved domain (RFC 2606, RFC 6761): ${RESERVED_DOMAINS.join(", ")} (and loopback addresses). Dev may use them.`,
   "Two-tier thresholds trip warning first: `warning` < `critical`, except `diskFreeRatio` (lower is worse), where `warning` > `critical`.",
@@ -45,6 +46,7 @@ export const CROSS_FIELD_RULES: readonly string[] = [
   "Secrets are required by what uses them: `slackWebhookUrl`, `pagerdutyRoutingKey`, `deadMansSwitchUrl`, `webhookUrl` by their enabled receivers, `smtpPassword` by `alerting.receivers.email.smtpAuthUsername`, `grafanaToken` by `grafana.deploy` false; a secret in plain text is refused.",
   "Config the stack would ignore is refused, naming the key it reads: keys under a misspelled project name (`observabilty-stack:...`), `aws:region` (the stack reads `aws.region`), `aws:defaultTags` (`team`, `costCenter`), `grafana:url` and `grafana:auth` (`grafana.url`, the secret `grafanaToken`). Other keys of namespaces nothing reads (`aws:profile`, `gcp:...`) are a warning.",
   "`slo.services[]`: each service once, with an availability SLO, a latency SLO or both; each SLO's `windowDays` is at least 3 (the longest burn-rate alert window) and at most `prometheus.retentionDays`; an availability `metric` is a request counter (`…_total`) and a latency `metric` a histogram, both listed in dashboards/metrics.ts; a latency `thresholdSeconds` is one of that histogram's bounds in `slo.histogramBuckets`, whose bounds are distinct.",
+  "With `thanos.enabled`: the longest of `thanos.retention.rawDays`, `fiveMinuteDays` and `oneHourDays` (the bucket's retention) is at least `prometheus.retentionDays`; without AWS, `thanos.objectStorage.endpoint` and `thanos.objectStorage.bucket` are required, with AWS they are unset (the stack's own bucket).",
   "A number where text is expected is taken as its text (`costCenter: 4711` is \"4711\"); the text of a number or boolean where one is expected is taken as it.",
 ];
 
@@ -141,6 +143,10 @@ export const CROSS_CHECKS: CrossCheck[] = [
       (cfg) => checkRequestsWithinLimits(cfg[name].resources, [name, "resources"]),
   ),
   (cfg) => checkRequestsWithinLimits(cfg.elasticsearch.kibana.resources, ["elasticsearch", "kibana", "resources"]),
+  ...(["sidecar", "query", "storeGateway", "compactor"] as const).map(
+    (part): CrossCheck =>
+      (cfg) => checkRequestsWithinLimits(cfg.thanos[part].resources, ["thanos", part, "resources"]),
+  ),
   // An enabled e-mail receiver needs its relay and addresses: none has a default.
   (cfg) => {
     const e = cfg.alerting.receivers.email;
@@ -164,6 +170,7 @@ export const CROSS_CHECKS: CrossCheck[] = [
   capacityProblems,
   (cfg) => awsProblems(cfg),
   (cfg) => sloProblems(cfg),
+  (cfg) => thanosProblems(cfg),
 ];
 
 const EMAIL_FIELD_HINTS: Record<(typeof EMAIL_REQUIRED)[number], string> = {

@@ -16,6 +16,7 @@ import { lokiSchema } from "../loki/schema";
 import { nodeExporterSchema } from "../node-exporter/schema";
 import { prometheusSchema } from "../prometheus/schema";
 import { sloSchema } from "../slo/schema";
+import { thanosSchema } from "../thanos/schema";
 import { dns1123Label, dns1123Subdomain } from "./names";
 import { ENVIRONMENTS } from "./project";
 
@@ -70,6 +71,8 @@ export const stackConfigSchema = z
     alerting: alertingSchema,
     /** Service-level objectives: recording rules, burn-rate alerts and the SLO dashboard (components/slo/schema.ts). */
     slo: sloSchema,
+    /** Thanos: long-term metrics in object storage and deduplicated queries (components/thanos/schema.ts). */
+    thanos: thanosSchema,
     aws: awsSchema,
   })
   .strict();

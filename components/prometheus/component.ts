@@ -29,6 +29,9 @@ import {
 } from "../common";
 import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
+import { OBJSTORE_DIR, OBJSTORE_FILE, POD_NAME_ENV, PROMETHEUS_BLOCK_FLAGS, REPLICA_LABEL, sidecarArgs } from "../thanos/config-file";
+import type { SidecarWiring } from "../thanos/component";
+import type { Resources } from "../config/shared";
 import { CONFIG_DIR, CONFIG_FILE, RULES_DIR, ServiceScrapeTarget, buildPrometheusConfig } from "./config-file";
 import type { KubernetesScrapeInput } from "./kubernetes-jobs";
 import { PROMETHEUS_DEFAULTS, type PrometheusSettings } from "./schema";
@@ -64,12 +67,24 @@ export interface PrometheusArgs extends PlacementArgs {
   kubernetes?: KubernetesScrapeInput;
   /** Alertmanager's Service to send alerts to, in the same namespace. @default none: no alerting section */
   alertmanager?: { service: string; portName: string };
+  /**
+   * A Thanos sidecar in each pod: it serves the TSDB to Thanos Query and uploads every 2-hour block
+   * to the bucket (local compaction off). Each replica then carries the external label
+   * REPLICA_LABEL (its pod's name), by which Query deduplicates; alerts drop it.
+   * @default none: no sidecar
+   */
+  thanos?: SidecarWiring & { resources: Resources };
+  /** Annotations of the ServiceAccount (the sidecar's IRSA role). @default none */
+  serviceAccountAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Rule files: file name (ending .yaml) → rule-file object ({groups: [...]}). @default {} */
   ruleFiles?: Record<string, object>;
 }
 
 /** The port name of Prometheus's Service (scraped by its own job). */
 export const PROMETHEUS_PORT_NAME = "web";
+/** Port names of the Thanos sidecar on the governing Service (StoreAPI for Query; /metrics). */
+export const SIDECAR_GRPC_PORT_NAME = "sidecar-grpc";
+export const SIDECAR_HTTP_PORT_NAME = "sidecar-http";
 /**
  * How long a client stays with one replica behind the query Service (kube-proxy's ClientIP
  * affinity), in seconds: a day. The replicas scrape the same targets but not at the same instants,
@@ -94,6 +109,31 @@ export function prometheusEgress(ctx: StackContext, staticTargets: PrometheusSet
     apiServerEgress(ctx),
     ...(staticPorts.length ? [{ to: { cidrs: ["0.0.0.0/0"] }, ports: staticPorts } satisfies EgressRule] : []),
   ];
+}
+
+/**
+ * The Thanos sidecar: reads the TSDB on the shared data volume, talks to Prometheus on loopback, and
+ * uploads each finished 2-hour block to the bucket of the mounted objstore config.
+ */
+function thanosSidecar(r: Resources): k8s.types.input.core.v1.Container {
+  return {
+    name: "thanos-sidecar",
+    image: image("thanos"),
+    args: sidecarArgs({ tsdbPath: "/prometheus", prometheusUrl: `http://127.0.0.1:${PORTS.prometheus}`, objstoreFile: `${OBJSTORE_DIR}/${OBJSTORE_FILE}` }),
+    ports: [
+      { name: SIDECAR_GRPC_PORT_NAME, containerPort: PORTS.thanosGrpc },
+      { name: SIDECAR_HTTP_PORT_NAME, containerPort: PORTS.thanosHttp },
+    ],
+    // Ready = it reached Prometheus and read its external labels; alive = its HTTP server answers.
+    readinessProbe: httpProbe("/-/ready", SIDECAR_HTTP_PORT_NAME, { initialDelaySeconds: 5 }),
+    livenessProbe: httpProbe("/-/healthy", SIDECAR_HTTP_PORT_NAME, { initialDelaySeconds: 30, failureThreshold: 10 }),
+    resources: resources(r),
+    securityContext: containerSecurity(),
+    volumeMounts: [
+      { name: "data", mountPath: "/prometheus" },
+      { name: "objstore", mountPath: OBJSTORE_DIR, readOnly: true },
+    ],
+  };
 }
 
 /**
@@ -122,6 +162,7 @@ export class Prometheus extends pulumi.ComponentResource {
     const w: Workload = { name: APPS.prometheus, instance: name, component: "metrics", version: appVersion("prometheus") };
     this.workload = w;
     const ns = ctx.namespace;
+    const thanos = args.thanos;
 
     const config = buildPrometheusConfig({
       environment: ctx.environment,
@@ -132,6 +173,7 @@ export class Prometheus extends pulumi.ComponentResource {
       alertmanager: args.alertmanager ? { namespace: ns, ...args.alertmanager } : undefined,
       staticTargets: s.staticTargets,
       kubernetes: args.kubernetes,
+      replicaLabel: thanos ? { name: REPLICA_LABEL, envVar: POD_NAME_ENV } : undefined,
     });
     this.configYaml = stringify(config);
 
@@ -154,7 +196,7 @@ export class Prometheus extends pulumi.ComponentResource {
     // Kubernetes service discovery: read-only access to what the scrape configs discover.
     const sa = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
-      { metadata: meta(ctx, w, name), automountServiceAccountToken: true },
+      { metadata: meta(ctx, w, name, { annotations: args.serviceAccountAnnotations }), automountServiceAccountToken: true },
       { parent: this },
     );
     const clusterRole = new k8s.rbac.v1.ClusterRole(
@@ -190,7 +232,15 @@ export class Prometheus extends pulumi.ComponentResource {
         spec: {
           clusterIP: "None",
           selector: selector(w),
-          ports: [{ name: PROMETHEUS_PORT_NAME, port: PORTS.prometheus, targetPort: PROMETHEUS_PORT_NAME }],
+          ports: [
+            { name: PROMETHEUS_PORT_NAME, port: PORTS.prometheus, targetPort: PROMETHEUS_PORT_NAME },
+            ...(thanos
+              ? [
+                  { name: SIDECAR_GRPC_PORT_NAME, port: PORTS.thanosGrpc, targetPort: SIDECAR_GRPC_PORT_NAME },
+                  { name: SIDECAR_HTTP_PORT_NAME, port: PORTS.thanosHttp, targetPort: SIDECAR_HTTP_PORT_NAME },
+                ]
+              : []),
+          ],
         },
       },
       { parent: this, replaceOnChanges: ["spec.clusterIP"], deleteBeforeReplace: true },
@@ -225,7 +275,7 @@ export class Prometheus extends pulumi.ComponentResource {
           persistentVolumeClaimRetentionPolicy: data.persistentVolumeClaimRetentionPolicy,
           volumeClaimTemplates: data.volumeClaimTemplates,
           template: {
-            metadata: { labels: labels(ctx, w) },
+            metadata: { labels: labels(ctx, w), ...(thanos ? { annotations: { "checksum/objstore": thanos.objstoreChecksum } } : {}) },
             spec: withEphemeralStorage({
               serviceAccountName: sa.metadata.name,
               automountServiceAccountToken: true,
@@ -245,7 +295,10 @@ export class Prometheus extends pulumi.ComponentResource {
                     `--storage.tsdb.retention.size=${s.retentionSizeGi}GB`,
                     "--web.enable-lifecycle",
                     `--web.listen-address=:${PORTS.prometheus}`,
+                    ...(thanos ? PROMETHEUS_BLOCK_FLAGS : []),
                   ],
+                  // The replica's external label: Prometheus 3 expands ${POD_NAME} in external_labels.
+                  ...(thanos ? { env: [{ name: POD_NAME_ENV, valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }] } : {}),
                   ports: [{ name: PROMETHEUS_PORT_NAME, containerPort: PORTS.prometheus }],
                   readinessProbe: httpProbe("/-/ready", PROMETHEUS_PORT_NAME, { initialDelaySeconds: 5 }),
                   livenessProbe: httpProbe("/-/healthy", PROMETHEUS_PORT_NAME, { initialDelaySeconds: 30, failureThreshold: 10 }),
@@ -267,10 +320,12 @@ export class Prometheus extends pulumi.ComponentResource {
                   ],
                   PORTS.configReloader,
                 ),
+                ...(thanos ? [thanosSidecar(thanos.resources)] : []),
               ],
               volumes: [
                 { name: "config", configMap: { name: configMap.metadata.name } },
                 { name: "rules", configMap: { name: rules.metadata.name } },
+                ...(thanos ? [{ name: "objstore", secret: { secretName: thanos.objstoreSecret } }] : []),
                 ...data.volumes,
               ],
             }),
@@ -286,13 +341,17 @@ export class Prometheus extends pulumi.ComponentResource {
       w,
       [
         { from: [podsOf(APPS.grafana)], ports: [PORTS.prometheus] },
-        // Prometheus scrapes itself across replicas.
-        { from: [podsOf(APPS.prometheus)], ports: [PORTS.prometheus, PORTS.configReloader] },
+        // Prometheus scrapes itself (and the sidecars) across replicas.
+        { from: [podsOf(APPS.prometheus)], ports: [PORTS.prometheus, PORTS.configReloader, ...(thanos ? [PORTS.thanosHttp] : [])] },
+        // Thanos Query reads each replica through its sidecar's StoreAPI.
+        ...(thanos ? [{ from: [podsOf(APPS.thanosQuery)], ports: [PORTS.thanosGrpc] }] : []),
       ],
       this,
       name,
       undefined,
-      prometheusEgress(ctx, s.staticTargets, args.kubernetes !== undefined),
+      thanos
+        ? thanos.objectStorageEgress.apply((e) => [...prometheusEgress(ctx, s.staticTargets, args.kubernetes !== undefined), e])
+        : prometheusEgress(ctx, s.staticTargets, args.kubernetes !== undefined),
     );
 
     // From the query Service's own name: whatever uses the URL waits for the Service.

@@ -48,6 +48,13 @@ export interface PrometheusConfigInput {
   kubernetes?: KubernetesScrapeInput;
   /** Rule file glob; defaults to every .yaml under RULES_DIR. */
   ruleFiles?: string[];
+  /**
+   * An external label that tells the replicas of an HA pair apart, for a deduplicating query layer
+   * (Thanos Query's --query.replica-label): its value is the environment variable `envVar` (the pod's
+   * name), which Prometheus 3 expands in external_labels. Alerts drop it (alert_relabel_configs), so
+   * Alertmanager still sees one alert from the two replicas. @default none
+   */
+  replicaLabel?: { name: string; envVar: string };
 }
 
 type Relabel = Record<string, unknown>;
@@ -164,12 +171,17 @@ export function buildPrometheusConfig(input: PrometheusConfigInput): Record<stri
       scrape_interval: `${interval}s`,
       scrape_timeout: `${Math.min(10, interval)}s`,
       evaluation_interval: `${input.evaluationIntervalSeconds}s`,
-      external_labels: { cluster: input.clusterName, environment: input.environment },
+      external_labels: {
+        cluster: input.clusterName,
+        environment: input.environment,
+        ...(input.replicaLabel ? { [input.replicaLabel.name]: `\${${input.replicaLabel.envVar}}` } : {}),
+      },
     },
     rule_files: input.ruleFiles ?? [`${RULES_DIR}/*.yaml`],
     ...(input.alertmanager
       ? {
           alerting: {
+            ...(input.replicaLabel ? { alert_relabel_configs: [{ action: "labeldrop", regex: escapeRegex(input.replicaLabel.name) }] } : {}),
             alertmanagers: [
               {
                 api_version: "v2",

@@ -48,6 +48,11 @@ export function retentionDaysByStore(resources: StoreResource[]): Record<string,
       const c = findContainer(t.spec, "prometheus");
       if (c) keep("prometheus", parseDurationDays(flagValue(c, "--storage.tsdb.retention.time") ?? ""));
     }
+    // Thanos: the Compactor's longest resolution retention is how long the bucket keeps a block.
+    if (name === "thanos-compact") {
+      const c = findContainer(t.spec, "thanos");
+      if (c) for (const res of ["raw", "5m", "1h"]) keep("thanos", parseDurationDays(flagValue(c, `--retention.resolution-${res}`) ?? ""));
+    }
     if (name === "jaeger") {
       for (const c of containersOf(t.spec)) {
         if (!runsImage(c.container, "jaeger-es-index-cleaner")) continue;

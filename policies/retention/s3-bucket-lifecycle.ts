@@ -47,6 +47,8 @@ export const s3BucketLifecycleDefaults: S3BucketLifecycleConfig = {
     { match: "loki-chunks", kind: "telemetry", store: "loki" },
     { match: "loki-ruler", kind: "config" },
     { match: "snapshots", kind: "snapshots", store: "elasticsearch" },
+    // Thanos' blocks expire with the Compactor's longest resolution retention.
+    { match: "thanos", kind: "telemetry", store: "thanos" },
   ],
   storeTag: "Store",
   toleranceDays: 1,

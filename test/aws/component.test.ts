@@ -8,6 +8,8 @@ const SAS = {
   loki: { namespace: "observability", name: "loki" },
   elasticsearch: { namespace: "observability", name: "elasticsearch" },
   alertmanager: { namespace: "observability", name: "alertmanager" },
+  thanosSidecar: { namespace: "observability", name: "prometheus" },
+  thanos: { namespace: "observability", name: "thanos" },
 };
 
 type ComponentModule = typeof import("../../components/aws/component");
@@ -54,7 +56,12 @@ describe("AwsStorage in prod", () => {
     resources = s.resources;
     invokes = s.invokes;
     cfg = loadConfig(
-      prodRaw({ aws: { oidcProviderArn: OIDC_ARN, oidcProviderUrl: ISSUER, sns: { enabled: true } }, loki: { retentionDays: 45 }, costCenter: "cc-4711" }),
+      prodRaw({
+        aws: { oidcProviderArn: OIDC_ARN, oidcProviderUrl: ISSUER, sns: { enabled: true } },
+        loki: { retentionDays: 45 },
+        thanos: { retention: { oneHourDays: 400 } },
+        costCenter: "cc-4711",
+      }),
     );
     storage = s.m.awsStorageFor("obs", { config: cfg, serviceAccounts: SAS })!;
     await valueOf(storage.lokiRoleArn);
@@ -76,9 +83,10 @@ describe("AwsStorage in prod", () => {
 
   it("registers every AWS resource through that provider, named after the component", () => {
     const awsResources = resources.filter((r) => r.type.startsWith("aws:"));
-    // 3 buckets x (bucket, ownership, public access, versioning, encryption, policy, lifecycle), the key,
-    // 3 roles with their policies, the topic and its policy.
-    expect(awsResources).toHaveLength(3 * 7 + 1 + 3 * 2 + 2);
+    // 4 buckets x (bucket, ownership, public access, versioning, encryption, policy, lifecycle), the key,
+    // 5 roles with their policies (Loki, Elasticsearch, the Thanos sidecars, Thanos, Alertmanager),
+    // the topic and its policy.
+    expect(awsResources).toHaveLength(4 * 7 + 1 + 5 * 2 + 2);
     for (const r of awsResources) {
       // The provider is the component's own child: its URN carries the AwsStorage parent.
       expect(r.provider).toMatch(/::observability:index:AwsStorage\$pulumi:providers:aws::obs-provider::obs-provider-id$/);
@@ -86,9 +94,9 @@ describe("AwsStorage in prod", () => {
     }
   });
 
-  it("creates the three buckets, each versioned, SSE-KMS with the rotating key, public access blocked, TLS-only, owner-enforced", () => {
+  it("creates the four buckets, each versioned, SSE-KMS with the rotating key, public access blocked, TLS-only, owner-enforced", () => {
     const buckets = byType(resources, "aws:s3/bucket:Bucket").map((b) => b.name).sort();
-    expect(buckets).toEqual(["obs-es-snapshots", "obs-loki-chunks", "obs-loki-ruler"]);
+    expect(buckets).toEqual(["obs-es-snapshots", "obs-loki-chunks", "obs-loki-ruler", "obs-thanos"]);
     const key = one(resources, "obs-kms");
     expect(key.inputs.enableKeyRotation).toBe(true);
     expect(key.inputs.deletionWindowInDays).toBe(30);
@@ -135,8 +143,28 @@ describe("AwsStorage in prod", () => {
     }
   });
 
+  it("expires Thanos' blocks after the longest retention the Compactor keeps (thanos.retention.oneHourDays)", () => {
+    const [rule] = one(resources, "obs-thanos-lifecycle").inputs.rules;
+    expect(cfg.thanos.retention).toEqual({ rawDays: 90, fiveMinuteDays: 180, oneHourDays: 400 });
+    expect(rule.expiration).toEqual({ days: 400 });
+    expect(rule.noncurrentVersionExpiration).toEqual({ noncurrentDays: 7 });
+    expect(one(resources, "obs-thanos").inputs.tags).toEqual({ Store: "thanos", Lifecycle: "store-retention" });
+  });
+
+  it("lets the Thanos sidecars upload but never delete; the Store Gateway and Compactor also delete, on the Thanos bucket only", () => {
+    const sidecar = JSON.parse(one(resources, "obs-thanos-sidecar-s3").inputs.policy);
+    expect(one(resources, "obs-thanos-sidecar-s3").inputs.role).toBe("obs-thanos-sidecar-role-id");
+    expect(sidecar.Statement[0]).toMatchObject({ Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::obs-thanos-a1b2c3d"] });
+    expect(sidecar.Statement[1]).toMatchObject({ Action: ["s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::obs-thanos-a1b2c3d/*"] });
+    const thanos = JSON.parse(one(resources, "obs-thanos-s3").inputs.policy);
+    expect(thanos.Statement[1]).toMatchObject({ Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: ["arn:aws:s3:::obs-thanos-a1b2c3d/*"] });
+    expect(thanos.Statement[2].Condition).toEqual({ StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } });
+  });
+
   it("trusts each role only for its exact ServiceAccount through the cluster's OIDC provider", () => {
     for (const [role, sa] of [
+      ["thanos-sidecar", "system:serviceaccount:observability:prometheus"],
+      ["thanos", "system:serviceaccount:observability:thanos"],
       ["loki", "system:serviceaccount:observability:loki"],
       ["elasticsearch", "system:serviceaccount:observability:elasticsearch"],
       ["alertmanager", "system:serviceaccount:observability:alertmanager"],
@@ -218,18 +246,26 @@ describe("AwsStorage in prod", () => {
 describe("AwsStorage with the prod defaults", () => {
   it("creates no SNS topic and no Alertmanager role unless aws.sns.enabled", async () => {
     const { m, resources } = await setup();
-    const storage = m.awsStorageFor("obs", { config: loadConfig(prodRaw()), serviceAccounts: { loki: SAS.loki, elasticsearch: SAS.elasticsearch } })!;
+    const serviceAccounts = { loki: SAS.loki, elasticsearch: SAS.elasticsearch, thanos: SAS.thanos, thanosSidecar: SAS.thanosSidecar };
+    const storage = m.awsStorageFor("obs", { config: loadConfig(prodRaw()), serviceAccounts })!;
     await valueOf(storage.elasticsearchRoleArn);
     await settle(resources);
     expect(resources.filter((r) => r.type.startsWith("aws:sns"))).toEqual([]);
-    expect(byType(resources, "aws:iam/role:Role").map((r) => r.name).sort()).toEqual(["obs-elasticsearch-role", "obs-loki-role"]);
+    expect(byType(resources, "aws:iam/role:Role").map((r) => r.name).sort()).toEqual(["obs-elasticsearch-role", "obs-loki-role", "obs-thanos-role", "obs-thanos-sidecar-role"]);
     expect(storage.snsTopicArn).toBeUndefined();
+  });
+
+  it("refuses Thanos without the ServiceAccounts its roles would trust", async () => {
+    const { m } = await setup();
+    expect(() => new m.AwsStorage("obs", { config: loadConfig(prodRaw()), serviceAccounts: { loki: SAS.loki, elasticsearch: SAS.elasticsearch } })).toThrow(
+      "thanos.enabled needs serviceAccounts.thanos and serviceAccounts.thanosSidecar",
+    );
   });
 
   it("refuses SNS without the Alertmanager ServiceAccount it would trust", async () => {
     const { m } = await setup();
     const cfg = loadConfig(prodRaw({ aws: { oidcProviderArn: OIDC_ARN, oidcProviderUrl: ISSUER, sns: { enabled: true } } }));
-    expect(() => new m.AwsStorage("obs", { config: cfg, serviceAccounts: { loki: SAS.loki, elasticsearch: SAS.elasticsearch } })).toThrow(
+    expect(() => new m.AwsStorage("obs", { config: cfg, serviceAccounts: { loki: SAS.loki, elasticsearch: SAS.elasticsearch, thanos: SAS.thanos, thanosSidecar: SAS.thanosSidecar } })).toThrow(
       "aws.sns.enabled needs serviceAccounts.alertmanager",
     );
   });

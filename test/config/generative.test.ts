@@ -69,6 +69,8 @@ const STRINGS: Record<string, { valid: string[]; invalid: string[] }> = {
   oidcProviderArn: { valid: [PROD_AWS.oidcProviderArn], invalid: ["arn:aws:iam::1:oidc-provider/x"] },
   oidcProviderUrl: { valid: [PROD_AWS.oidcProviderUrl, "oidc.eks.eu-west-1.amazonaws.com/id/OTHER"], invalid: ["https://oidc"] },
   zoneLabel: { valid: ["topology.kubernetes.io/zone", "zone", "example.com/rack_row"], invalid: ["/zone", "Topology.kubernetes.io/zone", "zone/"] },
+  "thanos.objectStorage.endpoint": { valid: ["s3.eu-west-1.amazonaws.com", "minio.storage.platform.internal:9000"], invalid: ["https://s3.example.com", "S3.example.com"] },
+  "thanos.objectStorage.bucket": { valid: ["thanos-blocks", "metrics.prod-1"], invalid: ["Thanos", "ab"] },
   schedule: { valid: ["0 30 1 * * ?", "0 0 2 ? * SUN", "0 0/15 * * * ?", "0 59 23 L * ?", "0 0 3 ? * 6#3 2099"], invalid: ["0 60 1 * * ?", "0 30 1 1 * MON", "30 1 * * *", "0 0 0 ? 13 *"] },
 };
 

@@ -20,6 +20,7 @@ const BUILT_BY = {
   "jaeger-es-index-cleaner": "jaeger",
   sloth: "sloth",
   checkov: "checkov",
+  thanos: "thanos",
 } as const;
 export type PinnedBinary = keyof typeof BUILT_BY;
 

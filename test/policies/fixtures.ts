@@ -178,3 +178,26 @@ export const alertRule = (over: Record<string, any> = {}) => ({
 export function container0(f: Fixture): Record<string, any> {
   return f.props.spec.template.spec.containers[0];
 }
+
+/** The Thanos Compactor as the stack registers it: raw 90 days, 5 m 180 days, 1 h 365 days. */
+export const thanosCompactor = (retention: Record<string, string | undefined> = { raw: "90d", "5m": "180d", "1h": "365d" }) =>
+  workload("StatefulSet", "thanos-compact", [
+    container("thanos", "quay.io/thanos/thanos:v0.42.4", {
+      args: [
+        "compact",
+        "--wait",
+        "--data-dir=/var/thanos",
+        "--objstore.config-file=/etc/thanos/objstore.yaml",
+        ...Object.entries(retention)
+          .filter(([, v]) => v !== undefined)
+          .map(([res, v]) => `--retention.resolution-${res}=${v}`),
+      ],
+    }),
+  ]);
+
+/** Prometheus with its Thanos sidecar (the stack's prod Prometheus). */
+export const prometheusWithSidecar = () => {
+  const f = prometheus();
+  f.props.spec.template.spec.containers.push(container("thanos-sidecar", "quay.io/thanos/thanos:v0.42.4", { args: ["sidecar", "--tsdb.path=/prometheus"] }));
+  return f;
+};

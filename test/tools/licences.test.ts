@@ -109,10 +109,13 @@ describe("no AGPL Go module in the toolchain", () => {
   });
 
   test("the check read real module lists (not an empty tools/ folder)", () => {
-    expect(folders.map((d) => d.name)).toEqual(expect.arrayContaining(["prometheus", "alertmanager", "jaeger", "actionlint", "pulumi"]));
+    expect(folders.map((d) => d.name)).toEqual(expect.arrayContaining(["prometheus", "alertmanager", "jaeger", "actionlint", "pulumi", "thanos"]));
     const required = folders.flatMap((d) => goModModules(readFileSync(join(REPO, "tools", d.name, "go.mod"), "utf8")));
     expect(required.length).toBeGreaterThan(500);
     expect(required).toContainEqual({ path: "github.com/prometheus/prometheus", version: "v0.316.0", via: "require" });
+    // Thanos is Apache-2.0; it builds against minio-go (Apache-2.0), never the AGPL minio server.
+    expect(required).toContainEqual({ path: "github.com/thanos-io/thanos", version: "v0.42.4", via: "require" });
+    expect(required.some((m) => m.path === "github.com/minio/minio-go/v7")).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { s3BucketLifecycle } from "../../../policies/retention/s3-bucket-lifecycle";
-import { configMap, lokiConfig, elasticsearchConfig } from "../fixtures";
+import { configMap, lokiConfig, elasticsearchConfig, thanosCompactor } from "../fixtures";
 import { assertNoStackViolations, assertStackViolations, clone, policyResource, stackArgs } from "../helpers";
 
 describe("s3-bucket-lifecycle", () => {
@@ -97,5 +97,17 @@ describe("s3-bucket-lifecycle", () => {
     await assertStackViolations(s3BucketLifecycle, stackArgs([bucket("obs-archive"), lifecycle("obs-archive", "obs-archive-bucket", { days: 4000 })]), [
       { message: 'bucket "obs-archive" expires objects after 4000 days; allowed: at most 3653 days', urn: urn("obs-archive") },
     ]);
+  });
+  describe("the Thanos bucket", () => {
+    const thanos = (days: number) => [thanosCompactor(), bucket("obs-thanos"), lifecycle("obs-thanos", "obs-thanos-id", { days })];
+    test("compliant: blocks expire with the Compactor's longest retention (1 h resolution, 365 days)", () => assertNoStackViolations(s3BucketLifecycle, stackArgs(thanos(365))));
+    test("an expiration shorter than the Compactor's longest retention", () =>
+      assertStackViolations(s3BucketLifecycle, stackArgs(thanos(180)), [
+        { message: 'bucket "obs-thanos" expires objects after 180 days but thanos keeps 365 days; allowed: 365 to 366 days', urn: urn("obs-thanos") },
+      ]));
+    test("a Thanos bucket without a lifecycle", () =>
+      assertStackViolations(s3BucketLifecycle, stackArgs(thanos(365).slice(0, 2)), [
+        { message: 'bucket "obs-thanos" has no enabled lifecycle rule with an expiration; its objects would be kept forever', urn: urn("obs-thanos") },
+      ]));
   });
 });
