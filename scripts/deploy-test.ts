@@ -423,6 +423,11 @@ const UPGRADE_REPLACEMENTS: { kinds: string[]; names: RegExp; reason: string }[]
     reason: "a StatefulSet's governing Service became headless; clusterIP None cannot be set in place (same name, deleted first)",
   },
   {
+    kinds: ["Job"],
+    names: /^elasticsearch-bootstrap$/,
+    reason: "the bootstrap Job's name carries a checksum of what it puts (now the security roles and users too): a changed bootstrap runs as a new Job",
+  },
+  {
     kinds: ["DaemonSet", "Service", "ServiceAccount", "ConfigMap", "NetworkPolicy", "ClusterRole", "ClusterRoleBinding"],
     names: /^(node-exporter|fluent-bit)/,
     reason: "the node agents moved to a namespace of their own (privileged), so the main one enforces restricted",

@@ -257,7 +257,10 @@ export class Jaeger extends pulumi.ComponentResource {
         {
           metadata: meta(ctx, w, name, { annotations: data!.annotations }),
           spec: {
-            serviceName: service.metadata.name,
+            // The Service's name as a known value, with the Service in dependsOn: a reference to its
+            // output would be unknown in a preview of the Service's replacement (deleted first), and the
+            // engine would then replace the StatefulSet too (serviceName is immutable).
+            serviceName: name,
             replicas: 1,
             selector: { matchLabels: selector(w) },
             persistentVolumeClaimRetentionPolicy: data.persistentVolumeClaimRetentionPolicy,
@@ -265,7 +268,7 @@ export class Jaeger extends pulumi.ComponentResource {
             template: podTemplate,
           },
         },
-        data!.options(),
+        data!.options({ dependsOn: [service] }),
       );
     } else {
       new k8s.apps.v1.Deployment(

@@ -139,7 +139,10 @@ export class Loki extends pulumi.ComponentResource {
       {
         metadata: meta(ctx, w, name, { annotations: data.annotations }),
         spec: {
-          serviceName: service.metadata.name,
+          // The Service's name as a known value, with the Service in dependsOn: a reference to its
+          // output would be unknown in a preview of the Service's replacement (deleted first), and the
+          // engine would then replace the StatefulSet too (serviceName is immutable).
+          serviceName: name,
           // Monolithic with a filesystem store and an in-memory ring: exactly one process.
           replicas: 1,
           selector: { matchLabels: selector(w) },
@@ -190,7 +193,7 @@ export class Loki extends pulumi.ComponentResource {
           },
         },
       },
-      data.options(),
+      data.options({ dependsOn: [service] }),
     );
 
     networkPolicy(

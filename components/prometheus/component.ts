@@ -268,7 +268,10 @@ export class Prometheus extends pulumi.ComponentResource {
       {
         metadata: meta(ctx, w, name, { annotations: { ...data.annotations, ...placementAnnotations(ctx, s.replicas) } }),
         spec: {
-          serviceName: headless.metadata.name,
+          // The Service's name as a known value, with the Service in dependsOn: a reference to its
+          // output would be unknown in a preview of the Service's replacement (deleted first), and the
+          // engine would then replace the StatefulSet too (serviceName is immutable).
+          serviceName: name,
           replicas: s.replicas,
           podManagementPolicy: "Parallel",
           selector: { matchLabels: selector(w) },
@@ -332,7 +335,7 @@ export class Prometheus extends pulumi.ComponentResource {
           },
         },
       },
-      data.options(),
+      data.options({ dependsOn: [headless] }),
     );
 
     disruptionBudget(ctx, w, s.replicas, this, name);
