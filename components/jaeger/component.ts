@@ -163,30 +163,6 @@ export class Jaeger extends pulumi.ComponentResource {
 
     const P = JAEGER_PORT_NAMES;
     const badger = s.storage === "badger";
-    // With badger it governs the one-replica StatefulSet: headless, like every governing Service
-    // (clients reach the one pod by the same name). A change of storage replaces it, deleted first.
-    const service = new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: meta(ctx, w, name, badger ? { annotations: governingServiceAnnotations(ctx, name) } : undefined),
-        spec: {
-          ...(badger ? { clusterIP: "None" } : {}),
-          selector: selector(w),
-          ports: [
-            { name: P.otlpGrpc, port: PORTS.jaegerOtlpGrpc, targetPort: P.otlpGrpc, appProtocol: "grpc" },
-            { name: P.otlpHttp, port: PORTS.jaegerOtlpHttp, targetPort: P.otlpHttp },
-            { name: P.thriftHttp, port: PORTS.jaegerThriftHttp, targetPort: P.thriftHttp },
-            { name: P.thriftCompact, port: PORTS.jaegerThriftCompact, targetPort: P.thriftCompact, protocol: "UDP" },
-            { name: P.thriftBinary, port: PORTS.jaegerThriftBinary, targetPort: P.thriftBinary, protocol: "UDP" },
-            { name: P.zipkin, port: PORTS.zipkin, targetPort: P.zipkin },
-            { name: P.query, port: PORTS.jaegerQuery, targetPort: P.query },
-            { name: P.sampling, port: PORTS.jaegerSampling, targetPort: P.sampling },
-            { name: P.metrics, port: PORTS.jaegerMetrics, targetPort: P.metrics },
-          ],
-        },
-      },
-      { parent: this, replaceOnChanges: ["spec.clusterIP"], deleteBeforeReplace: true },
-    );
 
     const data = badger ? dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: 1 }, this, name) : undefined;
     this.claims = data?.claims ?? [];
@@ -251,15 +227,14 @@ export class Jaeger extends pulumi.ComponentResource {
       }),
     };
 
+    let statefulSet: k8s.apps.v1.StatefulSet | undefined;
     if (badger && data) {
-      new k8s.apps.v1.StatefulSet(
+      statefulSet = new k8s.apps.v1.StatefulSet(
         `${name}-statefulset`,
         {
           metadata: meta(ctx, w, name, { annotations: data!.annotations }),
           spec: {
-            // The Service's name as a known value, with the Service in dependsOn: a reference to its
-            // output would be unknown in a preview of the Service's replacement (deleted first), and the
-            // engine would then replace the StatefulSet too (serviceName is immutable).
+            // Its governing Service (below) by name: a known value, so no dependency on the Service.
             serviceName: name,
             replicas: 1,
             selector: { matchLabels: selector(w) },
@@ -268,7 +243,7 @@ export class Jaeger extends pulumi.ComponentResource {
             template: podTemplate,
           },
         },
-        data!.options({ dependsOn: [service] }),
+        data!.options(),
       );
     } else {
       new k8s.apps.v1.Deployment(
@@ -368,6 +343,33 @@ export class Jaeger extends pulumi.ComponentResource {
     }
 
     // From the Service's own name: whatever uses an endpoint waits for the Service.
+    // With badger it governs the one-replica StatefulSet: headless, like every governing Service
+    // (clients reach the one pod by the same name). A change of storage replaces it, deleted first.
+    // Registered after the StatefulSet, which names it as a known value: the engine then does not
+    // replace the StatefulSet with it (serviceName is immutable).
+    const service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: meta(ctx, w, name, badger ? { annotations: governingServiceAnnotations(ctx, name) } : undefined),
+        spec: {
+          ...(badger ? { clusterIP: "None" } : {}),
+          selector: selector(w),
+          ports: [
+            { name: P.otlpGrpc, port: PORTS.jaegerOtlpGrpc, targetPort: P.otlpGrpc, appProtocol: "grpc" },
+            { name: P.otlpHttp, port: PORTS.jaegerOtlpHttp, targetPort: P.otlpHttp },
+            { name: P.thriftHttp, port: PORTS.jaegerThriftHttp, targetPort: P.thriftHttp },
+            { name: P.thriftCompact, port: PORTS.jaegerThriftCompact, targetPort: P.thriftCompact, protocol: "UDP" },
+            { name: P.thriftBinary, port: PORTS.jaegerThriftBinary, targetPort: P.thriftBinary, protocol: "UDP" },
+            { name: P.zipkin, port: PORTS.zipkin, targetPort: P.zipkin },
+            { name: P.query, port: PORTS.jaegerQuery, targetPort: P.query },
+            { name: P.sampling, port: PORTS.jaegerSampling, targetPort: P.sampling },
+            { name: P.metrics, port: PORTS.jaegerMetrics, targetPort: P.metrics },
+          ],
+        },
+      },
+      { parent: this, replaceOnChanges: ["spec.clusterIP"], deleteBeforeReplace: true, dependsOn: statefulSet ? [statefulSet] : [] },
+    );
+
     const url = (port: number) => service.metadata.name.apply((svc) => serviceUrl(svc, ns, port));
     this.otlpGrpcEndpoint = url(PORTS.jaegerOtlpGrpc);
     this.otlpHttpEndpoint = url(PORTS.jaegerOtlpHttp);

@@ -112,36 +112,15 @@ export class Loki extends pulumi.ComponentResource {
 
     const sa = serviceAccount(ctx, w, this, name, { automount: false, annotations: args.serviceAccountAnnotations });
 
-    // The StatefulSet's governing Service (its serviceName, which never changes): headless. Loki is
-    // one replica, so its clients (Fluent Bit, Grafana) reach the same pod by its name as before.
-    // Its clusterIP cannot change in place: an older stack's ClusterIP Service of the same name is
-    // replaced, deleted first (the name stays).
-    const service = new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: meta(ctx, w, name, { annotations: governingServiceAnnotations(ctx, name) }),
-        spec: {
-          clusterIP: "None",
-          selector: selector(w),
-          ports: [
-            { name: LOKI_HTTP_PORT_NAME, port: PORTS.lokiHttp, targetPort: LOKI_HTTP_PORT_NAME },
-            { name: LOKI_GRPC_PORT_NAME, port: PORTS.lokiGrpc, targetPort: LOKI_GRPC_PORT_NAME },
-          ],
-        },
-      },
-      { parent: this, replaceOnChanges: ["spec.clusterIP"], deleteBeforeReplace: true },
-    );
 
     const data = dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: 1 }, this, name);
     this.claims = data.claims;
-    new k8s.apps.v1.StatefulSet(
+    const statefulSet = new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
         metadata: meta(ctx, w, name, { annotations: data.annotations }),
         spec: {
-          // The Service's name as a known value, with the Service in dependsOn: a reference to its
-          // output would be unknown in a preview of the Service's replacement (deleted first), and the
-          // engine would then replace the StatefulSet too (serviceName is immutable).
+          // Its governing Service (below) by name: a known value, so no dependency on the Service.
           serviceName: name,
           // Monolithic with a filesystem store and an in-memory ring: exactly one process.
           replicas: 1,
@@ -193,7 +172,30 @@ export class Loki extends pulumi.ComponentResource {
           },
         },
       },
-      data.options({ dependsOn: [service] }),
+      data.options(),
+    );
+
+    // The StatefulSet's governing Service (its serviceName, which never changes): headless. Loki is
+    // one replica, so its clients (Fluent Bit, Grafana) reach the same pod by its name as before.
+    // Its clusterIP cannot change in place: an older stack's ClusterIP Service of the same name is
+    // replaced, deleted first (the name stays). It is registered after the StatefulSet, which names
+    // it as a known value and does not depend on it: the engine then does not replace the
+    // StatefulSet with it (a dependent of a Service deleted first is replaced when an input of it
+    // may change, and serviceName is immutable).
+    const service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: meta(ctx, w, name, { annotations: governingServiceAnnotations(ctx, name) }),
+        spec: {
+          clusterIP: "None",
+          selector: selector(w),
+          ports: [
+            { name: LOKI_HTTP_PORT_NAME, port: PORTS.lokiHttp, targetPort: LOKI_HTTP_PORT_NAME },
+            { name: LOKI_GRPC_PORT_NAME, port: PORTS.lokiGrpc, targetPort: LOKI_GRPC_PORT_NAME },
+          ],
+        },
+      },
+      { parent: this, replaceOnChanges: ["spec.clusterIP"], deleteBeforeReplace: true, dependsOn: [statefulSet] },
     );
 
     networkPolicy(

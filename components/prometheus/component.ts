@@ -221,30 +221,6 @@ export class Prometheus extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // The StatefulSet's governing Service (its serviceName, which never changes): headless, so
-    // each replica has its own DNS name (prometheus-0.prometheus...) and no virtual IP mixes them.
-    // Its clusterIP cannot change in place: an older stack's ClusterIP Service of the same name is
-    // replaced, deleted first (the name stays).
-    const headless = new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: meta(ctx, w, name, { annotations: governingServiceAnnotations(ctx, name) }),
-        spec: {
-          clusterIP: "None",
-          selector: selector(w),
-          ports: [
-            { name: PROMETHEUS_PORT_NAME, port: PORTS.prometheus, targetPort: PROMETHEUS_PORT_NAME },
-            ...(thanos
-              ? [
-                  { name: SIDECAR_GRPC_PORT_NAME, port: PORTS.thanosGrpc, targetPort: SIDECAR_GRPC_PORT_NAME },
-                  { name: SIDECAR_HTTP_PORT_NAME, port: PORTS.thanosHttp, targetPort: SIDECAR_HTTP_PORT_NAME },
-                ]
-              : []),
-          ],
-        },
-      },
-      { parent: this, replaceOnChanges: ["spec.clusterIP"], deleteBeforeReplace: true },
-    );
     // What queries go to (Grafana, the `prometheus` endpoint): one virtual IP, and one replica per
     // client (QUERY_AFFINITY_SECONDS), until a deduplicating query layer exists.
     const query = new k8s.core.v1.Service(
@@ -263,14 +239,12 @@ export class Prometheus extends pulumi.ComponentResource {
 
     const data = dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: s.replicas }, this, name);
     this.claims = data.claims;
-    new k8s.apps.v1.StatefulSet(
+    const statefulSet = new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
         metadata: meta(ctx, w, name, { annotations: { ...data.annotations, ...placementAnnotations(ctx, s.replicas) } }),
         spec: {
-          // The Service's name as a known value, with the Service in dependsOn: a reference to its
-          // output would be unknown in a preview of the Service's replacement (deleted first), and the
-          // engine would then replace the StatefulSet too (serviceName is immutable).
+          // Its governing Service (below) by name: a known value, so no dependency on the Service.
           serviceName: name,
           replicas: s.replicas,
           podManagementPolicy: "Parallel",
@@ -335,7 +309,35 @@ export class Prometheus extends pulumi.ComponentResource {
           },
         },
       },
-      data.options({ dependsOn: [headless] }),
+      data.options(),
+    );
+
+    // The StatefulSet's governing Service (its serviceName, which never changes): headless, so
+    // each replica has its own DNS name (prometheus-0.prometheus...) and no virtual IP mixes them.
+    // Its clusterIP cannot change in place: an older stack's ClusterIP Service of the same name is
+    // replaced, deleted first (the name stays). It is registered after the StatefulSet, which names
+    // it as a known value and does not depend on it: the engine then does not replace the
+    // StatefulSet with it (a dependent of a Service deleted first is replaced when an input of it
+    // may change, and serviceName is immutable).
+    new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: meta(ctx, w, name, { annotations: governingServiceAnnotations(ctx, name) }),
+        spec: {
+          clusterIP: "None",
+          selector: selector(w),
+          ports: [
+            { name: PROMETHEUS_PORT_NAME, port: PORTS.prometheus, targetPort: PROMETHEUS_PORT_NAME },
+            ...(thanos
+              ? [
+                  { name: SIDECAR_GRPC_PORT_NAME, port: PORTS.thanosGrpc, targetPort: SIDECAR_GRPC_PORT_NAME },
+                  { name: SIDECAR_HTTP_PORT_NAME, port: PORTS.thanosHttp, targetPort: SIDECAR_HTTP_PORT_NAME },
+                ]
+              : []),
+          ],
+        },
+      },
+      { parent: this, replaceOnChanges: ["spec.clusterIP"], deleteBeforeReplace: true, dependsOn: [statefulSet] },
     );
 
     disruptionBudget(ctx, w, s.replicas, this, name);
