@@ -27,7 +27,7 @@ import { NodeExporter, NODE_EXPORTER_PORT_NAME } from "./node-exporter/component
 import { KubeStateMetrics } from "./kube-state-metrics/component";
 import { Prometheus } from "./prometheus/component";
 import type { ServiceScrapeTarget } from "./prometheus/config";
-import { DataVolumes, persistenceChanges, plannedDataVolumes } from "./data-volumes";
+import { DataVolumes, LOKI_BACKEND, persistenceChanges, plannedDataVolumes } from "./data-volumes";
 
 export interface ObservabilityStackArgs {
   /** The validated stack configuration (loadConfig). */
@@ -146,7 +146,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       agentsNamespace: agentsNs,
       apiServer: cfg.network.apiServer,
       nodeCidrs: cfg.network.nodeCidrs,
-      objectStorageCidrs: cfg.aws.enabled ? cfg.network.objectStorageCidrs : undefined,
+      objectStorageCidrs: cfg.aws.enabled || cfg.loki.objectStore ? cfg.network.objectStorageCidrs : undefined,
       receiverCidrs: cfg.network.receiverCidrs,
     };
     const ctx: StackContext = {
@@ -336,6 +336,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       [SERVICES.prometheus]: prometheus.claims,
       [SERVICES.alertmanager]: alertmanager.claims,
       [SERVICES.loki]: loki.claims,
+      [LOKI_BACKEND]: loki.backendClaims,
       [SERVICES.elasticsearch]: elasticsearch.claims,
       [SERVICES.jaeger]: jaeger.claims,
       [SERVICES.grafana]: grafanaClaims,
