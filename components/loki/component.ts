@@ -202,49 +202,48 @@ export class Loki extends pulumi.ComponentResource {
       st.type === "s3" ? [{ to: { cidrs: networkOf(ctx).objectStorageCidrs ?? ["0.0.0.0/0"] }, ports: [objectStorePort(st)] }] : [],
     );
 
+    // The StatefulSet `name`: the monolithic process, or the scalable write target. One object either
+    // way (same resource, selector, governing Service and claims), so an existing monolithic Loki
+    // becomes the write target by an update in place.
+    const mainStatefulSet = (annotations: Record<string, pulumi.Input<string>>, spec: k8s.types.input.apps.v1.StatefulSetSpec) =>
+      new k8s.apps.v1.StatefulSet(`${name}-statefulset`, { metadata: meta(ctx, w, name, { annotations }), spec }, data.options());
+
     if (!scalable) {
-      new k8s.apps.v1.StatefulSet(
-        `${name}-statefulset`,
-        {
-          metadata: meta(ctx, w, name, { annotations: data.annotations }),
-          spec: {
-            serviceName: service.metadata.name,
-            // Monolithic with a filesystem store and an in-memory ring: exactly one process.
-            replicas: 1,
-            selector: { matchLabels: selector(w) },
-            updateStrategy: { type: "RollingUpdate" },
-            persistentVolumeClaimRetentionPolicy: data.persistentVolumeClaimRetentionPolicy,
-            volumeClaimTemplates: data.volumeClaimTemplates,
-            template: {
-              metadata: { labels: labels(ctx, w), annotations: { "checksum/config": this.configYaml.apply(checksum) } },
-              spec: withEphemeralStorage({
-                serviceAccountName: sa.metadata.name,
-                // IRSA injects its own projected token; Loki never calls the Kubernetes API.
-                automountServiceAccountToken: false,
-                securityContext: podSecurity(LOKI_UID),
-                // The ingester flushes and closes its WAL segment on SIGTERM.
-                terminationGracePeriodSeconds: 120,
-                containers: [
-                  {
-                    ...lokiContainer({ target: "all", configDir: CONFIG_DIR, resources: s.resources, startup: true }),
-                    volumeMounts: [
-                      { name: "config", mountPath: CONFIG_DIR, readOnly: true },
-                      { name: "data", mountPath: DATA_DIR },
-                      { name: "tmp", mountPath: "/tmp" },
-                    ],
-                  },
+      mainStatefulSet(data.annotations, {
+        serviceName: service.metadata.name,
+        // Monolithic with a filesystem store and an in-memory ring: exactly one process.
+        replicas: 1,
+        selector: { matchLabels: selector(w) },
+        updateStrategy: { type: "RollingUpdate" },
+        persistentVolumeClaimRetentionPolicy: data.persistentVolumeClaimRetentionPolicy,
+        volumeClaimTemplates: data.volumeClaimTemplates,
+        template: {
+          metadata: { labels: labels(ctx, w), annotations: { "checksum/config": this.configYaml.apply(checksum) } },
+          spec: withEphemeralStorage({
+            serviceAccountName: sa.metadata.name,
+            // IRSA injects its own projected token; Loki never calls the Kubernetes API.
+            automountServiceAccountToken: false,
+            securityContext: podSecurity(LOKI_UID),
+            // The ingester flushes and closes its WAL segment on SIGTERM.
+            terminationGracePeriodSeconds: 120,
+            containers: [
+              {
+                ...lokiContainer({ target: "all", configDir: CONFIG_DIR, resources: s.resources, startup: true }),
+                volumeMounts: [
+                  { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                  { name: "data", mountPath: DATA_DIR },
+                  { name: "tmp", mountPath: "/tmp" },
                 ],
-                volumes: [
-                  { name: "config", configMap: { name: configMap.metadata.name } },
-                  { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
-                  ...data.volumes,
-                ],
-              }),
-            },
-          },
+              },
+            ],
+            volumes: [
+              { name: "config", configMap: { name: configMap.metadata.name } },
+              { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+              ...data.volumes,
+            ],
+          }),
         },
-        data.options(),
-      );
+      });
 
       networkPolicy(
         ctx,
@@ -398,23 +397,19 @@ export class Loki extends pulumi.ComponentResource {
 
     // --- write: the monolithic StatefulSet's object, claims and governing Service -------------
     const writeService = targetService(w, `${name}-write`);
-    new k8s.apps.v1.StatefulSet(
-      `${name}-statefulset`,
+    mainStatefulSet(
+      { ...data.annotations, ...placementAnnotations(ctx, writeReplicas) },
       {
-        metadata: meta(ctx, w, name, { annotations: { ...data.annotations, ...placementAnnotations(ctx, writeReplicas) } }),
-        spec: {
-          serviceName: service.metadata.name,
-          replicas: writeReplicas,
-          // podManagementPolicy stays the default (OrderedReady): it cannot change on the StatefulSet an
-          // existing monolithic Loki already has.
-          selector: { matchLabels: selector(w) },
-          updateStrategy: { type: "RollingUpdate" },
-          persistentVolumeClaimRetentionPolicy: data.persistentVolumeClaimRetentionPolicy,
-          volumeClaimTemplates: data.volumeClaimTemplates,
-          template: template(w, podSpec("write", w, writeReplicas, s.write.resources, data.volumes)),
-        },
+        serviceName: service.metadata.name,
+        replicas: writeReplicas,
+        // podManagementPolicy stays the default (OrderedReady): it cannot change on the StatefulSet an
+        // existing monolithic Loki already has.
+        selector: { matchLabels: selector(w) },
+        updateStrategy: { type: "RollingUpdate" },
+        persistentVolumeClaimRetentionPolicy: data.persistentVolumeClaimRetentionPolicy,
+        volumeClaimTemplates: data.volumeClaimTemplates,
+        template: template(w, podSpec("write", w, writeReplicas, s.write.resources, data.volumes)),
       },
-      data.options({ dependsOn: [memberlist] }),
     );
     disruptionBudget(ctx, w, writeReplicas, this, name);
     networkPolicy(ctx, w, clientIngress("write"), this, name, undefined, egress);
