@@ -78,7 +78,6 @@ export type LokiTarget = (typeof LOKI_TARGETS)[number];
 
 /** Where each pod's own copy of loki.yaml is written (its zone filled in) in scalable mode. */
 const RENDERED_DIR = "/etc/loki-rendered";
-const ZONE_DIR = "/mnt/zone";
 
 /**
  * Loki, in one of two modes (`settings.mode`).
@@ -350,7 +349,6 @@ export class Loki extends pulumi.ComponentResource {
           { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
           ...(zoneAware
             ? [
-                { name: "zone", emptyDir: { sizeLimit: "1Mi" } },
                 {
                   name: "api-token",
                   projected: {
@@ -528,7 +526,8 @@ function renderContainer(o: { zoneAware: boolean; zoneLabel: string; zoneRequire
     command: ["bash", "-c", renderScript({ zoneAware: o.zoneAware, zoneLabel: o.zoneLabel, zoneRequired: o.zoneRequired })],
     env: [
       { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-      { name: "OUT", value: `${ZONE_DIR}/zone` },
+      // The zone beside the file it went into (the same volume, which the Loki container mounts).
+      { name: "OUT", value: `${RENDERED_DIR}/zone` },
       { name: "CONFIG_IN", value: `/mnt/config/${CONFIG_FILE}` },
       { name: "CONFIG_OUT", value: `${RENDERED_DIR}/${CONFIG_FILE}` },
     ],
@@ -537,12 +536,7 @@ function renderContainer(o: { zoneAware: boolean; zoneLabel: string; zoneRequire
     volumeMounts: [
       { name: "config", mountPath: "/mnt/config", readOnly: true },
       { name: "rendered", mountPath: RENDERED_DIR },
-      ...(o.zoneAware
-        ? [
-            { name: "zone", mountPath: ZONE_DIR },
-            { name: "api-token", mountPath: "/mnt/api-token", readOnly: true },
-          ]
-        : []),
+      ...(o.zoneAware ? [{ name: "api-token", mountPath: "/mnt/api-token", readOnly: true }] : []),
     ],
   };
 }

@@ -139,7 +139,7 @@ describe("the ring and the Services", () => {
     expect(spec.automountServiceAccountToken).toBe(false);
     const init = spec.initContainers[0];
     expect(init.name).toBe("render-config");
-    expect(init.volumeMounts.map((m: { name: string }) => m.name)).toEqual(["config", "rendered", "zone", "api-token"]);
+    expect(init.volumeMounts.map((m: { name: string }) => m.name)).toEqual(["config", "rendered", "api-token"]);
     expect(spec.containers[0].volumeMounts.map((m: { name: string }) => m.name)).toEqual(["rendered", "data", "tmp"]);
   });
 });
