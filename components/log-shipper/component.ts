@@ -197,7 +197,9 @@ export class LogShipper extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this },
+      // Replaced (a move to another namespace) deleted first: two shippers on a node would share
+      // the state directory on the host and ship the same files twice.
+      { parent: this, deleteBeforeReplace: true },
     );
 
     new k8s.core.v1.Service(

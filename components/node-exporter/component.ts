@@ -172,7 +172,9 @@ export class NodeExporter extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this },
+      // Replaced (a move to another namespace) deleted first: the old pods hold hostPort 9100 on
+      // every node, so the new ones could never be scheduled beside them.
+      { parent: this, deleteBeforeReplace: true },
     );
 
     new k8s.core.v1.Service(
