@@ -16,6 +16,9 @@ import type { StackConfig } from "./config/schema";
 import { configKey } from "./config/project";
 import { SERVICES } from "./endpoints";
 
+/** The scalable Loki's backend StatefulSet (components/loki/component.ts: `<name>-backend`). */
+export const LOKI_BACKEND = `${SERVICES.loki}-backend`;
+
 /** What one workload's claims are, as exported by the last update (stack output `dataVolumes`). */
 export interface DataVolumeRecord {
   /** Config section whose `storageGi` sizes the claims, e.g. "prometheus". */
@@ -61,9 +64,11 @@ export function plannedDataVolumes(cfg: StackConfig): DataVolumes {
   const out: DataVolumes = Object.fromEntries([
     sts(SERVICES.prometheus, "prometheus", cfg.prometheus.storageGi, cfg.prometheus.replicas),
     sts(SERVICES.alertmanager, "alertmanager", cfg.alertmanager.storageGi, cfg.alertmanager.replicas),
-    sts(SERVICES.loki, "loki", cfg.loki.storageGi, 1),
+    // In scalable mode the write target is the monolithic StatefulSet, with its claims and one per replica.
+    sts(SERVICES.loki, "loki", cfg.loki.storageGi, cfg.loki.mode === "scalable" ? cfg.loki.write.replicas : 1),
     sts(SERVICES.elasticsearch, "elasticsearch", cfg.elasticsearch.storageGi, cfg.elasticsearch.replicas),
   ]);
+  if (cfg.loki.mode === "scalable") Object.assign(out, Object.fromEntries([sts(LOKI_BACKEND, "loki.backend", cfg.loki.backend.storageGi, cfg.loki.backend.replicas)]));
   if (cfg.jaeger.storage === "badger") Object.assign(out, Object.fromEntries([sts(SERVICES.jaeger, "jaeger", cfg.jaeger.storageGi, 1)]));
   // Thanos' caches: rebuilt from the bucket if lost, but their claims grow and shrink like the rest.
   if (cfg.thanos.enabled) {

@@ -84,7 +84,21 @@ const PROD_OVERLAY: DeepPartial<EnvironmentDefaults> = {
     resources: res("1", "4Gi", "2", "8Gi"),
   },
   alertmanager: { replicas: 3, storageGi: 2, resources: res("50m", "64Mi", "200m", "256Mi") },
-  loki: { retentionDays: 30, storageGi: 100, estimatedGiPerDay: 2, ingestionRateMb: 16, resources: res("500m", "1Gi", "2", "4Gi") },
+  // The scalable deployment on the S3 buckets: three replicas of each target, each stream on three
+  // write replicas in different zones. The write target takes over the monolithic StatefulSet and
+  // its claims (storageGi is each write replica's WAL volume); `resources` stays the monolithic one's.
+  loki: {
+    mode: "scalable",
+    retentionDays: 30,
+    storageGi: 100,
+    estimatedGiPerDay: 2,
+    ingestionRateMb: 16,
+    resources: res("500m", "1Gi", "2", "4Gi"),
+    replicationFactor: 3,
+    write: { replicas: 3, resources: res("500m", "1Gi", "2", "4Gi") },
+    read: { replicas: 3, resources: res("250m", "512Mi", "1", "2Gi") },
+    backend: { replicas: 3, storageGi: 10, resources: res("250m", "512Mi", "1", "1Gi") },
+  },
   elasticsearch: {
     replicas: 3,
     storageGi: 200,

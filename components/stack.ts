@@ -30,7 +30,7 @@ import { Thanos } from "./thanos/component";
 import { awsS3Endpoint, type ObjectStorage } from "./thanos/config-file";
 import { STACK_DATASOURCE_EGRESS } from "./grafana/component";
 import type { ServiceScrapeTarget } from "./prometheus/config-file";
-import { DataVolumes, governingServiceChanges, persistenceChanges, plannedDataVolumes } from "./data-volumes";
+import { DataVolumes, LOKI_BACKEND, governingServiceChanges, persistenceChanges, plannedDataVolumes } from "./data-volumes";
 
 export interface ObservabilityStackArgs {
   /** The validated stack configuration (loadConfig). */
@@ -154,7 +154,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       agentsNamespace: agentsNs,
       apiServer: cfg.network.apiServer,
       nodeCidrs: cfg.network.nodeCidrs,
-      objectStorageCidrs: cfg.aws.enabled || cfg.thanos.enabled ? cfg.network.objectStorageCidrs : undefined,
+      objectStorageCidrs: cfg.aws.enabled || cfg.thanos.enabled || cfg.loki.objectStore ? cfg.network.objectStorageCidrs : undefined,
       receiverCidrs: cfg.network.receiverCidrs,
     };
     const ctx: StackContext = {
@@ -387,6 +387,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       [SERVICES.prometheus]: prometheus.claims,
       [SERVICES.alertmanager]: alertmanager.claims,
       [SERVICES.loki]: loki.claims,
+      [LOKI_BACKEND]: loki.backendClaims,
       [SERVICES.elasticsearch]: elasticsearch.claims,
       [SERVICES.jaeger]: jaeger.claims,
       [SERVICES.grafana]: grafanaClaims,

@@ -7,6 +7,7 @@ import { elasticsearchAllocationAwareness } from "./availability/elasticsearch-a
 import { elasticsearchRollingRestarts } from "./availability/elasticsearch-rolling-restarts";
 import { distinctProbes } from "./availability/distinct-probes";
 import { headlessGoverningServices } from "./availability/headless-governing-services";
+import { lokiNoSingleReplica } from "./availability/loki-no-single-replica";
 import { minimumReplicas } from "./availability/minimum-replicas";
 import { persistentStorage } from "./availability/persistent-storage";
 import { podAntiAffinity } from "./availability/pod-anti-affinity";
@@ -93,6 +94,7 @@ export const AVAILABILITY_POLICIES = [
   zoneTopologySpread,
   elasticsearchAllocationAwareness,
   elasticsearchRollingRestarts,
+  lokiNoSingleReplica,
 ];
 
 /** Every environment: how a workload reports its health, and how its replicas are named. */

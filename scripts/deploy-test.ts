@@ -234,8 +234,21 @@ async function setUpStack(stack: Stack): Promise<void> {
     for (const [k, v] of Object.entries(PROD_TEST_ADDRESSES)) await pulumi(stack, ["config", "set", "--path", `alerting.receivers.email.${k}`, v]);
     // Thanos without AWS needs an S3-compatible bucket of its own: a made-up one, never contacted.
     for (const [k, v] of Object.entries(PROD_TEST_OBJECT_STORAGE)) await pulumi(stack, ["config", "set", "--path", `thanos.objectStorage.${k}`, v]);
+    // Prod's Loki is scalable, which needs object storage its targets share: without AWS, an
+    // S3-compatible endpoint of the test's own (made up, never contacted: no container runs).
+    for (const [k, v] of Object.entries(PROD_TEST_LOKI_STORE)) await pulumi(stack, ["config", "set", "--path", `loki.objectStore.${k}`, v]);
+    // First as an existing stack had it: one monolithic Loki ("Loki: monolithic to scalable in place").
+    await pulumi(stack, ["config", "set", "--path", "loki.mode", "monolithic"]);
   }
 }
+
+/** Prod's Loki object store without AWS: a made-up S3-compatible endpoint under .internal. */
+const PROD_TEST_LOKI_STORE: Record<string, string> = {
+  endpoint: "objects.deploy-test.internal:443",
+  region: "deploy-test",
+  chunksBucket: "deploy-test-loki-chunks",
+  rulerBucket: "deploy-test-loki-ruler",
+};
 
 async function installPlugins(): Promise<void> {
   const sdkVersion = (pkg: string) => JSON.parse(fs.readFileSync(path.join(repo, "node_modules", pkg, "package.json"), "utf8")).version as string;
@@ -271,6 +284,8 @@ interface Expected {
   deployments: Record<string, number>;
   daemonSets: string[];
   claims: boolean;
+  /** Loki's Services: the monolithic one's, or the scalable targets'. */
+  lokiServices: string[];
 }
 function expected(stack: Stack): Expected {
   const d = DEFAULTS[stack];
@@ -278,10 +293,18 @@ function expected(stack: Stack): Expected {
   const out: Expected = {
     statefulSets: { prometheus: d.prometheus.replicas, alertmanager: d.alertmanager.replicas, loki: 1, elasticsearch: d.elasticsearch.replicas },
     deployments: { grafana: 1, "kube-state-metrics": 1 },
+    lokiServices: ["loki"],
     daemonSets: ["node-exporter", "fluent-bit"],
     claims: d.persistence.enabled,
   };
   out[jaegerKind].jaeger = d.jaeger.replicas;
+  if (d.loki.mode === "scalable") {
+    // The StatefulSet "loki" is the write target.
+    out.statefulSets.loki = d.loki.write.replicas;
+    out.statefulSets["loki-backend"] = d.loki.backend.replicas;
+    out.deployments["loki-read"] = d.loki.read.replicas;
+    out.lokiServices = ["loki", "loki-write", "loki-read", "loki-backend", "loki-backend-headless", "loki-memberlist"];
+  }
   if (d.elasticsearch.kibana.enabled) out.deployments.kibana = 1;
   if (d.thanos.enabled) {
     out.statefulSets["thanos-store"] = d.thanos.storeGateway.replicas;
@@ -338,7 +361,7 @@ async function checkObjects(stack: Stack): Promise<void> {
   } else {
     check(pvcs.length === 0, `dev keeps no data, but has claims ${pvcs.map((c) => c.metadata.name).join(", ")}`);
   }
-  for (const name of ["prometheus", "alertmanager", "loki", "elasticsearch", "grafana"]) check(services.has(name), `Service ${name} is missing`);
+  for (const name of ["prometheus", "alertmanager", "elasticsearch", "grafana", ...e.lokiServices]) check(services.has(name), `Service ${name} is missing`);
   const endpoints = await list("endpoints");
   const thanos = DEFAULTS[stack].thanos.enabled;
   if (thanos) {
@@ -596,8 +619,19 @@ async function unreachable(stack: Stack): Promise<void> {
 async function deployStack(stack: Stack): Promise<void> {
   await step(stack, "up", async () => {
     await setUpStack(stack);
+    if (stack === "prod") {
+      // Prod starts as an existing stack with its monolithic Loki, which the pack now refuses ...
+      const r = await pulumi(stack, ["preview", ...policyArgs(stack)], { allowFail: true });
+      const out = `${r.stdout}\n${r.stderr}`;
+      check(r.status !== 0 && out.includes("loki-no-single-replica") && out.includes(`runs Loki's monolithic process as 1 replica`), `the pack did not refuse prod's monolithic Loki:\n${out.split("\n").slice(-30).join("\n")}`);
+      // ... so it is deployed as it was before the pack had that policy; the next step moves it to the
+      // scalable mode, with the pack.
+      await pulumi(stack, ["up", "--yes", "--skip-preview"]);
+      return;
+    }
     await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
   });
+  if (stack === "prod") await step(stack, "Loki: monolithic to scalable in place", () => lokiToScalable(stack));
   await step(stack, "objects and replicas", () => checkObjects(stack));
   await step(stack, "second up: 0 changes", async () => {
     const r = await pulumi(stack, ["up", "--yes", "--expect-no-changes", ...policyArgs(stack)]);
@@ -729,6 +763,33 @@ async function upgradeFromRelease(stack: Stack): Promise<void> {
   log(`[${stack}] upgrade from ${RELEASE_BEFORE_LIBRARY.slice(0, 7)}: ${count("update")} updated, ${count("create")} created, ${removed.length} replace/delete steps, each explained (${describe(removed)}); ${kept} workloads before, every StatefulSet kept its UID`);
 }
 
+/**
+ * An existing prod stack's monolithic Loki moved to the scalable mode: the StatefulSet "loki" and its
+ * claim data-loki-0 are updated in place (same UIDs: loki-0 replays its WAL as write replica 0), the
+ * new targets and claims are created, and nothing is replaced or deleted.
+ */
+async function lokiToScalable(stack: Stack): Promise<void> {
+  const before = await dataUids();
+  check(before.sts.loki !== undefined && before.pvc["data-loki-0"] !== undefined, `no monolithic Loki to start from: ${JSON.stringify(before)}`);
+  await pulumi(stack, ["config", "rm", "--path", "loki.mode"]);
+  const p = changes(await plan(stack));
+  const removed = p.filter((s) => REPLACE_OPS.includes(s.op) || s.op === "delete");
+  check(removed.length === 0, `moving Loki to the scalable mode replaces or deletes ${describe(removed)}`);
+  const updated = p.filter((s) => s.op === "update").map(nameOf);
+  check(updated.includes("loki-statefulset"), `the plan does not update the StatefulSet loki in place: ${describe(p)}`);
+  await pulumi(stack, ["up", "--yes", "--skip-preview", ...policyArgs(stack)]);
+  const after = await dataUids();
+  const lost = [
+    ...Object.entries(before.sts).filter(([n, uid]) => after.sts[n] !== uid).map(([n]) => `StatefulSet ${n}`),
+    ...Object.entries(before.pvc).filter(([n, uid]) => after.pvc[n] !== uid).map(([n]) => `claim ${n}`),
+  ];
+  check(lost.length === 0, `the move to the scalable mode recreated or removed ${lost.join(", ")}`);
+  const sts = await get("statefulset", "loki");
+  const args: string[] = sts.spec.template.spec.containers.find((c: { name: string }) => c.name === "loki").args;
+  check(args.includes("-target=write") && sts.spec.replicas === DEFAULTS[stack].loki.write.replicas, `StatefulSet loki after the move: ${sts.spec.replicas} replicas, ${args.join(" ")}`);
+  log(`[${stack}] Loki monolithic → scalable: ${updated.length} updates, ${p.filter((s) => s.op === "create").length} creates, 0 replacements; StatefulSet loki and data-loki-0 kept their UIDs`);
+}
+
 /** Day-2 changes on prod's data: storage grown in place, shrinking refused, upgrades and renames. */
 async function day2Prod(stack: Stack): Promise<void> {
   const d = DEFAULTS[stack];
@@ -807,7 +868,7 @@ async function day2Prod(stack: Stack): Promise<void> {
     const renamed = [
       { file: "components/loki/component.ts", from: 'super("observability:index:Loki", name, {}, opts);', to: 'super("observability:logs:Loki", name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: "observability:index:Loki" }] });' },
       { file: "components/loki/component.ts", from: "`${name}-statefulset`,", to: "`${name}-server`," },
-      { file: "components/loki/component.ts", from: /(\n      data\.options\()\)/, to: "$1{ aliases: [{ name: `${name}-statefulset` }] })" },
+      { file: "components/loki/component.ts", from: "data.options());", to: "data.options({ aliases: [{ name: `${name}-statefulset` }] }));" },
     ];
     await withChangedSource(renamed, async () => {
       const p = changes(await plan(stack));
@@ -822,7 +883,7 @@ async function day2Prod(stack: Stack): Promise<void> {
     // Back: the repository's names, with aliases from the renamed ones.
     const back = [
       { file: "components/loki/component.ts", from: 'super("observability:index:Loki", name, {}, opts);', to: 'super("observability:index:Loki", name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: "observability:logs:Loki" }] });' },
-      { file: "components/loki/component.ts", from: /(\n      data\.options\()\)/, to: "$1{ aliases: [{ name: `${name}-server` }] })" },
+      { file: "components/loki/component.ts", from: "data.options());", to: "data.options({ aliases: [{ name: `${name}-server` }] }));" },
     ];
     await withChangedSource(back, async () => {
       const p = changes(await plan(stack));

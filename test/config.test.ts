@@ -134,7 +134,7 @@ describe("loadConfig: bad configs fail before anything is created, naming the ke
     [
       "unknown nested key",
       raw("dev", { loki: { retention: "30d" } }),
-      "observability-stack:loki.retention: unknown key; did you mean observability-stack:loki.retentionDays?; allowed keys of observability-stack:loki: retentionDays, storageGi, estimatedGiPerDay, ingestionRateMb, resources",
+      "observability-stack:loki.retention: unknown key; did you mean observability-stack:loki.retentionDays?; allowed keys of observability-stack:loki: mode, retentionDays, storageGi, estimatedGiPerDay, ingestionRateMb, resources, replicationFactor, write, read, backend, objectStore",
     ],
     ["wrong type", raw("dev", { prometheus: { retentionDays: "30d" } }), 'observability-stack:prometheus.retentionDays: "30d" is not a number'],
     ["retention above range", raw("dev", { prometheus: { retentionDays: 400 } }), "observability-stack:prometheus.retentionDays: 400 is too large; allowed: <= 365"],
@@ -146,6 +146,16 @@ describe("loadConfig: bad configs fail before anything is created, naming the ke
       "prod without persistence",
       prodRaw({ persistence: { enabled: false } }),
       "observability-stack:persistence.enabled: false is not allowed in prod; stateful components need persistent volumes (allowed: true)",
+    ],
+    [
+      "prod log retention above the pack's bound",
+      prodRaw({ loki: { retentionDays: 1287 } }),
+      "observability-stack:loki.retentionDays: 1287 is outside prod's log retention (allowed: 15 to 90 days, the loki-retention policy's bounds)",
+    ],
+    [
+      "prod log retention below the pack's bound",
+      prodRaw({ loki: { retentionDays: 7 } }),
+      "observability-stack:loki.retentionDays: 7 is outside prod's log retention (allowed: 15 to 90 days, the loki-retention policy's bounds)",
     ],
     [
       "missing required secret",
@@ -169,6 +179,26 @@ describe("loadConfig: bad configs fail before anything is created, naming the ke
       "even Elasticsearch masters",
       prodRaw({ elasticsearch: { replicas: 2 } }),
       "observability-stack:elasticsearch.replicas: 2 master-eligible nodes cannot form a safe quorum; allowed: 1 or an odd number >= 3",
+    ],
+    [
+      "a Loki replication factor above its write replicas",
+      prodRaw({ loki: { replicationFactor: 3, write: { replicas: 2 } } }),
+      "observability-stack:loki.replicationFactor: 3 is more than observability-stack:loki.write.replicas (2): each copy of a stream needs its own write replica, so every push would fail; allowed: <= 2, or more write replicas",
+    ],
+    [
+      "a scalable Loki without object storage",
+      raw("dev", { loki: { mode: "scalable" } }),
+      'observability-stack:loki.mode: "scalable" needs object storage shared by the write, read and backend targets, and there is none: aws.enabled is false and loki.objectStore is unset; allowed: "monolithic", or set aws.enabled true (the stack\'s S3 buckets), or loki.objectStore (an S3-compatible endpoint and its buckets)',
+    ],
+    [
+      "a Loki object store beside the stack's S3 buckets",
+      prodRaw({ loki: { objectStore: { endpoint: "objects.storage.internal:9000", region: "garage", chunksBucket: "obs-chunks", rulerBucket: "obs-ruler" } } }),
+      "observability-stack:loki.objectStore: set while aws.enabled is true, which gives Loki the stack's S3 buckets; allowed: one of them (remove loki.objectStore, or set aws.enabled false)",
+    ],
+    [
+      "a Loki object store endpoint with a scheme",
+      raw("dev", { loki: { objectStore: { endpoint: "https://objects.storage.internal", region: "garage", chunksBucket: "obs-chunks", rulerBucket: "obs-ruler" } } }),
+      'observability-stack:loki.objectStore.endpoint: "https://objects.storage.internal" is not a host[:port] without a scheme, e.g. "objects.storage.internal:443"',
     ],
     [
       "heap over half the memory limit",

@@ -140,7 +140,7 @@ describe("the program with its last update's outputs", () => {
   it("refuses a smaller volume before registering anything but its reference to itself", async () => {
     const err = await synthesize(prodOptions({ previousOutputs: previousProd((v) => (v.loki.sizeGi = 500)) })).catch((e) => e);
     expect(err).toBeInstanceOf(Error);
-    expect(String(err.message)).toContain(`observability-stack:loki.storageGi: ${prodConfig.loki.storageGi} is smaller than the current size of its claims (500 Gi: data-loki-0)`);
+    expect(String(err.message)).toContain(`observability-stack:loki.storageGi: ${prodConfig.loki.storageGi} is smaller than the current size of its claims (500 Gi: data-loki-0, data-loki-1, data-loki-2)`);
     expect(err.registeredResources).toBe(1);
   });
 

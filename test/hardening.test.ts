@@ -246,8 +246,19 @@ describe.each([
 });
 
 describe("prod only", () => {
-  it("Loki reaches object storage over HTTPS only in prod (AWS); dev's Loki has DNS only", () => {
-    expect(policyOf(prod, "loki").inputs.spec.egress).toEqual([DNS, { to: any, ports: tcp(443) }]);
+  it("Loki's targets reach each other (memberlist, gRPC, HTTP) and object storage over HTTPS in prod (AWS); dev's Loki has DNS only", () => {
+    const ring = [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "loki", "observability-stack/loki-ring": "loki" } } }];
+    for (const target of ["loki", "loki-read", "loki-backend"]) {
+      expect([target, policyOf(prod, target).inputs.spec.egress]).toEqual([
+        target,
+        [
+          DNS,
+          { to: ring, ports: [{ protocol: "TCP", port: 7946 }, { protocol: "UDP", port: 7946 }] },
+          { to: ring, ports: tcp(9095, 3100) },
+          { to: any, ports: tcp(443) },
+        ],
+      ]);
+    }
     expect(policyOf(dev, "loki").inputs.spec.egress).toEqual([DNS]);
   });
 

@@ -154,7 +154,11 @@ describe("per-environment differences", () => {
   it("replicas: one of everything in dev, HA in prod", () => {
     const replicas = (s: Synthesis) => Object.fromEntries(["prometheus", "alertmanager", "loki", "elasticsearch"].map((n) => [n, one(s.resources, STS, n).inputs.spec.replicas]));
     expect(replicas(dev)).toEqual({ prometheus: 1, alertmanager: 1, loki: 1, elasticsearch: 1 });
-    expect(replicas(prod)).toEqual({ prometheus: 2, alertmanager: 3, loki: 1, elasticsearch: 3 });
+    // Prod's Loki is scalable: the StatefulSet "loki" is its write target.
+    expect(replicas(prod)).toEqual({ prometheus: 2, alertmanager: 3, loki: 3, elasticsearch: 3 });
+    expect(one(prod.resources, STS, "loki-backend").inputs.spec.replicas).toBe(3);
+    expect(one(prod.resources, DEP, "loki-read").inputs.spec.replicas).toBe(3);
+    expect(byKind(dev.resources, DEP).filter((d) => d.inputs.metadata.name.startsWith("loki"))).toEqual([]);
   });
 
   it("SLO rules for the example service, over each environment's window, beside the other rule files", () => {
@@ -233,9 +237,9 @@ describe("per-environment differences", () => {
     expect(one(dev.resources, STS, "alertmanager").inputs.spec.template.spec.affinity).toBeUndefined();
   });
 
-  it("prod failure domains: Elasticsearch, Alertmanager, Prometheus, Jaeger and Thanos Query and Store Gateway never share a node and spread over zones", () => {
+  it("prod failure domains: Elasticsearch, Alertmanager, Prometheus, Jaeger, Thanos Query and Store Gateway, and Loki's targets never share a node and spread over zones", () => {
     const workloads = [...byKind(prod.resources, STS), ...byKind(prod.resources, "kubernetes:apps/v1:Deployment")].filter((w) => w.inputs.spec.replicas > 1);
-    expect(workloads.map((w) => w.inputs.metadata.name).sort()).toEqual(["alertmanager", "elasticsearch", "jaeger", "prometheus", "thanos-query", "thanos-store"]);
+    expect(workloads.map((w) => w.inputs.metadata.name).sort()).toEqual(["alertmanager", "elasticsearch", "jaeger", "loki", "loki-backend", "loki-read", "prometheus", "thanos-query", "thanos-store"]);
     for (const w of workloads) {
       const name = w.inputs.metadata.name;
       const spec = w.inputs.spec.template.spec;
@@ -245,7 +249,7 @@ describe("per-environment differences", () => {
       expect([name, w.inputs.metadata.annotations?.["observability-stack/shared-failure-domains"]]).toEqual([name, undefined]);
     }
     // Single-replica workloads have nothing to spread.
-    expect(one(prod.resources, STS, "loki").inputs.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+    expect(one(dev.resources, STS, "loki").inputs.spec.template.spec.topologySpreadConstraints).toBeUndefined();
   });
 
   it("prod: a Thanos sidecar in each Prometheus pod, uploading 2-hour blocks with the pod's name as its replica label; dev: no Thanos", () => {
@@ -378,10 +382,10 @@ describe("components wired through each other's outputs", () => {
   it("Grafana's datasources wait for the Services they point at, and search the log aliases' pattern", () => {
     const ds = one(prod.resources, CM, "grafana-datasources");
     // Prod: metrics through Thanos Query (deduplicated, with the bucket's history), not a replica.
-    expect(["thanos-query", "prometheus-query", "loki", "elasticsearch", "jaeger"].map((svc) => [svc, waitsFor(prod, ds, svc)])).toEqual([
+    expect(["thanos-query", "prometheus-query", "loki-read", "elasticsearch", "jaeger"].map((svc) => [svc, waitsFor(prod, ds, svc)])).toEqual([
       ["thanos-query", true],
       ["prometheus-query", false],
-      ["loki", true],
+      ["loki-read", true],
       ["elasticsearch", true],
       ["jaeger", true],
     ]);
@@ -391,13 +395,18 @@ describe("components wired through each other's outputs", () => {
     const devDs = one(dev.resources, CM, "grafana-datasources");
     expect(waitsFor(dev, devDs, "prometheus-query")).toBe(true);
     expect(devDs.inputs.data["datasources.yaml"]).toContain("url: http://prometheus-query.observability.svc.cluster.local:9090");
+    // Queries go to Loki's read target in prod, to the monolithic Loki in dev.
+    expect(ds.inputs.data["datasources.yaml"]).toContain("url: http://loki-read.observability.svc.cluster.local:3100");
+    expect(one(dev.resources, CM, "grafana-datasources").inputs.data["datasources.yaml"]).toContain("url: http://loki.observability.svc.cluster.local:3100");
   });
 
   it("Fluent Bit ships to Loki's and Elasticsearch's Services, waiting for them, into Elasticsearch's aliases", () => {
     const cm = one(prod.resources, CM, "fluent-bit-config");
-    expect([waitsFor(prod, cm, "loki"), waitsFor(prod, cm, "elasticsearch")]).toEqual([true, true]);
+    // Prod's Loki is scalable: pushes go to its write Service.
+    expect([waitsFor(prod, cm, "loki-write"), waitsFor(prod, cm, "elasticsearch")]).toEqual([true, true]);
     const yaml = cm.inputs.data["fluent-bit.yaml"] as string;
-    expect(yaml).toContain("host: loki.observability.svc.cluster.local");
+    expect(yaml).toContain("host: loki-write.observability.svc.cluster.local");
+    expect(one(dev.resources, CM, "fluent-bit-config").inputs.data["fluent-bit.yaml"]).toContain("host: loki.observability.svc.cluster.local");
     expect(yaml).toContain("host: elasticsearch.observability.svc.cluster.local");
     for (const alias of ["logs-application", "logs-audit", "logs-security"]) expect(yaml).toContain(alias);
   });

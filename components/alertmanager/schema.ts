@@ -8,8 +8,8 @@ import { replicas, resourcesSchema, storageGi } from "../config/shared";
 export const alertmanagerSchema = z
   .object({
     replicas,
-    /** --data.retention (silences and notification log), in hours. */
-    retentionHours: z.number().int().min(1).max(8760),
+    /** --data.retention (silences and notification log), in hours; at most 720, the policy pack's alertmanager-retention bound. */
+    retentionHours: z.number().int().min(1).max(720),
     storageGi,
     resources: resourcesSchema,
   })

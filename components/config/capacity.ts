@@ -64,9 +64,10 @@ export function capacityProblems(cfg: StackConfig): string[] {
     );
   }
 
-  // Loki keeps chunks on its volume only with the filesystem store (no AWS); with S3 the bucket holds them.
+  // Loki keeps chunks on its volume only with the filesystem store (no AWS, no objectStore); with an
+  // object store the bucket holds them.
   const loki = cfg.loki;
-  if (!cfg.aws.enabled) {
+  if (!cfg.aws.enabled && !loki.objectStore) {
     const needGi = loki.estimatedGiPerDay * loki.retentionDays;
     const usable = loki.storageGi * VOLUME_USABLE_SHARE;
     if (needGi > usable) {

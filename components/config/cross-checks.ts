@@ -19,8 +19,12 @@ import type { Resources } from "./shared";
  * Every cross-field rule, as the README's config reference states it (`npm run docs:config`). Each
  * sentence belongs to a rule in CROSS_CHECKS (or requiredSecrets, or the schema's own refinements).
  */
+/** Prod's log retention in Loki, in days: the loki-retention policy's bounds in policies/config/prod.json (a test holds them equal). */
+export const LOKI_PROD_RETENTION_DAYS = { min: 15, max: 90 } as const;
+
 export const CROSS_FIELD_RULES: readonly string[] = [
   "`persistence.enabled` must be true in prod.",
+  "`loki.retentionDays` is 15 to 90 in prod: the bounds of the pack's loki-retention policy, mandatory there.",
   "`elasticsearch.security.enabled` must be true in prod (TLS, generated passwords, least-privilege users); dev may set it false.",
   '`podSecurity` is "restricted" in prod; dev may set "baseline". `network.defaultDeny` is true in prod; dev may set false.',
   "`agentsNamespace` (default `<namespace>-agents`) differs from `namespace`: the main namespace never admits the node agents' host access.",
@@ -31,13 +35,14 @@ export const CROSS_FIELD_RULES: readonly string[] = [
   "`prometheus.staticTargets[].job` differs from the stack's own scrape jobs and from each other.",
   '`jaeger.replicas` is 1 unless `jaeger.storage` is "elasticsearch" (memory and badger are per pod).',
   "`grafana.url` is required when `grafana.deploy` is false.",
-  "Every `resources.requests` is at most its `resources.limits` (CPU and memory, every component, Kibana and each Thanos component).",
+  "Every `resources.requests` is at most its `resources.limits` (CPU and memory, every component, Kibana, each Thanos component and Loki's scalable targets).",
   "An enabled `alerting.receivers.email` needs `smarthost`, `from`, `onCallTo` and `educationTeamTo`; none has a default.",
   `In prod, \`runbookBaseUrl\` (no default), \`grafana.url\` and an enabled e-mail receiver's \`smarthost\`, \`from\`, \`onCallTo\` and \`educationTeamTo\` may not be under a reserved domain (RFC 2606, RFC 6761): ${RESERVED_DOMAINS.join(", ")} (and loopback addresses). Dev may use them.`,
   "Two-tier thresholds trip warning first: `warning` < `critical`, except `diskFreeRatio` (lower is worse), where `warning` > `critical`.",
   "`elasticsearch.logClasses.<class>`: `warmAfterDays` < `coldAfterDays` < `deleteAfterDays`.",
   `Elasticsearch storage holds the retention: the sum over log classes of \`estimatedGiPerDay\` × \`deleteAfterDays\` (plus \`jaeger.estimatedGiPerDay\` × \`jaeger.retentionDays\` when \`jaeger.storage\` is "elasticsearch"), × 2 copies with more than one node, fits in \`elasticsearch.replicas\` × \`elasticsearch.storageGi\` × ${ES_USABLE_SHARE * 100}% (the low disk watermark).`,
-  `Without AWS (Loki on its filesystem store), \`loki.estimatedGiPerDay\` × \`loki.retentionDays\` fits in \`loki.storageGi\` × ${VOLUME_USABLE_SHARE * 100}%.`,
+  '`loki.mode` "scalable" needs object storage its targets share: `aws.enabled` (the stack\'s S3 buckets) or `loki.objectStore`, never both. `loki.replicationFactor` is at most `loki.write.replicas` in scalable mode (each copy of a stream on its own write replica).',
+  `Without AWS or \`loki.objectStore\` (Loki on its filesystem store), \`loki.estimatedGiPerDay\` × \`loki.retentionDays\` fits in \`loki.storageGi\` × ${VOLUME_USABLE_SHARE * 100}%.`,
   `With \`jaeger.storage\` "badger", \`jaeger.estimatedGiPerDay\` × \`jaeger.retentionDays\` fits in \`jaeger.storageGi\` × ${VOLUME_USABLE_SHARE * 100}%.`,
   "`prometheus.estimatedGiPerDay` × `prometheus.retentionDays` fits in `prometheus.retentionSizeGi` (else Prometheus deletes by size before the configured age).",
   `\`prometheus.scrapeIntervalSeconds\` is at most ${MAX_SCRAPE_INTERVAL_SECONDS}: the shortest rule window (${SHORTEST_RULE_WINDOW_SECONDS / 60}m) holds ${MIN_SAMPLES_PER_RULE_WINDOW} samples. \`prometheus.evaluationIntervalSeconds\` is at most ${MAX_EVALUATION_INTERVAL_SECONDS}: a recorded series stays within Prometheus' ${LOOKBACK_DELTA_SECONDS / 60}m lookback with one evaluation missed.`,
@@ -67,6 +72,14 @@ export const CROSS_CHECKS: CrossCheck[] = [
   (cfg) =>
     cfg.environment === "prod" && !cfg.persistence.enabled
       ? [`${configKey(["persistence", "enabled"])}: false is not allowed in prod; stateful components need persistent volumes (allowed: true)`]
+      : [],
+  // The prod pack's loki-retention bounds (policies/config/prod.json): a config the pack would
+  // refuse is refused here, before anything is registered.
+  (cfg) =>
+    cfg.environment === "prod" && (cfg.loki.retentionDays < LOKI_PROD_RETENTION_DAYS.min || cfg.loki.retentionDays > LOKI_PROD_RETENTION_DAYS.max)
+      ? [
+          `${configKey(["loki", "retentionDays"])}: ${cfg.loki.retentionDays} is outside prod's log retention (allowed: ${LOKI_PROD_RETENTION_DAYS.min} to ${LOKI_PROD_RETENTION_DAYS.max} days, the loki-retention policy's bounds)`,
+        ]
       : [],
   (cfg) =>
     cfg.environment === "prod" && !cfg.elasticsearch.security.enabled
@@ -136,6 +149,7 @@ export const CROSS_CHECKS: CrossCheck[] = [
     if (j.replicas > 1 && j.storage === "badger") return [`${configKey(["jaeger", "replicas"])}: ${j.replicas} replicas cannot share one badger volume; allowed: 1, or jaeger.storage "elasticsearch"`];
     return [];
   },
+  (cfg) => lokiProblems(cfg),
   (cfg) => (!cfg.grafana.deploy && !cfg.grafana.url ? [`${configKey(["grafana", "url"])}: missing; required when grafana.deploy is false (the external Grafana to manage)`] : []),
   // Requests within limits, per component (each its own rule, so one bad quantity hides no other).
   ...(["nodeExporter", "prometheus", "alertmanager", "loki", "elasticsearch", "jaeger", "logShipper", "grafana"] as const).map(
@@ -146,6 +160,10 @@ export const CROSS_CHECKS: CrossCheck[] = [
   ...(["sidecar", "query", "storeGateway", "compactor"] as const).map(
     (part): CrossCheck =>
       (cfg) => checkRequestsWithinLimits(cfg.thanos[part].resources, ["thanos", part, "resources"]),
+  ),
+  ...(["write", "read", "backend"] as const).map(
+    (target): CrossCheck =>
+      (cfg) => checkRequestsWithinLimits(cfg.loki[target].resources, ["loki", target, "resources"]),
   ),
   // An enabled e-mail receiver needs its relay and addresses: none has a default.
   (cfg) => {
@@ -179,6 +197,29 @@ const EMAIL_FIELD_HINTS: Record<(typeof EMAIL_REQUIRED)[number], string> = {
   onCallTo: "the on-call address for critical alerts",
   educationTeamTo: "the education team's address for educational alerts",
 };
+
+/** Loki's scalable mode: object storage, and no more copies of a stream than write replicas. */
+function lokiProblems(cfg: StackConfig): string[] {
+  const l = cfg.loki;
+  const out: string[] = [];
+  if (l.objectStore && cfg.aws.enabled) {
+    out.push(`${configKey(["loki", "objectStore"])}: set while aws.enabled is true, which gives Loki the stack's S3 buckets; allowed: one of them (remove loki.objectStore, or set aws.enabled false)`);
+  }
+  if (l.mode !== "scalable") return out;
+  if (!l.objectStore && !cfg.aws.enabled) {
+    out.push(
+      `${configKey(["loki", "mode"])}: "scalable" needs object storage shared by the write, read and backend targets, and there is none: aws.enabled is false and loki.objectStore is unset; ` +
+        `allowed: "monolithic", or set aws.enabled true (the stack's S3 buckets), or loki.objectStore (an S3-compatible endpoint and its buckets)`,
+    );
+  }
+  if (l.replicationFactor > l.write.replicas) {
+    out.push(
+      `${configKey(["loki", "replicationFactor"])}: ${l.replicationFactor} is more than ${configKey(["loki", "write", "replicas"])} (${l.write.replicas}): each copy of a stream needs its own write replica, so every push would fail; ` +
+        `allowed: <= ${l.write.replicas}, or more write replicas`,
+    );
+  }
+  return out;
+}
 
 function checkRequestsWithinLimits(r: Resources, path: string[]): string[] {
   const out: string[] = [];

@@ -6,6 +6,9 @@
  * reschedule; a claim retention policy of Delete, or an unprotected StatefulSet, loses it on a
  * delete or replace. Prod only: objects labeled with another environment are not checked.
  *
+ * Loki's read target (a Deployment whose containers run `-target=read`) holds no data of its own and
+ * is not checked; its write and backend targets are StatefulSets like any other.
+ *
  * What a policy can see: `protect` is among the resource options the engine sends; `retainOnDelete`
  * is not, so the claims' own retention (persistentVolumeClaimRetentionPolicy) is checked instead.
  */
@@ -53,6 +56,8 @@ export const persistentStorage: ResourceValidationPolicy = {
     const t = podTemplateOf(args.type, args.props);
     if (!t || /Job$/.test(args.type)) return;
     const kind = kindOf(args.type);
+    // Loki's read target (query frontend and querier) keeps nothing: its data is in the object store.
+    if (app === "loki" && args.type !== "kubernetes:apps/v1:StatefulSet" && isLokiReadTarget(t.spec)) return;
     if (args.type === "kubernetes:apps/v1:StatefulSet") {
       const spec = asObj(args.props.spec) ?? {};
       if (asArray(spec.volumeClaimTemplates).length === 0) {
@@ -71,3 +76,9 @@ export const persistentStorage: ResourceValidationPolicy = {
     if (unprotected && args.type === "kubernetes:apps/v1:StatefulSet") reportViolation(`${kind} of "${app}" is not protected; register it with protect: true`);
   },
 };
+
+/** Every container of the pod runs Loki's read target (`-target=read`). */
+function isLokiReadTarget(podSpec: Record<string, unknown>): boolean {
+  const containers = asArray(podSpec.containers).map((c) => asObj(c) ?? {});
+  return containers.length > 0 && containers.every((c) => asArray(c.args).includes("-target=read"));
+}

@@ -38,9 +38,10 @@ describe("Loki component", () => {
     recorded = await recordingMocks(pulumi, "test");
     mod = await import("../../components/loki/component");
     const devLoki = new mod.Loki("loki-dev", { context: context("dev"), settings: DEFAULTS.dev.loki });
-    const prodLoki = new mod.Loki("loki-prod", {
+    // Prod's settings, monolithic: what an existing prod stack ran before the scalable mode.
+    const monoLoki = new mod.Loki("loki-mono", {
       context: context("prod"),
-      settings: DEFAULTS.prod.loki,
+      settings: { ...DEFAULTS.prod.loki, mode: "monolithic" },
       s3: pulumi.output({ region: "eu-west-1", chunksBucket: "obs-loki-chunks", rulerBucket: "obs-loki-ruler" }),
       serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": pulumi.output("arn:aws:iam::123456789012:role/obs-loki") },
     });
@@ -49,7 +50,7 @@ describe("Loki component", () => {
     outputs.url = await valueOf(devLoki.url);
     outputs.pushUrl = await valueOf(devLoki.pushUrl);
     outputs.host = await valueOf(devLoki.host);
-    outputs.prodConfig = await valueOf(prodLoki.configYaml);
+    outputs.prodConfig = await valueOf(monoLoki.configYaml);
     outputs.port = devLoki.port;
     outputs.scrape = devLoki.scrapeTarget;
     await settle();
@@ -66,7 +67,7 @@ describe("Loki component", () => {
       "kubernetes:core/v1:ServiceAccount",
       "kubernetes:networking.k8s.io/v1:NetworkPolicy",
     ]);
-    expect(recorded.filter((r) => r.type === "observability:index:Loki").map((r) => r.name).sort()).toEqual(["loki-dev", "loki-dev2", "loki-prod"]);
+    expect(recorded.filter((r) => r.type === "observability:index:Loki").map((r) => r.name).sort()).toEqual(["loki-dev", "loki-dev2", "loki-mono"]);
   });
 
   test("standard labels on every object and on the pod template", () => {
@@ -132,7 +133,7 @@ describe("Loki component", () => {
     const dev = one("loki-dev-", "kubernetes:apps/v1:StatefulSet").inputs;
     expect(dev.spec.volumeClaimTemplates ?? []).toEqual([]);
     expect(dev.spec.template.spec.volumes).toContainEqual({ name: "data", emptyDir: { sizeLimit: "10Gi" } });
-    const prod = one("loki-prod-", "kubernetes:apps/v1:StatefulSet").inputs;
+    const prod = one("loki-mono-", "kubernetes:apps/v1:StatefulSet").inputs;
     expect(prod.spec.volumeClaimTemplates).toHaveLength(1);
     expect(prod.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ["ReadWriteOnce"], storageClassName: "gp3", resources: { requests: { storage: "100Gi" } } });
     expect(prod.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
@@ -178,7 +179,7 @@ describe("Loki component", () => {
     expect(np.spec.egress).toEqual([
       { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
     ]);
-    expect(one("loki-prod-", "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec.egress.slice(1)).toEqual([{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }]);
+    expect(one("loki-mono-", "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec.egress.slice(1)).toEqual([{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }]);
   });
 
   test("prod: S3 config and the IRSA role on the ServiceAccount", () => {
@@ -187,7 +188,7 @@ describe("Loki component", () => {
     expect(conf.common.storage.filesystem).toBeUndefined();
     expect(conf.compactor.delete_request_store).toBe("s3");
     expect(conf.limits_config.retention_period).toBe("720h");
-    const sa = one("loki-prod-", "kubernetes:core/v1:ServiceAccount").inputs;
+    const sa = one("loki-mono-", "kubernetes:core/v1:ServiceAccount").inputs;
     expect(sa.metadata.annotations).toEqual({ "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/obs-loki" });
     expect(sa.automountServiceAccountToken).toBe(false);
     expect(one("loki-dev-", "kubernetes:core/v1:ServiceAccount").inputs.metadata.annotations).toBeUndefined();

@@ -18,11 +18,23 @@ import { LOKI_3_7_KEYS, type KeyTree } from "./reference-keys";
 
 type Conf = Record<string, any>;
 
+const SCALABLE: NonNullable<LokiConfigOptions["scalable"]> = {
+  memberlistHost: "loki-memberlist.observability.svc.cluster.local",
+  backendHeadlessHost: "loki-backend-headless.observability.svc.cluster.local",
+  backendHost: "loki-backend.observability.svc.cluster.local",
+  replicationFactor: 3,
+  zoneAware: true,
+};
 const s3: LokiConfigOptions["storage"] = { type: "s3", region: "eu-west-1", chunksBucket: "obs-loki-chunks", rulerBucket: "obs-loki-ruler" };
 const CONFIGS: [string, Conf][] = [
   ["dev", buildLokiConfig(DEFAULTS.dev.loki, { storage: { type: "filesystem" } })],
   ["prod", buildLokiConfig(DEFAULTS.prod.loki, { storage: { type: "filesystem" } })],
   ["prod-s3", buildLokiConfig(DEFAULTS.prod.loki, { storage: s3 })],
+  ["prod-scalable", buildLokiConfig(DEFAULTS.prod.loki, { storage: s3, scalable: SCALABLE })],
+  [
+    "scalable-s3-compatible",
+    buildLokiConfig(DEFAULTS.prod.loki, { storage: { ...s3, endpoint: "objects.storage.internal:9000", insecure: true }, scalable: { ...SCALABLE, replicationFactor: 1, zoneAware: false } }),
+  ],
 ];
 
 // ----------------------------------------------------------------------------------------------

@@ -39,12 +39,14 @@ describe("thanos config", () => {
   });
 
   test("without AWS, Thanos needs an S3-compatible endpoint and bucket; with AWS they are the stack's own", () => {
-    expect(problems(() => loadConfig(prodRaw({ aws: { enabled: false } })))).toEqual([
+    // Prod's scalable Loki needs an object store of its own without AWS: given, so only Thanos' keys are in question.
+    const loki = { objectStore: { endpoint: "objects.storage.internal:9000", region: "garage", chunksBucket: "obs-loki-chunks", rulerBucket: "obs-loki-ruler" } };
+    expect(problems(() => loadConfig(prodRaw({ aws: { enabled: false }, loki })))).toEqual([
       'observability-stack:thanos.objectStorage.endpoint: missing; required when thanos.enabled is true and aws.enabled is false (an S3-compatible endpoint "host[:port]" whose bucket keeps the blocks; or set thanos.enabled false)',
       "observability-stack:thanos.objectStorage.bucket: missing; required when thanos.enabled is true and aws.enabled is false (the bucket at thanos.objectStorage.endpoint; its lifecycle is the operator's)",
     ]);
-    expect(problems(() => loadConfig(prodRaw({ aws: { enabled: false }, thanos: { objectStorage: { endpoint: "minio.storage.internal:9000", bucket: "thanos" } } })))).toEqual([]);
-    expect(problems(() => loadConfig(prodRaw({ aws: { enabled: false }, thanos: { enabled: false } })))).toEqual([]);
+    expect(problems(() => loadConfig(prodRaw({ aws: { enabled: false }, loki, thanos: { objectStorage: { endpoint: "minio.storage.internal:9000", bucket: "thanos" } } })))).toEqual([]);
+    expect(problems(() => loadConfig(prodRaw({ aws: { enabled: false }, loki, thanos: { enabled: false } })))).toEqual([]);
     expect(problems(() => loadConfig(prodRaw({ aws: AWS, thanos: { objectStorage: { bucket: "thanos" } } })))).toEqual([
       'observability-stack:thanos.objectStorage.bucket: "thanos" is not allowed with aws.enabled true; the stack creates the bucket (with its lifecycle) and uses it (allowed: unset)',
     ]);

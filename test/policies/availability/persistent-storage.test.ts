@@ -35,6 +35,13 @@ describe("persistent-storage", () => {
       [],
     );
   });
+  test("Loki's read target holds no data; any other Loki Deployment must", async () => {
+    const loki = (args: string[]) => workload("Deployment", "loki", [{ ...container("loki", "docker.io/grafana/loki:3.7.8"), args }], {}, { volumes: [{ name: "data", emptyDir: {} }] });
+    await assertResourceViolations(persistentStorage, resourceArgs({ ...loki(["-config.file=/etc/loki/loki.yaml", "-target=read"]), opts: PROTECTED }), []);
+    await assertResourceViolations(persistentStorage, resourceArgs({ ...loki(["-config.file=/etc/loki/loki.yaml", "-target=write"]), opts: PROTECTED }), [
+      'Deployment of "loki" mounts no PersistentVolumeClaim; its data would not survive a reschedule',
+    ]);
+  });
   test("stateless apps are not checked", () => assertResourceViolations(persistentStorage, resourceArgs(workload("Deployment", "jaeger", [])), []));
   test("objects of another environment are not checked", () => {
     const f = prometheus();

@@ -2,7 +2,13 @@ import { lokiRetention } from "../../../policies/retention/loki-retention";
 import { configMap, lokiConfig } from "../fixtures";
 import { assertResourceViolations, resourceArgs, packConfig } from "../helpers";
 
+import { LOKI_PROD_RETENTION_DAYS } from "../../../components/config/cross-checks";
+
 describe("loki-retention", () => {
+  test("prod's bounds equal the config's prod check (a config the pack refuses is refused at load)", () => {
+    expect(packConfig("prod", "loki-retention").retention).toEqual({ minDays: LOKI_PROD_RETENTION_DAYS.min, maxDays: LOKI_PROD_RETENTION_DAYS.max });
+  });
+
   test("compliant: compactor retention, delete_request_store, 720h", () => assertResourceViolations(lokiRetention, resourceArgs(lokiConfig(), packConfig("prod", "loki-retention")), []));
   test("compactor retention off", () =>
     assertResourceViolations(lokiRetention, resourceArgs(lokiConfig({ compactor: { retention_enabled: false } }), packConfig("prod", "loki-retention")), [
