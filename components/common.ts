@@ -558,6 +558,42 @@ export function serviceAccount(
   );
 }
 
+/**
+ * The RBAC of a pod that reads its own node's labels (a zone init container): a ClusterRole that may
+ * only get nodes, bound to the workload's ServiceAccount. Objects named `<namespace>-<name>-node-zone`.
+ */
+export function nodeZoneReader(ctx: StackContext, w: Workload, sa: k8s.core.v1.ServiceAccount, parent: pulumi.Resource, name: string): void {
+  const objectName = `${ctx.namespace}-${name}-node-zone`;
+  const nodeReader = new k8s.rbac.v1.ClusterRole(
+    `${name}-node-zone`,
+    { metadata: { name: objectName, labels: labels(ctx, w) }, rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }] },
+    { parent },
+  );
+  new k8s.rbac.v1.ClusterRoleBinding(
+    `${name}-node-zone`,
+    {
+      metadata: { name: objectName, labels: labels(ctx, w) },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: nodeReader.metadata.name },
+      subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ctx.namespace }],
+    },
+    { parent },
+  );
+}
+
+/**
+ * A short-lived API token and the cluster's CA, for the one container of a pod that calls the API
+ * (mounted at /mnt/api-token); the pod's own token stays off.
+ */
+export const API_TOKEN_VOLUME: k8s.types.input.core.v1.Volume = {
+  name: "api-token",
+  projected: {
+    sources: [
+      { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
+      { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+    ],
+  },
+};
+
 /** sha256 of a config's content, for a pod-template annotation that rolls the pods when it changes. */
 export function checksum(content: string): string {
   return createHash("sha256").update(content).digest("hex");

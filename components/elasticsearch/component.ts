@@ -29,6 +29,8 @@ import {
   selector,
   serviceAccount,
   withEphemeralStorage,
+  API_TOKEN_VOLUME,
+  nodeZoneReader,
 } from "../common";
 import { APPS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
@@ -183,23 +185,8 @@ export class Elasticsearch extends pulumi.ComponentResource {
     );
 
     const sa = serviceAccount(ctx, w, this, name, { automount: false, annotations: args.snapshot?.serviceAccountAnnotations });
-    if (zoneAware) {
-      // The zone init container reads its node's labels: get on nodes, nothing else.
-      const nodeReader = new k8s.rbac.v1.ClusterRole(
-        `${name}-node-zone`,
-        { metadata: { name: `${ns}-${name}-node-zone`, labels: labels(ctx, w) }, rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }] },
-        { parent: this },
-      );
-      new k8s.rbac.v1.ClusterRoleBinding(
-        `${name}-node-zone`,
-        {
-          metadata: { name: `${ns}-${name}-node-zone`, labels: labels(ctx, w) },
-          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: nodeReader.metadata.name },
-          subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns }],
-        },
-        { parent: this },
-      );
-    }
+    // The zone init container reads its node's labels: get on nodes, nothing else.
+    if (zoneAware) nodeZoneReader(ctx, w, sa, this, name);
 
     // --- Services ------------------------------------------------------------------------------
     const service = new k8s.core.v1.Service(
@@ -403,15 +390,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
                 ...(zoneAware
                   ? [
                       { name: "zone", emptyDir: { sizeLimit: "1Mi" } },
-                      {
-                        name: "api-token",
-                        projected: {
-                          sources: [
-                            { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
-                            { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
-                          ],
-                        },
-                      },
+                      API_TOKEN_VOLUME,
                     ]
                   : []),
                 ...(security ? [{ name: "elastic-password", secret: { secretName: security.userSecrets[ELASTIC_USER], items: [{ key: PASSWORD_KEY, path: PASSWORD_KEY }], defaultMode: 0o440 } }] : []),

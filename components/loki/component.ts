@@ -29,6 +29,8 @@ import {
   topologySpread,
   withEphemeralStorage,
   governingServiceAnnotations,
+  API_TOKEN_VOLUME,
+  nodeZoneReader,
 } from "../common";
 import { APPS, JOBS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import type { ServiceScrapeTarget } from "../prometheus/config-file";
@@ -309,23 +311,8 @@ export class Loki extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    if (zoneAware) {
-      // The zone init containers read their node's labels: get on nodes, nothing else.
-      const nodeReader = new k8s.rbac.v1.ClusterRole(
-        `${name}-node-zone`,
-        { metadata: { name: `${ns}-${name}-node-zone`, labels: labels(ctx, w) }, rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }] },
-        { parent: this },
-      );
-      new k8s.rbac.v1.ClusterRoleBinding(
-        `${name}-node-zone`,
-        {
-          metadata: { name: `${ns}-${name}-node-zone`, labels: labels(ctx, w) },
-          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: nodeReader.metadata.name },
-          subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: ns }],
-        },
-        { parent: this },
-      );
-    }
+    // The zone init containers read their node's labels: get on nodes, nothing else.
+    if (zoneAware) nodeZoneReader(ctx, w, sa, this, name);
 
     /** The pod spec of one target: its own copy of the file (zone filled in), the container, its volumes. */
     const podSpec = (target: LokiTarget, tw: Workload, replicas: number, r: LokiSettings["resources"], dataVolumes: k8s.types.input.core.v1.Volume[]) =>
@@ -354,19 +341,7 @@ export class Loki extends pulumi.ComponentResource {
           { name: "config", configMap: { name: configMap.metadata.name } },
           { name: "rendered", emptyDir: { sizeLimit: "1Mi" } },
           { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
-          ...(zoneAware
-            ? [
-                {
-                  name: "api-token",
-                  projected: {
-                    sources: [
-                      { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
-                      { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
-                    ],
-                  },
-                },
-              ]
-            : []),
+          ...(zoneAware ? [API_TOKEN_VOLUME] : []),
           ...dataVolumes,
         ],
       });
