@@ -200,6 +200,29 @@ export function governingServiceAnnotations(ctx: StackContext, statefulSet: stri
   return { [GOVERNING_SERVICE_ANNOTATION]: replacing ? (pulumi.unknown as unknown as string) : "headless" };
 }
 
+/**
+ * The headless governing Service `name` of the StatefulSet `statefulSet` (its serviceName). Its
+ * clusterIP cannot change in place: an older release's ClusterIP Service of the same name is
+ * replaced, deleted first (the name stays). Register it after the StatefulSet, which names it as a
+ * known value and does not depend on it: the engine then does not replace the StatefulSet with it (a
+ * dependent of a Service deleted first is replaced when an input of it may change, and serviceName
+ * is immutable).
+ */
+export function governingService(
+  ctx: StackContext,
+  w: Workload,
+  name: string,
+  ports: pulumi.Input<k8s.types.input.core.v1.ServicePort>[],
+  statefulSet: k8s.apps.v1.StatefulSet,
+  parent: pulumi.Resource,
+): k8s.core.v1.Service {
+  return new k8s.core.v1.Service(
+    `${name}-service`,
+    { metadata: meta(ctx, w, name, { annotations: governingServiceAnnotations(ctx, name) }), spec: { clusterIP: "None", selector: selector(w), ports } },
+    { parent, replaceOnChanges: ["spec.clusterIP"], deleteBeforeReplace: true, dependsOn: [statefulSet] },
+  );
+}
+
 /** Container resources from the config schema. */
 export function resources(r: Resources): k8s.types.input.core.v1.ResourceRequirements {
   return { requests: { ...r.requests }, limits: { ...r.limits } };

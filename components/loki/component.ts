@@ -28,9 +28,9 @@ import {
   serviceAccount,
   topologySpread,
   withEphemeralStorage,
-  governingServiceAnnotations,
   API_TOKEN_VOLUME,
   nodeZoneReader,
+  governingService,
 } from "../common";
 import { APPS, JOBS, PORTS, podsOf, serviceHost, serviceUrl } from "../endpoints";
 import type { ServiceScrapeTarget } from "../prometheus/config-file";
@@ -176,30 +176,21 @@ export class Loki extends pulumi.ComponentResource {
 
     const sa = serviceAccount(ctx, w, this, name, { automount: false, annotations: args.serviceAccountAnnotations });
 
-    // The StatefulSet's governing Service (its serviceName, which never changes): headless. The
-    // monolithic Loki is one replica, so its clients (Fluent Bit, Grafana) reach the same pod by its
-    // name as before; in scalable mode it governs the write target, whose clients use `<name>-write`.
-    // Its clusterIP cannot change in place: an older stack's ClusterIP Service of the same name is
-    // replaced, deleted first (the name stays). It is registered after the StatefulSet, which names
-    // it as a known value and does not depend on it: the engine then does not replace the
-    // StatefulSet with it (a dependent of a Service deleted first is replaced when an input of it
-    // may change, and serviceName is immutable).
-    const governingService = (statefulSet: k8s.apps.v1.StatefulSet) =>
-      new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: meta(ctx, w, name, { annotations: governingServiceAnnotations(ctx, name) }),
-        spec: {
-          clusterIP: "None",
-          selector: selector(w),
-          ports: [
-            { name: LOKI_HTTP_PORT_NAME, port: PORTS.lokiHttp, targetPort: LOKI_HTTP_PORT_NAME },
-            { name: LOKI_GRPC_PORT_NAME, port: PORTS.lokiGrpc, targetPort: LOKI_GRPC_PORT_NAME },
-          ],
-        },
-      },
-      { parent: this, replaceOnChanges: ["spec.clusterIP"], deleteBeforeReplace: true, dependsOn: [statefulSet] },
-    );
+    // The StatefulSet's governing Service: headless. The monolithic Loki is one replica, so its
+    // clients (Fluent Bit, Grafana) reach the same pod by its name as before; in scalable mode it
+    // governs the write target, whose clients use `<name>-write`.
+    const lokiGoverningService = (statefulSet: k8s.apps.v1.StatefulSet) =>
+      governingService(
+        ctx,
+        w,
+        name,
+        [
+          { name: LOKI_HTTP_PORT_NAME, port: PORTS.lokiHttp, targetPort: LOKI_HTTP_PORT_NAME },
+          { name: LOKI_GRPC_PORT_NAME, port: PORTS.lokiGrpc, targetPort: LOKI_GRPC_PORT_NAME },
+        ],
+        statefulSet,
+        this,
+      );
 
     const writeReplicas = scalable ? s.write.replicas : 1;
     const data = dataVolume(ctx, w, { statefulSet: name, volume: "data", sizeGi: s.storageGi, replicas: writeReplicas }, this, name);
@@ -266,7 +257,7 @@ export class Loki extends pulumi.ComponentResource {
       this.replicas = { [name]: 1 };
       this.port = PORTS.lokiHttp;
       // From the Service's own name: whatever uses the host or URL waits for the Service.
-      const service = governingService(statefulSet);
+      const service = lokiGoverningService(statefulSet);
       this.host = service.metadata.name.apply((svc) => serviceHost(svc, ns));
       this.url = service.metadata.name.apply((svc) => serviceUrl(svc, ns, PORTS.lokiHttp));
       this.pushUrl = this.url.apply((u) => `${u}${LOKI_PUSH_PATH}`);
@@ -392,7 +383,7 @@ export class Loki extends pulumi.ComponentResource {
         template: template(w, podSpec("write", w, writeReplicas, s.write.resources, data.volumes)),
       },
     );
-    governingService(writeStatefulSet);
+    lokiGoverningService(writeStatefulSet);
     disruptionBudget(ctx, w, writeReplicas, this, name);
     networkPolicy(ctx, w, clientIngress("write"), this, name, undefined, egress);
 

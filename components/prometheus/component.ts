@@ -25,7 +25,7 @@ import {
   resources,
   selector,
   withEphemeralStorage,
-  governingServiceAnnotations,
+  governingService,
 } from "../common";
 import { APPS, PORTS, podsOf, serviceUrl } from "../endpoints";
 import { appVersion, image } from "../versions";
@@ -312,32 +312,23 @@ export class Prometheus extends pulumi.ComponentResource {
       data.options(),
     );
 
-    // The StatefulSet's governing Service (its serviceName, which never changes): headless, so
-    // each replica has its own DNS name (prometheus-0.prometheus...) and no virtual IP mixes them.
-    // Its clusterIP cannot change in place: an older stack's ClusterIP Service of the same name is
-    // replaced, deleted first (the name stays). It is registered after the StatefulSet, which names
-    // it as a known value and does not depend on it: the engine then does not replace the
-    // StatefulSet with it (a dependent of a Service deleted first is replaced when an input of it
-    // may change, and serviceName is immutable).
-    new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: meta(ctx, w, name, { annotations: governingServiceAnnotations(ctx, name) }),
-        spec: {
-          clusterIP: "None",
-          selector: selector(w),
-          ports: [
-            { name: PROMETHEUS_PORT_NAME, port: PORTS.prometheus, targetPort: PROMETHEUS_PORT_NAME },
-            ...(thanos
-              ? [
-                  { name: SIDECAR_GRPC_PORT_NAME, port: PORTS.thanosGrpc, targetPort: SIDECAR_GRPC_PORT_NAME },
-                  { name: SIDECAR_HTTP_PORT_NAME, port: PORTS.thanosHttp, targetPort: SIDECAR_HTTP_PORT_NAME },
-                ]
-              : []),
-          ],
-        },
-      },
-      { parent: this, replaceOnChanges: ["spec.clusterIP"], deleteBeforeReplace: true, dependsOn: [statefulSet] },
+    // The StatefulSet's governing Service: headless, so each replica has its own DNS name
+    // (prometheus-0.prometheus...) and no virtual IP mixes them.
+    governingService(
+      ctx,
+      w,
+      name,
+      [
+        { name: PROMETHEUS_PORT_NAME, port: PORTS.prometheus, targetPort: PROMETHEUS_PORT_NAME },
+        ...(thanos
+          ? [
+              { name: SIDECAR_GRPC_PORT_NAME, port: PORTS.thanosGrpc, targetPort: SIDECAR_GRPC_PORT_NAME },
+              { name: SIDECAR_HTTP_PORT_NAME, port: PORTS.thanosHttp, targetPort: SIDECAR_HTTP_PORT_NAME },
+            ]
+          : []),
+      ],
+      statefulSet,
+      this,
     );
 
     disruptionBudget(ctx, w, s.replicas, this, name);
