@@ -53,6 +53,26 @@ for (const env of ["dev", "prod"]) {
   }
 }
 
+// Loading a stack's config: prod as it is, and prod sized from a load (capacity.load: the model runs
+// and the config is merged and validated twice), in this process.
+{
+  const { loadConfig } = require("../components/config") as typeof import("../components/config");
+  const { REFERENCE_LOAD } = require("../components/capacity") as typeof import("../components/capacity");
+  const { PROD_ADDRESSES, PROD_AWS, PROD_SECRETS } = require("../test/helpers/mocks") as typeof import("../test/helpers/mocks");
+  const raw = (extra: Record<string, unknown>) => ({ stack: "prod", values: { aws: PROD_AWS, ...PROD_ADDRESSES, ...extra }, secretsSet: new Set(Object.keys(PROD_SECRETS)) });
+  const load = { series: REFERENCE_LOAD.series * 4, logsGbPerDay: 150, spansPerSecond: 50, nodes: 40 };
+  const N = 200;
+  const time = (extra: Record<string, unknown>) => {
+    loadConfig(raw(extra));
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < N; i++) loadConfig(raw(extra));
+    return Number(process.hrtime.bigint() - start) / 1e6 / N;
+  };
+  const plain = time({});
+  const sized = time({ capacity: { load } });
+  console.log(`\n== config ==\nloadConfig prod: ${plain.toFixed(2)} ms; with capacity.load ${JSON.stringify(load)}: ${sized.toFixed(2)} ms (mean of ${N})`);
+}
+
 // The security scan (test/security/checkov.test.ts): checkov over the rendered dev and prod
 // manifests, twice, and its findings per environment and check. BENCH_CHECKOV=0 skips it.
 const repo = path.join(__dirname, "..");

@@ -10,6 +10,7 @@
  * presets in ./presets.ts; the rules across keys in ./config/cross-checks.ts; the messages in
  * ./config/messages.ts; the secrets in ./config/secrets.ts.
  */
+import { sizeProblems, sizingOf } from "./capacity";
 import { coerceScalars } from "./config/coerce";
 import { CROSS_CHECKS } from "./config/cross-checks";
 import { ignoredKeys } from "./config/ignored-keys";
@@ -102,8 +103,27 @@ export function loadConfig(raw: RawConfig): StackConfig {
       ...problems,
     ]);
   }
-  const merged = coerceScalars(stackConfigSchema, deepMerge({ environment: env, ...DEFAULTS[env as Environment] }, values));
-  const parsed = stackConfigSchema.safeParse(merged);
+  const defaults = { environment: env, ...DEFAULTS[env as Environment] };
+  let merged = coerceScalars(stackConfigSchema, deepMerge(defaults, values));
+  let parsed = stackConfigSchema.safeParse(merged);
+  // With capacity.load, the capacity model sizes the stack: its settings go between the environment's
+  // defaults and the stack file, so a key the stack file sets itself still wins. A load no node can
+  // hold is refused (naming the component) and sizes nothing, so every other check still runs.
+  if (parsed.success && parsed.data.capacity.load !== undefined) {
+    const sizing = sizingOf(parsed.data)!;
+    const node = parsed.data.capacity.largestNode;
+    const tooLarge = sizeProblems(sizing, node);
+    for (const p of tooLarge) {
+      problems.push(
+        `${configKey(["capacity", "load"])}: ${JSON.stringify(parsed.data.capacity.load)} needs more than one node or claim holds: ${p}; ` +
+          `allowed: a load whose every pod fits capacity.largestNode (${node.cpu} CPU, ${node.memoryGi}Gi)`,
+      );
+    }
+    if (tooLarge.length === 0) {
+      merged = coerceScalars(stackConfigSchema, deepMerge(deepMerge(defaults, sizing.settings), values));
+      parsed = stackConfigSchema.safeParse(merged);
+    }
+  }
   const refused: string[][] = [];
   if (!parsed.success) {
     for (const i of parsed.error.issues) {

@@ -10,6 +10,7 @@
 import { alertingDefaults } from "./alerting/schema";
 import { ALERTMANAGER_DEFAULTS } from "./alertmanager/schema";
 import { awsDefaults } from "./aws/schema";
+import { DEFAULT_NODE } from "./capacity";
 import { deepMerge } from "./config/merge";
 import { DEFAULT_NETWORK } from "./config/network";
 import type { Environment } from "./config/project";
@@ -38,6 +39,8 @@ const STACK = {
   network: DEFAULT_NETWORK,
   team: "platform",
   costCenter: "engineering",
+  // No load: the sizes below are the raw defaults (prod's are the model's output for REFERENCE_LOAD).
+  capacity: { largestNode: DEFAULT_NODE },
 };
 
 /** Dev: one small replica of each component with short retention, no persistent volumes. */
@@ -67,7 +70,12 @@ const DEV: EnvironmentDefaults = {
   aws: awsDefaults.dev,
 };
 
-/** Prod, as what differs from dev: HA replicas, persistent and protected volumes, longer retention. */
+/**
+ * Prod, as what differs from dev: HA replicas, persistent and protected volumes, longer retention.
+ * Every size the capacity model covers (resources, claims, daily estimates, Fluent Bit's buffer) is
+ * its output for REFERENCE_LOAD on this layout (components/capacity.ts; test/capacity.test.ts holds
+ * them equal): change a unit cost or the reference load, and these numbers with it.
+ */
 const PROD_OVERLAY: DeepPartial<EnvironmentDefaults> = {
   clusterName: "prod",
   placement: { antiAffinity: "required", zoneSpread: "DoNotSchedule" },
@@ -78,10 +86,10 @@ const PROD_OVERLAY: DeepPartial<EnvironmentDefaults> = {
     retentionDays: 30,
     retentionSizeGi: 170,
     storageGi: 200,
-    estimatedGiPerDay: 5,
+    estimatedGiPerDay: 5.4,
     scrapeIntervalSeconds: 15,
     evaluationIntervalSeconds: 15,
-    resources: res("1", "4Gi", "2", "8Gi"),
+    resources: res("1350m", "4Gi", "2700m", "8Gi"),
   },
   alertmanager: { replicas: 3, storageGi: 2, resources: res("50m", "64Mi", "200m", "256Mi") },
   // The scalable deployment on the S3 buckets: three replicas of each target, each stream on three
@@ -90,23 +98,23 @@ const PROD_OVERLAY: DeepPartial<EnvironmentDefaults> = {
   loki: {
     mode: "scalable",
     retentionDays: 30,
-    storageGi: 100,
-    estimatedGiPerDay: 2,
+    storageGi: 10,
+    estimatedGiPerDay: 1.8,
     ingestionRateMb: 16,
     resources: res("500m", "1Gi", "2", "4Gi"),
     replicationFactor: 3,
     write: { replicas: 3, resources: res("500m", "1Gi", "2", "4Gi") },
     read: { replicas: 3, resources: res("250m", "512Mi", "1", "2Gi") },
-    backend: { replicas: 3, storageGi: 10, resources: res("250m", "512Mi", "1", "1Gi") },
+    backend: { replicas: 3, storageGi: 10, resources: res("250m", "512Mi", "1", "2Gi") },
   },
   elasticsearch: {
     replicas: 3,
-    storageGi: 200,
+    storageGi: 180,
     heapMi: 2048,
     rolloverMaxPrimaryShardGi: 30,
     // The seeds' compliance tiers: application logs a year, audit and security logs seven years.
-    // With these daily estimates they take (0.3 × 365 + 0.02 × 2555 × 2 + Jaeger 0.5 × 7) × 2 copies
-    // = 430 GiB of the 3 × 200 GiB × 85% = 510 GiB usable. Application indices still roll over daily.
+    // With these daily estimates they take (0.3 × 365 + 0.02 × 2555 × 2 + Jaeger 1.7 × 7) × 2 copies
+    // = 447.2 GiB of the 3 × 180 GiB × 85% = 459 GiB usable. Application indices still roll over daily.
     logClasses: {
       application: { warmAfterDays: 7, coldAfterDays: 30, deleteAfterDays: 365, estimatedGiPerDay: 0.3 },
       audit: { rolloverMaxAgeDays: 30, warmAfterDays: 30, coldAfterDays: 90, deleteAfterDays: 2555, estimatedGiPerDay: 0.02 },
@@ -121,6 +129,7 @@ const PROD_OVERLAY: DeepPartial<EnvironmentDefaults> = {
     storage: "elasticsearch",
     retentionDays: 7,
     storageGi: 10,
+    estimatedGiPerDay: 1.7,
     resources: res("200m", "512Mi", "1", "1Gi"),
   },
   logShipper: { resources: res("100m", "128Mi", "500m", "256Mi"), lokiBufferMb: 4096 },

@@ -355,8 +355,8 @@ describe("loadConfig: bad configs fail before anything is created, naming the ke
     [
       "prod application logs at 2 GiB/day on the default volumes, with replicas and Jaeger's traces",
       prodRaw({ elasticsearch: { logClasses: { application: { estimatedGiPerDay: 2 } } } }),
-      "observability-stack:elasticsearch.storageGi: 200 is too small for the configured retention: (application 2 GiB/day × 365 days + audit 0.02 GiB/day × 2555 days + security 0.02 GiB/day × 2555 days + jaeger traces 0.5 GiB/day × 7 days) × 2 copies = 1671.4 GiB, " +
-        "but 3 node(s) × 200 GiB × 85% (low disk watermark) = 510 GiB; allowed: >= 656",
+      "observability-stack:elasticsearch.storageGi: 180 is too small for the configured retention: (application 2 GiB/day × 365 days + audit 0.02 GiB/day × 2555 days + security 0.02 GiB/day × 2555 days + jaeger traces 1.7 GiB/day × 7 days) × 2 copies = 1688.2 GiB, " +
+        "but 3 node(s) × 180 GiB × 85% (low disk watermark) = 459 GiB; allowed: >= 663",
     ],
     [
       "Loki on its volume for longer than it holds",

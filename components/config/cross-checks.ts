@@ -35,7 +35,8 @@ export const CROSS_FIELD_RULES: readonly string[] = [
   "`prometheus.staticTargets[].job` differs from the stack's own scrape jobs and from each other.",
   '`jaeger.replicas` is 1 unless `jaeger.storage` is "elasticsearch" (memory and badger are per pod).',
   "`grafana.url` is required when `grafana.deploy` is false.",
-  "Every `resources.requests` is at most its `resources.limits` (CPU and memory, every component, Kibana, each Thanos component and Loki's scalable targets).",
+  "Every `resources.requests` is at most its `resources.limits` (CPU and memory, every component, Kibana, each Thanos component and Loki's scalable targets), and at most `capacity.largestNode` (a larger request leaves the pod Pending).",
+  "With `capacity.load`, every pod the capacity model sizes fits `capacity.largestNode`; a load that needs more is refused, naming the component and its key.",
   "An enabled `alerting.receivers.email` needs `smarthost`, `from`, `onCallTo` and `educationTeamTo`; none has a default.",
   `In prod, \`runbookBaseUrl\` (no default), \`grafana.url\` and an enabled e-mail receiver's \`smarthost\`, \`from\`, \`onCallTo\` and \`educationTeamTo\` may not be under a reserved domain (RFC 2606, RFC 6761): ${RESERVED_DOMAINS.join(", ")} (and loopback addresses). Dev may use them.`,
   "Two-tier thresholds trip warning first: `warning` < `critical`, except `diskFreeRatio` (lower is worse), where `warning` > `critical`.",
@@ -54,6 +55,18 @@ export const CROSS_FIELD_RULES: readonly string[] = [
   "With `thanos.enabled`: the longest of `thanos.retention.rawDays`, `fiveMinuteDays` and `oneHourDays` (the bucket's retention) is at least `prometheus.retentionDays`; without AWS, `thanos.objectStorage.endpoint` and `thanos.objectStorage.bucket` are required, with AWS they are unset (the stack's own bucket).",
   "A number where text is expected is taken as its text (`costCenter: 4711` is \"4711\"); the text of a number or boolean where one is expected is taken as it.",
 ];
+
+/** Where every pod kind's resources are in the config. */
+export const RESOURCE_PATHS: readonly (readonly string[])[] = [
+  ...["nodeExporter", "prometheus", "alertmanager", "loki", "elasticsearch", "jaeger", "logShipper", "grafana"].map((name) => [name, "resources"]),
+  ["elasticsearch", "kibana", "resources"],
+  ...["sidecar", "query", "storeGateway", "compactor"].map((part) => ["thanos", part, "resources"]),
+  ...["write", "read", "backend"].map((target) => ["loki", target, "resources"]),
+];
+
+function resourcesAt(cfg: StackConfig, path: readonly string[]): Resources {
+  return path.reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], cfg) as Resources;
+}
 
 /** One cross-field rule: the problems it finds in a config. */
 export type CrossCheck = (cfg: StackConfig) => string[];
@@ -151,20 +164,10 @@ export const CROSS_CHECKS: CrossCheck[] = [
   },
   (cfg) => lokiProblems(cfg),
   (cfg) => (!cfg.grafana.deploy && !cfg.grafana.url ? [`${configKey(["grafana", "url"])}: missing; required when grafana.deploy is false (the external Grafana to manage)`] : []),
-  // Requests within limits, per component (each its own rule, so one bad quantity hides no other).
-  ...(["nodeExporter", "prometheus", "alertmanager", "loki", "elasticsearch", "jaeger", "logShipper", "grafana"] as const).map(
-    (name): CrossCheck =>
-      (cfg) => checkRequestsWithinLimits(cfg[name].resources, [name, "resources"]),
-  ),
-  (cfg) => checkRequestsWithinLimits(cfg.elasticsearch.kibana.resources, ["elasticsearch", "kibana", "resources"]),
-  ...(["sidecar", "query", "storeGateway", "compactor"] as const).map(
-    (part): CrossCheck =>
-      (cfg) => checkRequestsWithinLimits(cfg.thanos[part].resources, ["thanos", part, "resources"]),
-  ),
-  ...(["write", "read", "backend"] as const).map(
-    (target): CrossCheck =>
-      (cfg) => checkRequestsWithinLimits(cfg.loki[target].resources, ["loki", target, "resources"]),
-  ),
+  // Requests within limits, and within the largest node, per pod kind (each its own rule, so one bad
+  // quantity hides no other).
+  ...RESOURCE_PATHS.map((path): CrossCheck => (cfg) => checkRequestsWithinLimits(resourcesAt(cfg, path), path)),
+  ...RESOURCE_PATHS.map((path): CrossCheck => (cfg) => checkRequestsFitNode(resourcesAt(cfg, path), path, cfg)),
   // An enabled e-mail receiver needs its relay and addresses: none has a default.
   (cfg) => {
     const e = cfg.alerting.receivers.email;
@@ -221,7 +224,27 @@ function lokiProblems(cfg: StackConfig): string[] {
   return out;
 }
 
-function checkRequestsWithinLimits(r: Resources, path: string[]): string[] {
+/** A request above the largest node leaves the pod Pending for ever: refused, naming the component's key. */
+function checkRequestsFitNode(r: Resources, path: readonly string[], cfg: StackConfig): string[] {
+  const node = cfg.capacity.largestNode;
+  const out: string[] = [];
+  const sized = cfg.capacity.load !== undefined ? " (with capacity.load set, the capacity model may have sized it)" : "";
+  if (quantityMilli(r.requests.cpu) > node.cpu * 1000) {
+    out.push(
+      `${configKey([...path, "requests", "cpu"])}: "${r.requests.cpu}" is more than the largest node's CPU (${configKey(["capacity", "largestNode", "cpu"])}: ${node.cpu})${sized}; ` +
+        `allowed: <= ${node.cpu}, or a larger capacity.largestNode when the cluster has such nodes`,
+    );
+  }
+  if (quantityMi(r.requests.memory) > node.memoryGi * 1024) {
+    out.push(
+      `${configKey([...path, "requests", "memory"])}: "${r.requests.memory}" is more than the largest node's memory (${configKey(["capacity", "largestNode", "memoryGi"])}: ${node.memoryGi})${sized}; ` +
+        `allowed: <= ${node.memoryGi}Gi, or a larger capacity.largestNode when the cluster has such nodes`,
+    );
+  }
+  return out;
+}
+
+function checkRequestsWithinLimits(r: Resources, path: readonly string[]): string[] {
   const out: string[] = [];
   if (quantityMilli(r.requests.cpu) > quantityMilli(r.limits.cpu)) {
     out.push(`${configKey([...path, "requests", "cpu"])}: "${r.requests.cpu}" exceeds the limit "${r.limits.cpu}"; allowed: <= limits.cpu`);

@@ -17,6 +17,7 @@ import { nodeExporterSchema } from "../node-exporter/schema";
 import { prometheusSchema } from "../prometheus/schema";
 import { sloSchema } from "../slo/schema";
 import { thanosSchema } from "../thanos/schema";
+import { capacitySchema } from "../capacity";
 import { dns1123Label, dns1123Subdomain } from "./names";
 import { ENVIRONMENTS } from "./project";
 
@@ -74,6 +75,8 @@ export const stackConfigSchema = z
     /** Thanos: long-term metrics in object storage and deduplicated queries (components/thanos/schema.ts). */
     thanos: thanosSchema,
     aws: awsSchema,
+    /** The largest node, and optionally the expected load that sizes the stack (components/capacity.ts). */
+    capacity: capacitySchema,
   })
   .strict();
 

@@ -61,10 +61,10 @@ describe("Elasticsearch component", () => {
     expect([d.protect, d.retainOnDelete]).toEqual([false, false]);
     const claims = byKind(prod.resources, "kubernetes:core/v1:PersistentVolumeClaim");
     expect(claims.map((c) => [c.inputs.metadata.name, c.protect, c.retainOnDelete, c.inputs.spec.resources.requests.storage])).toEqual(
-      [0, 1, 2].map((i) => [`data-elasticsearch-${i}`, true, true, "200Gi"]),
+      [0, 1, 2].map((i) => [`data-elasticsearch-${i}`, true, true, "180Gi"]),
     );
     expect(byKind(dev.resources, "kubernetes:core/v1:PersistentVolumeClaim")).toEqual([]);
-    expect(p.inputs.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("200Gi");
+    expect(p.inputs.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("180Gi");
     expect(d.inputs.spec.volumeClaimTemplates ?? []).toEqual([]);
     expect(d.inputs.spec.template.spec.volumes.find((v: { name: string }) => v.name === "data").emptyDir.sizeLimit).toBe("10Gi");
   });

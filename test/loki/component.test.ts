@@ -135,7 +135,7 @@ describe("Loki component", () => {
     expect(dev.spec.template.spec.volumes).toContainEqual({ name: "data", emptyDir: { sizeLimit: "10Gi" } });
     const prod = one("loki-mono-", "kubernetes:apps/v1:StatefulSet").inputs;
     expect(prod.spec.volumeClaimTemplates).toHaveLength(1);
-    expect(prod.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ["ReadWriteOnce"], storageClassName: "gp3", resources: { requests: { storage: "100Gi" } } });
+    expect(prod.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ["ReadWriteOnce"], storageClassName: "gp3", resources: { requests: { storage: "10Gi" } } });
     expect(prod.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
     expect(prod.spec.template.spec.volumes.find((v: { name: string }) => v.name === "data")).toBeUndefined();
   });

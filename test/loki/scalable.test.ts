@@ -51,9 +51,9 @@ describe("the three targets", () => {
   test("claims: the write replicas' of loki.storageGi (data-loki-0 is the monolithic one's), the backend's of loki.backend.storageGi; all protected", () => {
     const claims = byKind(r.resources, PVC).map((c) => [c.name, c.inputs.metadata.name, c.inputs.spec.resources.requests.storage, c.protect]);
     expect(claims).toEqual([
-      ["loki-data-0", "data-loki-0", "100Gi", true],
-      ["loki-data-1", "data-loki-1", "100Gi", true],
-      ["loki-data-2", "data-loki-2", "100Gi", true],
+      ["loki-data-0", "data-loki-0", "10Gi", true],
+      ["loki-data-1", "data-loki-1", "10Gi", true],
+      ["loki-data-2", "data-loki-2", "10Gi", true],
       ["loki-backend-data-0", "data-loki-backend-0", "10Gi", true],
       ["loki-backend-data-1", "data-loki-backend-1", "10Gi", true],
       ["loki-backend-data-2", "data-loki-backend-2", "10Gi", true],
