@@ -28,7 +28,7 @@
  * | application.rules.yaml | application.alerts | rule-groups/application.ts |
  * | infrastructure.rules.yaml | infrastructure.alerts | rule-groups/nodes.ts |
  * | educational.rules.yaml | educational.alerts | rule-groups/educational.ts |
- * | stack-health.rules.yaml | stack-health.alerts | rule-groups/stack-health.ts: the Watchdog, then prometheus.ts, alertmanager.ts, logs.ts (Loki, Fluent Bit), elasticsearch.ts, traces.ts (Jaeger) |
+ * | stack-health.rules.yaml | stack-health.alerts | rule-groups/stack-health.ts: the Watchdog, then prometheus.ts, alertmanager.ts, logs.ts (Loki, Fluent Bit), elasticsearch.ts, traces.ts (Jaeger), thanos.ts (with Thanos) |
  * | kubernetes.rules.yaml | kubernetes.alerts | kubernetes-rules.ts |
  *
  * Types, severities, categories and the formatting helpers are in rule-model.ts.
@@ -95,6 +95,10 @@ export const RULE_METRICS = [
   "otelcol_exporter_send_failed_spans_total",
   "otelcol_exporter_enqueue_failed_spans_total",
   "fluentbit_output_retries_failed_total",
+  "thanos_compact_halted",
+  "thanos_objstore_bucket_operations_total",
+  "thanos_objstore_bucket_operation_failures_total",
+  "thanos_objstore_bucket_last_successful_upload_time",
   ...KUBERNETES_RULE_METRICS,
 ] as const;
 export type RuleMetric = (typeof RULE_METRICS)[number];

@@ -707,6 +707,84 @@ export function alertCases(cfg: StackConfig): AlertCase[] {
         },
       ],
     },
+    ...(cfg.thanos.enabled ? thanosCases() : []),
+  ];
+}
+
+/** The Thanos alerts (with thanos.enabled): a halted Compactor, failing bucket operations, a stalled sidecar. */
+function thanosCases(): AlertCase[] {
+  const sidecar = own(JOBS.thanosSidecar, "10.0.2.7:10902");
+  const compact = own(JOBS.thanosCompact, "10.0.2.8:10902");
+  const ops = (okPerMin: number, failedPerMin: number): InputSeries[] => [
+    S("thanos_objstore_bucket_operations_total", { ...sidecar, bucket: "thanos", operation: "upload" }, `0+${okPerMin + failedPerMin}x60`),
+    S("thanos_objstore_bucket_operation_failures_total", { ...sidecar, bucket: "thanos", operation: "upload" }, `0+${failedPerMin}x60`),
+  ];
+  // Five hours of samples, a minute apart: the stall threshold is 4 h of the test's clock (from 0).
+  const uploads = (values: string): InputSeries[] => [S("thanos_objstore_bucket_last_successful_upload_time", { ...sidecar, bucket: "thanos" }, values)];
+  return [
+    {
+      alert: "ThanosCompactHalted",
+      runbook: "thanos-compact-halted",
+      activeFromMinutes: 0,
+      scenarios: [
+        {
+          name: "halted",
+          series: [S("thanos_compact_halted", compact, "1x60")],
+          firing: [
+            {
+              labels: { namespace: "observability", pod: "10.0.2.8", severity: "warning", category: "observability" },
+              summary: "Thanos Compactor has halted",
+              description:
+                "The Thanos Compactor 10.0.2.8 stopped on an error it does not retry (often overlapping blocks): the bucket gets no compaction, downsampling or retention until it is fixed, and keeps growing.",
+            },
+          ],
+        },
+        { name: "running", series: [S("thanos_compact_halted", compact, "0x60")], firing: [] },
+      ],
+    },
+    {
+      alert: "ThanosBucketOperationsFailing",
+      runbook: "thanos-bucket-operations-failing",
+      activeFromMinutes: 1,
+      scenarios: [
+        {
+          name: "10% of uploads fail",
+          series: ops(90, 10),
+          firing: [
+            {
+              labels: { namespace: "observability", job: JOBS.thanosSidecar, operation: "upload", severity: "warning", category: "observability" },
+              summary: "thanos-sidecar fails upload operations on the bucket",
+              description: "10% of thanos-sidecar's upload operations on the Thanos bucket failed over 5m; threshold 5%. Long-term metrics are not being written or read.",
+            },
+          ],
+        },
+        { name: "1% of uploads fail", series: ops(99, 1), firing: [] },
+      ],
+    },
+    {
+      alert: "ThanosSidecarUploadStalled",
+      runbook: "thanos-sidecar-upload-stalled",
+      activeFromMinutes: 241,
+      scenarios: [
+        {
+          // The last upload at second 1; at minute 241 that is 4 h 0 m 59 s ago.
+          name: "last upload more than 4 h ago",
+          series: uploads("1x300"),
+          firing: [
+            {
+              labels: { namespace: "observability", pod: "10.0.2.7", severity: "warning", category: "observability" },
+              summary: "Thanos sidecar 10.0.2.7 uploads no blocks",
+              description:
+                "The Thanos sidecar 10.0.2.7 has uploaded no block for 4h 0m 59s (more than 4 h, two blocks): its Prometheus' history reaches the bucket late, or not before the local retention deletes it.",
+            },
+          ],
+        },
+        // Uploading every minute: the last upload is now.
+        { name: "uploading", series: uploads("0+60x300"), firing: [] },
+        // A new sidecar that has not finished its first block yet.
+        { name: "nothing uploaded yet", series: uploads("0x300"), firing: [] },
+      ],
+    },
   ];
 }
 

@@ -81,10 +81,22 @@ const REQUIRED_ALERTS = [
   "KubeletTooManyPods",
 ];
 
+/** Thanos' alerts: only where Thanos runs (prod's default). */
+const THANOS_ALERTS = ["ThanosCompactHalted", "ThanosBucketOperationsFailing", "ThanosSidecarUploadStalled"];
+
 describe("buildRuleFiles", () => {
   it.each(ENVS)("%s: has every required alert", (env) => {
     const names = new Set(alertsOf(ruleFiles[env]).map((a) => a.alert));
     expect(REQUIRED_ALERTS.filter((n) => !names.has(n))).toEqual([]);
+  });
+  it("Thanos' alerts are in stack-health.alerts exactly when Thanos runs", () => {
+    const thanosIn = (files: Record<string, RuleFile>) => alertsOf(files).filter((a) => a.alert.startsWith("Thanos")).map((a) => a.alert);
+    expect(configs.prod.thanos.enabled).toBe(true);
+    expect(thanosIn(ruleFiles.prod)).toEqual(THANOS_ALERTS);
+    expect(thanosIn({ "stack-health.rules.yaml": ruleFiles.prod["stack-health.rules.yaml"] })).toEqual(THANOS_ALERTS);
+    expect(configs.dev.thanos.enabled).toBe(false);
+    expect(thanosIn(ruleFiles.dev)).toEqual([]);
+    expect(thanosIn(buildRuleFiles({ ...configs.dev, thanos: { ...configs.dev.thanos, enabled: true } }))).toEqual(THANOS_ALERTS);
   });
 
   it.each(ENVS)("%s: every alert has severity, category, summary, description and its runbook URL, and no other label", (env) => {
@@ -180,7 +192,7 @@ describe("buildRuleFiles", () => {
 
   /** PromQL words that are not metric names. */
   const PROMQL = new Set(
-    "sum avg min max count rate increase changes predict_linear max_over_time histogram_quantile vector and or unless by on without ignoring group_left group_right".split(" "),
+    "sum avg min max count rate increase changes predict_linear max_over_time histogram_quantile vector time and or unless by on without ignoring group_left group_right".split(" "),
   );
   function metricsIn(expr: string): string[] {
     const stripped = expr
@@ -215,6 +227,8 @@ describe("buildRuleFiles", () => {
 
   it("aggregates only by bounded labels; nothing per user, student or URL", () => {
     const BOUNDED = new Set(["namespace", "service", "instance", "node", "le", "pool_name", "course_id", "rule_group", "integration", "route", "reason", "receiver", "exporter", "name", "device", "mountpoint",
+      // The stack's own scrape jobs, and Thanos' object-storage operations (get, upload, iter, ...): fixed sets.
+      "job", "operation",
       // Kubernetes objects (kube-state-metrics, kubelet, cAdvisor): one series per object, bounded by the cluster.
       "pod", "container", "deployment", "statefulset", "daemonset", "job_name", "persistentvolumeclaim", "persistentvolume", "phase", "condition"]);
     const rules = [...alertsOf(ruleFiles.prod), ...recordsOf(ruleFiles.prod)];

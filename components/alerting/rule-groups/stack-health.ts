@@ -9,6 +9,7 @@ import { alertmanagerAlerts } from "./alertmanager";
 import { elasticsearchAlerts } from "./elasticsearch";
 import { logAlerts } from "./logs";
 import { prometheusAlerts } from "./prometheus";
+import { thanosAlerts } from "./thanos";
 import { traceAlerts } from "./traces";
 
 /** The stack watching itself: the telemetry pipeline and each of its components. */
@@ -31,5 +32,6 @@ export function stackHealthAlerts(cfg: StackConfig): AlertDefinition[] {
     ...logAlerts(cfg),
     ...elasticsearchAlerts(),
     ...traceAlerts(cfg),
+    ...(cfg.thanos.enabled ? thanosAlerts() : []),
   ];
 }
