@@ -27,6 +27,7 @@ import { NodeExporter, NODE_EXPORTER_PORT_NAME } from "./node-exporter/component
 import { KubeStateMetrics } from "./kube-state-metrics/component";
 import { Prometheus, SIDECAR_HTTP_PORT_NAME } from "./prometheus/component";
 import { Thanos } from "./thanos/component";
+import { IMAGES } from "./versions";
 import { awsS3Endpoint, type ObjectStorage } from "./thanos/config-file";
 import { STACK_DATASOURCE_EGRESS } from "./grafana/component";
 import type { ServiceScrapeTarget } from "./prometheus/config-file";
@@ -330,6 +331,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       .apply(([prometheusUrl, lokiUrl, elasticsearchUrl, jaegerUrl, elasticsearchIndex]) =>
         buildDatasources({
           prometheusUrl,
+          prometheusServer: thanos ? { type: "Thanos", version: IMAGES.thanos.tag.replace(/^v/, "") } : { type: "Prometheus" },
+          lokiRulerElsewhere: cfg.loki.mode === "scalable",
           lokiUrl,
           elasticsearchUrl,
           jaegerUrl,

@@ -398,6 +398,15 @@ describe("components wired through each other's outputs", () => {
     // Queries go to Loki's read target in prod, to the monolithic Loki in dev.
     expect(ds.inputs.data["datasources.yaml"]).toContain("url: http://loki-read.observability.svc.cluster.local:3100");
     expect(one(dev.resources, CM, "grafana-datasources").inputs.data["datasources.yaml"]).toContain("url: http://loki.observability.svc.cluster.local:3100");
+    // Grafana is told what answers: Thanos Query at the image's version in prod, Prometheus in dev;
+    // and in prod Loki's rules API is not at the read target Grafana queries.
+    const parsed = (r: RecordedResource) =>
+      Object.fromEntries((YAML.parse(r.inputs.data["datasources.yaml"]).datasources as { uid: string; jsonData: Record<string, unknown> }[]).map((d) => [d.uid, d.jsonData]));
+    expect(parsed(ds).prometheus).toMatchObject({ prometheusType: "Thanos", prometheusVersion: IMAGES.thanos.tag.replace(/^v/, "") });
+    expect(parsed(ds).loki.manageAlerts).toBe(false);
+    expect(parsed(devDs).prometheus.prometheusType).toBe("Prometheus");
+    expect(parsed(devDs).prometheus.prometheusVersion).toBeUndefined();
+    expect(parsed(devDs).loki.manageAlerts).toBeUndefined();
   });
 
   it("Fluent Bit ships to Loki's and Elasticsearch's Services, waiting for them, into Elasticsearch's aliases", () => {

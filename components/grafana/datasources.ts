@@ -26,6 +26,17 @@ export type DatasourceKey = keyof typeof DATASOURCE_UIDS;
 export interface DatasourceEndpoints {
   /** Prometheus HTTP API base URL, e.g. http://prometheus.observability.svc.cluster.local:9090. */
   prometheusUrl: string;
+  /**
+   * What answers at prometheusUrl: Prometheus, or Thanos Query (with its version, e.g. "0.42.4"), so
+   * Grafana uses the API that server has. @default Prometheus
+   */
+  prometheusServer?: { type: "Prometheus" } | { type: "Thanos"; version: string };
+  /**
+   * Loki's rules API is not at lokiUrl (Loki's scalable mode: the ruler runs in the backend target,
+   * Grafana reads from the read target). Grafana then does not list or manage Loki's rules there.
+   * @default false
+   */
+  lokiRulerElsewhere?: boolean;
   /** Loki HTTP base URL (port 3100). */
   lokiUrl: string;
   /** Elasticsearch HTTP base URL (port 9200). */
@@ -91,7 +102,8 @@ function requireUrl(name: string, value: string): string {
  * Prometheus without the rest of the stack. With `exemplarsToJaeger`, a click on an exemplar opens
  * its trace in the Jaeger datasource.
  */
-export function prometheusDatasource(url: string, opts: { exemplarsToJaeger?: boolean } = {}): DatasourceDef {
+export function prometheusDatasource(url: string, opts: { exemplarsToJaeger?: boolean; server?: DatasourceEndpoints["prometheusServer"] } = {}): DatasourceDef {
+  const server = opts.server ?? { type: "Prometheus" };
   return {
     uid: DATASOURCE_UIDS.prometheus,
     name: "Prometheus",
@@ -103,7 +115,8 @@ export function prometheusDatasource(url: string, opts: { exemplarsToJaeger?: bo
     jsonData: {
       httpMethod: "POST",
       timeInterval: PROMETHEUS_TIME_INTERVAL,
-      prometheusType: "Prometheus",
+      prometheusType: server.type,
+      ...(server.type === "Thanos" ? { prometheusVersion: server.version } : {}),
       // Exemplars carry the trace id of a sampled request: a click on one opens the trace in Jaeger.
       ...(opts.exemplarsToJaeger ? { exemplarTraceIdDestinations: [{ name: "trace_id", datasourceUid: DATASOURCE_UIDS.jaeger, urlDisplayLabel: "View trace" }] } : {}),
     },
@@ -115,7 +128,7 @@ export function buildDatasources(e: DatasourceEndpoints): DatasourceDef[] {
   if (!e.elasticsearchIndex || /\s/.test(e.elasticsearchIndex)) {
     throw new Error(`buildDatasources: elasticsearchIndex ${JSON.stringify(e.elasticsearchIndex)} is not an index pattern like "logs-*"`);
   }
-  const prometheus = prometheusDatasource(e.prometheusUrl, { exemplarsToJaeger: true });
+  const prometheus = prometheusDatasource(e.prometheusUrl, { exemplarsToJaeger: true, server: e.prometheusServer });
   const loki: DatasourceDef = {
     uid: DATASOURCE_UIDS.loki,
     name: "Loki",
@@ -126,6 +139,8 @@ export function buildDatasources(e: DatasourceEndpoints): DatasourceDef[] {
     editable: false,
     jsonData: {
       maxLines: 1000,
+      // The read target answers no rules API: Grafana's alert list would show an error for Loki.
+      ...(e.lokiRulerElsewhere ? { manageAlerts: false } : {}),
       // A trace id in a log line becomes a link to the trace in Jaeger.
       derivedFields: [
         {

@@ -26,6 +26,18 @@ describe("buildDatasources", () => {
   const defs = buildDatasources(endpoints);
   const ds = byUid(defs);
 
+  test("the Prometheus datasource says what answers: Prometheus by default, Thanos Query with its version", () => {
+    expect(ds.prometheus.jsonData.prometheusType).toBe("Prometheus");
+    expect(ds.prometheus.jsonData.prometheusVersion).toBeUndefined();
+    const thanos = byUid(buildDatasources({ ...endpoints, prometheusServer: { type: "Thanos", version: "0.42.4" } }));
+    expect(thanos.prometheus.jsonData).toMatchObject({ prometheusType: "Thanos", prometheusVersion: "0.42.4", httpMethod: "POST" });
+  });
+
+  test("Loki's rules are managed from Grafana unless its rules API is elsewhere (the scalable mode's backend)", () => {
+    expect(ds.loki.jsonData.manageAlerts).toBeUndefined();
+    expect(byUid(buildDatasources({ ...endpoints, lokiRulerElsewhere: true })).loki.jsonData.manageAlerts).toBe(false);
+  });
+
   test("four datasources with fixed uids, proxied, Prometheus the only default", () => {
     expect(defs.map((d) => [d.uid, d.type, d.name])).toEqual([
       ["prometheus", "prometheus", "Prometheus"],
