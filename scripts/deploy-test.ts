@@ -32,6 +32,7 @@
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { REFERENCE_LOAD } from "../components/capacity";
 import { DEFAULTS } from "../components/config";
 
 const repo = path.resolve(__dirname, "..");
@@ -642,6 +643,7 @@ async function deployStack(stack: Stack): Promise<void> {
   await step(stack, "refresh", async () => {
     await pulumi(stack, ["refresh", "--yes", "--expect-no-changes"]);
   });
+  if (stack === "prod") await step(stack, "capacity.load: the reference load is prod; a larger one grows Prometheus in place", () => capacityLoad(stack));
 
   await step(stack, "retention change in place", async () => {
     const before = await dataUids();
@@ -788,6 +790,30 @@ async function lokiToScalable(stack: Stack): Promise<void> {
   const args: string[] = sts.spec.template.spec.containers.find((c: { name: string }) => c.name === "loki").args;
   check(args.includes("-target=write") && sts.spec.replicas === DEFAULTS[stack].loki.write.replicas, `StatefulSet loki after the move: ${sts.spec.replicas} replicas, ${args.join(" ")}`);
   log(`[${stack}] Loki monolithic → scalable: ${updated.length} updates, ${p.filter((s) => s.op === "create").length} creates, 0 replacements; StatefulSet loki and data-loki-0 kept their UIDs`);
+}
+
+/**
+ * The stack file gives its load instead of sizes (capacity.load): at the reference load the real
+ * engine plans no change at all (prod's defaults are the model's output for it); at twice the series
+ * it plans updates only, Prometheus' StatefulSet and its claims among them (grown in place). Previews
+ * only: the load is removed again.
+ */
+async function capacityLoad(stack: Stack): Promise<void> {
+  const setLoad = async (load: Record<string, number>) => {
+    for (const [k, v] of Object.entries(load)) await pulumi(stack, ["config", "set", "--path", `capacity.load.${k}`, String(v)]);
+  };
+  await setLoad({ series: REFERENCE_LOAD.series, logsGbPerDay: REFERENCE_LOAD.logsGbPerDay, spansPerSecond: REFERENCE_LOAD.spansPerSecond, nodes: REFERENCE_LOAD.nodes });
+  const same = changes(await plan(stack));
+  check(same.length === 0, `the reference load as capacity.load changes prod: ${describe(same)}`);
+  await setLoad({ series: REFERENCE_LOAD.series * 2 });
+  const p = changes(await plan(stack));
+  const updated = p.filter((s) => s.op === "update").map(nameOf);
+  check(p.length > 0 && p.every((s) => s.op === "update"), `twice the series should only update objects: ${describe(p)}`);
+  const claims = p.filter((s) => s.type === "kubernetes:core/v1:PersistentVolumeClaim").map(nameOf);
+  check(updated.some((u) => u.startsWith("prometheus")) && claims.length === DEFAULTS[stack].prometheus.replicas, `twice the series should update Prometheus and grow its ${DEFAULTS[stack].prometheus.replicas} claims: ${describe(p)}`);
+  await pulumi(stack, ["config", "rm", "--path", "capacity"]);
+  check(changes(await plan(stack)).length === 0, "removing capacity.load again does not return to 0 changes");
+  log(`[${stack}] capacity.load at the reference load: 0 changes; at twice the series: ${p.length} updates (${updated.join(", ")}), 0 replacements`);
 }
 
 /** Day-2 changes on prod's data: storage grown in place, shrinking refused, upgrades and renames. */
