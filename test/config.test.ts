@@ -1,16 +1,11 @@
 import { ConfigError, DEFAULTS, RawConfig, deepMerge, loadConfig, requiredSecrets } from "../components/config";
 import { ignoredKeys } from "../components/config/ignored-keys";
-import { PROD_ADDRESSES, PROD_AWS, PROD_SECRETS } from "./helpers/mocks";
+import { PROD_ADDRESSES, PROD_AWS, PROD_SECRETS, prodRaw } from "./helpers/mocks";
 
 const prodSecrets = new Set(Object.keys(PROD_SECRETS));
 
 function raw(stack: string, values: Record<string, unknown> = {}, secrets: Iterable<string> = [], plain: Iterable<string> = [], otherKeys: string[] = []): RawConfig {
   return { stack, values, secretsSet: new Set(secrets), secretsInPlainText: new Set(plain), otherKeys };
-}
-
-/** A complete prod stack file: AWS, the addresses prod has no default for, every receiver's secret. */
-function prodRaw(values: Record<string, unknown> = {}, otherKeys: string[] = []) {
-  return raw("prod", deepMerge({ aws: PROD_AWS, ...PROD_ADDRESSES }, values), prodSecrets, [], otherKeys);
 }
 
 /** prod with one e-mail field changed. */

@@ -4,25 +4,13 @@
  * stack file sets itself still win; a load or a request no node can hold is refused before anything
  * is created, naming the component's key.
  */
-import { ConfigError, DEFAULTS, loadConfig, type StackConfig } from "../../components/config";
+import { DEFAULTS, loadConfig, type StackConfig } from "../../components/config";
 import { REFERENCE_LOAD, size, layoutOf, loadOf } from "../../components/capacity";
-import { PROD_ADDRESSES, PROD_AWS, PROD_SECRETS } from "../helpers/mocks";
+import { configProblems, devRaw, prodRaw } from "../helpers/mocks";
 
-function prod(values: Record<string, unknown> = {}) {
-  return { stack: "prod", values: { aws: PROD_AWS, ...PROD_ADDRESSES, ...values }, secretsSet: new Set(Object.keys(PROD_SECRETS)) };
-}
-function dev(values: Record<string, unknown> = {}) {
-  return { stack: "dev", values, secretsSet: new Set<string>() };
-}
-function problems(r: ReturnType<typeof prod>): string[] {
-  try {
-    loadConfig(r);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const prod = prodRaw;
+const dev = devRaw;
+const problems = configProblems;
 const REFERENCE = { series: REFERENCE_LOAD.series, logsGbPerDay: REFERENCE_LOAD.logsGbPerDay, spansPerSecond: REFERENCE_LOAD.spansPerSecond, nodes: REFERENCE_LOAD.nodes };
 
 describe("capacity.load", () => {

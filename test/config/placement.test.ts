@@ -3,8 +3,8 @@
  * prod stack relaxes that only through placement.allowSharedFailureDomains, and otherwise stops
  * before any resource, naming the key.
  */
-import { ConfigError, loadConfig } from "../../components/config";
-import { PROD_ADDRESSES, PROD_AWS, PROD_SECRETS, byKind, prodOptions, synthesize } from "../helpers/mocks";
+import { loadConfig } from "../../components/config";
+import { byKind, configProblems, prodOptions, prodRaw, synthesize } from "../helpers/mocks";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
 const ANTI_AFFINITY =
@@ -12,19 +12,8 @@ const ANTI_AFFINITY =
 const ZONE_SPREAD =
   'observability-stack:placement.zoneSpread: "ScheduleAnyway" is not allowed in prod; replicas could crowd one zone and be lost together (allowed: "DoNotSchedule", or set placement.allowSharedFailureDomains: true for a cluster with fewer zones than replicas)';
 
-function prod(placement: Record<string, unknown>) {
-  return { stack: "prod", values: { aws: PROD_AWS, ...PROD_ADDRESSES, placement }, secretsSet: new Set(Object.keys(PROD_SECRETS)) };
-}
-
-function problems(placement: Record<string, unknown>): string[] {
-  try {
-    loadConfig(prod(placement));
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const prod = (placement: Record<string, unknown>) => prodRaw({ placement });
+const problems = (placement: Record<string, unknown>) => configProblems(prod(placement));
 
 describe("placement presets", () => {
   test("prod: required anti-affinity, DoNotSchedule across topology.kubernetes.io/zone; dev: preferred, ScheduleAnyway", () => {

@@ -2,15 +2,8 @@
  * The security settings of a stack's config (podSecurity, network.*, agentsNamespace): dev may relax
  * them, each by its own documented key; prod refuses, naming the key, before any resource exists.
  */
-import { ConfigError, DEFAULTS, RawConfig, deepMerge, loadConfig } from "../../components/config";
-import { PROD_ADDRESSES, PROD_AWS, PROD_SECRETS, prodOptions, synthesize } from "../helpers/mocks";
-
-const prodRaw = (values: Record<string, unknown> = {}): RawConfig => ({
-  stack: "prod",
-  values: deepMerge({ aws: PROD_AWS, ...PROD_ADDRESSES }, values),
-  secretsSet: new Set(Object.keys(PROD_SECRETS)),
-});
-const devRaw = (values: Record<string, unknown> = {}): RawConfig => ({ stack: "dev", values, secretsSet: new Set() });
+import { ConfigError, DEFAULTS, RawConfig, loadConfig } from "../../components/config";
+import { devRaw, prodOptions, prodRaw, synthesize } from "../helpers/mocks";
 
 function problems(r: RawConfig): string[] {
   try {

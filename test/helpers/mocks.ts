@@ -86,6 +86,27 @@ export const PROD_ADDRESSES = {
   },
 };
 
+/** A dev stack file as loadConfig takes it: `values`, no secrets. */
+export function devRaw(values: Record<string, unknown> = {}): RawConfig {
+  return { stack: "dev", values, secretsSet: new Set() };
+}
+
+/** A complete prod stack file as loadConfig takes it (AWS, the addresses, every receiver's secret), with `values` merged in. */
+export function prodRaw(values: Record<string, unknown> = {}, otherKeys: string[] = []): RawConfig {
+  return { stack: "prod", values: deepMerge({ aws: PROD_AWS, ...PROD_ADDRESSES } as Record<string, unknown>, values), secretsSet: new Set(Object.keys(PROD_SECRETS)), secretsInPlainText: new Set(), otherKeys };
+}
+
+/** The problems loadConfig reports for a stack file, in its order; [] when it accepts it. */
+export function configProblems(r: RawConfig): string[] {
+  try {
+    loadConfig(r);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
 /** Default prod options: secrets, AWS settings and addresses a complete prod stack file would hold. */
 export function prodOptions(extra: Partial<SynthesisOptions> = {}): SynthesisOptions {
   return {
@@ -96,7 +117,7 @@ export function prodOptions(extra: Partial<SynthesisOptions> = {}): SynthesisOpt
   };
 }
 
-import { DEFAULTS, deepMerge, type Environment, type StackConfig } from "../../components/config";
+import { ConfigError, DEFAULTS, deepMerge, loadConfig, type Environment, type RawConfig, type StackConfig } from "../../components/config";
 import type { StackContext } from "../../components/common";
 import { recordingMocks, runProgram } from "./program";
 export { recordingMocks, valueOf } from "./program";
