@@ -15,8 +15,8 @@
  * in a test's few seconds, so nothing is uploaded), the Query endpoints (the two sidecars instead of
  * the cluster's DNS names), the scrape interval (1 s) and the targets (two test servers).
  *
- * The thanos binary is not part of the default toolchain yet: without it this file fails, naming
- * the command that builds it (tools/build.sh thanos).
+ * The set-up builds the thanos binary with the test tools; without it this file fails, naming the
+ * command that builds it (tools/build.sh thanos).
  */
 import { ChildProcess, spawn } from "child_process";
 import { mkdirSync, writeFileSync } from "fs";
