@@ -1,9 +1,22 @@
 import { prometheusRetention } from "../../../policies/retention/prometheus-retention";
 import { type Fixture, alertmanager, prometheus } from "../fixtures";
-import { assertResourceViolations, resourceArgs, packConfig } from "../helpers";
+import type { StackValidationArgs } from "@pulumi/policy";
+import { type StackFixture, packConfig, runStackPolicy, stackArgs } from "../helpers";
+
+/** The messages the policy reports, each on the Prometheus workload's URN. */
+async function assertResourceViolations(policy: typeof prometheusRetention, args: StackValidationArgs, messages: string[]): Promise<void> {
+  const found = await runStackPolicy(policy, args);
+  expect(found.map((v) => v.message)).toEqual(messages);
+  for (const v of found) expect(v.urn).toBe(args.resources[0].urn);
+}
+
+/** A claim of the stack, as the Prometheus component declares one per replica. */
+function claim(name: string, storage: string, namespace = "observability"): StackFixture {
+  return { type: "kubernetes:core/v1:PersistentVolumeClaim", name, props: { metadata: { name, namespace }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage } } } } };
+}
 
 describe("prometheus-retention", () => {
-  const args = (f = prometheus(), config: Record<string, unknown> = packConfig("prod", "prometheus-retention")) => resourceArgs(f, config);
+  const args = (f: StackFixture = prometheus(), config: Record<string, unknown> = packConfig("prod", "prometheus-retention"), others: StackFixture[] = []) => stackArgs([f, ...others], config);
   const container0 = (f: Fixture): Record<string, any> => f.props.spec.template.spec.containers[0];
 
   test("compliant: 30d and 170GB on a 200Gi volume", () => assertResourceViolations(prometheusRetention, args(), []));
@@ -66,4 +79,36 @@ describe("prometheus-retention", () => {
   });
 
   test("other workloads are not its business", () => assertResourceViolations(prometheusRetention, args(alertmanager()), []));
+
+  describe("the volume is the stack's claims where it declares them", () => {
+    const sized = (retention: string) => {
+      const f = prometheus();
+      container0(f).args[3] = `--storage.tsdb.retention.size=${retention}`;
+      return f;
+    };
+    const name = (f: StackFixture) => f.props.metadata.name as string;
+    const namespace = (f: StackFixture) => f.props.metadata.namespace as string;
+
+    test("claims grown in place past the template (which never changes): a size that fits them is compliant", async () => {
+      const f = sized("331GB");
+      const claims = [0, 1].map((i) => claim(`data-${name(f)}-${i}`, "390Gi", namespace(f)));
+      await assertResourceViolations(prometheusRetention, args(f, undefined, claims), []);
+      // Without the claims, the template's 200Gi is all there is.
+      await assertResourceViolations(prometheusRetention, args(f), ['--storage.tsdb.retention.size=331GB does not fit the 200Gi volume claim "data"; allowed: less than 200Gi, leaving room for the WAL']);
+    });
+
+    test("the smallest claim counts, named in the message", async () => {
+      const f = sized("250GB");
+      const claims = [claim(`data-${name(f)}-0`, "390Gi", namespace(f)), claim(`data-${name(f)}-1`, "210Gi", namespace(f))];
+      await assertResourceViolations(prometheusRetention, args(f, undefined, claims), [
+        `--storage.tsdb.retention.size=250GB does not fit the 210Gi volume claim "data-${name(f)}-1"; allowed: less than 210Gi, leaving room for the WAL`,
+      ]);
+    });
+
+    test("claims of another namespace, template or StatefulSet are not its volumes", async () => {
+      const f = sized("331GB");
+      const others = [claim(`data-${name(f)}-0`, "390Gi", "elsewhere"), claim(`wal-${name(f)}-0`, "390Gi", namespace(f)), claim(`data-${name(f)}-x-0`, "390Gi", namespace(f))];
+      await assertResourceViolations(prometheusRetention, args(f, undefined, others), ['--storage.tsdb.retention.size=331GB does not fit the 200Gi volume claim "data"; allowed: less than 200Gi, leaving room for the WAL']);
+    });
+  });
 });
