@@ -2,8 +2,22 @@
 # Sets up a fresh machine for the tests: npm packages from the lockfile, then the pinned tools the
 # tests run (built from the Go module proxy, or for checkov installed with pip into a virtualenv,
 # and cached outside the repository; seconds when cached).
+#
+# `--tools all` (the default) builds both lanes below; `--tools test` or `--tools deploy` one of them;
+# `--tools none` only the packages. scripts/check.sh uses the last three to run the unit tests while
+# the deploy tools still build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+which=all
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tools) which="${2:-}"; shift 2 || { echo "setup: --tools needs a value: all, test, deploy or none" >&2; exit 2; } ;;
+    --tools=*) which="${1#--tools=}"; shift ;;
+    *) echo "setup: unknown argument \"$1\"; allowed: --tools all|test|deploy|none" >&2; exit 2 ;;
+  esac
+done
+case "$which" in all | test | deploy | none) ;; *) echo "setup: --tools \"$which\" is not allowed; allowed: all, test, deploy, none" >&2; exit 2 ;; esac
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages from package-lock.json (npm ci)" >&2
@@ -35,6 +49,12 @@ TEST_TOOLS=(prometheus alertmanager jaeger actionlint sloth checkov thanos)
 # The deploy test's: the engine, the real kubernetes provider, the random test double, and the
 # local Kubernetes (etcd, kube-apiserver & co., kwok).
 DEPLOY_TOOLS=(pulumi kubernetes random-test-double etcd kube kwok)
+
+case "$which" in
+  none) exit 0 ;;
+  test) exec tools/build.sh "${TEST_TOOLS[@]}" ;;
+  deploy) exec tools/build.sh "${DEPLOY_TOOLS[@]}" ;;
+esac
 
 # Two lanes side by side on a new machine: one build's module downloads and single-threaded link
 # overlap the other's compiling (Go's caches are safe to share; tools/build.sh locks each tool).
