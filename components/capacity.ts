@@ -353,7 +353,8 @@ export function size(load: Load, layout: Layout = PROD_LAYOUT): Sizing {
   const walGiLoki = ((load.logsGbPerDay * GB) / 24 / GIB) * u.lokiWalHours * u.lokiWalCopies * walShare;
   const chunksOnVolume = !scalable && !layout.loki.objectStorage ? lokiChunksGiPerDay * load.logsRetentionDays : 0;
   const lokiStorage = storage((walGiLoki + chunksOnVolume) / u.volumeUsableShare);
-  const lokiBackendStorage = storage(0);
+  // The backend's claim is its compactor's working directory and index cache: the smallest claim.
+  const lokiBackendStorage = MINIMUM_POD.storageGi;
   if (scalable) {
     pod("loki-write", "loki.write.resources", layout.loki.write, lokiWriteRes, lokiStorage);
     pod("loki-read", "loki.read.resources", layout.loki.read, lokiReadRes);
@@ -399,8 +400,7 @@ export function size(load: Load, layout: Layout = PROD_LAYOUT): Sizing {
   const jaegerRes = pod("jaeger", "jaeger.resources", layout.jaegerReplicas, resources(jaeger.cores, jaeger.memoryGi, LIMIT_FACTORS.jaeger), layout.tracesStorage === "badger" ? jaegerStorage : undefined);
 
   // Fluent Bit: each node's buffer holds lokiOutageHours of its share of the logs, in 512 MB steps.
-  const perNodeMbPerHour = (load.logsGbPerDay * 1000) / load.nodes / 24;
-  const lokiBufferMb = Math.max(512, ceilTo(perNodeMbPerHour * u.lokiOutageHours, 512));
+  const lokiBufferMb = Math.max(512, ceilTo(nodeLogsMbPerHour(load.logsGbPerDay, load.nodes) * u.lokiOutageHours, 512));
 
   const lokiS3 = scalable || layout.loki.objectStorage ? Math.ceil(lokiChunksGiPerDay * 30) : undefined;
   const thanosS3 = layout.thanos.enabled
@@ -459,8 +459,12 @@ export function sizeProblems(s: Sizing, node: NodeSize): string[] {
  * raw size).
  */
 export function lokiBufferHours(lokiBufferMb: number, logsGbPerDay: number, nodes: number): number {
-  const perNodeMbPerHour = (logsGbPerDay * 1000) / nodes / 24;
-  return lokiBufferMb / perNodeMbPerHour;
+  return lokiBufferMb / nodeLogsMbPerHour(logsGbPerDay, nodes);
+}
+
+/** One node's share of the logs, in MB an hour, when `logsGbPerDay` is spread evenly over `nodes`. */
+function nodeLogsMbPerHour(logsGbPerDay: number, nodes: number): number {
+  return (logsGbPerDay * 1000) / nodes / 24;
 }
 
 /**
